@@ -1,0 +1,164 @@
+// The one place that talks HTTP: undici underneath, explicit timeouts, JSON in and out, the shared
+// rate budget, and the retry policy. Errors carry the route template, never the filled-in path
+// (Statsig and The Auth API put the secret key value in the path).
+import { Agent, request } from "undici";
+import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
+import { RateLimiter } from "./rate-limit";
+import { registerSecret } from "./redact";
+import { AttemptOutcome, backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter, RetryPolicy } from "./retry";
+
+export interface Timeouts {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+
+export interface HttpClientOptions {
+  api: string;
+  baseUrl: string;
+  /** Auth and version headers; every value is registered as a secret. */
+  headers: Record<string, string>;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  limiter?: RateLimiter;
+}
+
+export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+export interface RequestSpec {
+  method: Method;
+  /** Path template such as `/console/v1/keys/{id}`; placeholders are filled from `params`. */
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Whether repeating the request is harmless. Defaults to every method but POST. */
+  idempotent?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: unknown;
+}
+
+const agents = new Map<string, Agent>();
+function agentFor(t: Timeouts): Agent {
+  const k = `${t.connectMs}`;
+  let a = agents.get(k);
+  if (!a) {
+    a = new Agent({ connect: { timeout: t.connectMs }, keepAliveTimeout: 4_000, connections: 16 });
+    agents.set(k, a);
+  }
+  return a;
+}
+
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+// Failures that happen before a byte of the request is on the wire.
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN"]);
+
+export function messageOf(body: unknown): string {
+  if (body && typeof body === "object") {
+    const b = body as Record<string, unknown>;
+    const m = b.message ?? b.error;
+    if (Array.isArray(m)) return m.join("; ");
+    if (typeof m === "string") return m;
+  }
+  return typeof body === "string" ? body.slice(0, 200) : "";
+}
+
+export class HttpClient {
+  readonly api: string;
+  private readonly base: URL;
+  private readonly timeouts: Timeouts;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly opts: HttpClientOptions) {
+    this.api = opts.api;
+    this.base = new URL(opts.baseUrl.endsWith("/") ? opts.baseUrl : opts.baseUrl + "/");
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    for (const v of Object.values(opts.headers)) registerSecret(v);
+  }
+
+  url(spec: RequestSpec): URL {
+    const path = spec.route.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      const v = spec.params?.[name];
+      if (v === undefined) throw new Error(`missing path parameter ${name} for ${spec.route}`);
+      return encodeURIComponent(v);
+    });
+    const u = new URL(path.replace(/^\//, ""), this.base);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u;
+  }
+
+  /** Sends the request, retrying per policy; resolves with a 2xx response, rejects with a typed error. */
+  async send(spec: RequestSpec): Promise<HttpResponse> {
+    const op: Operation = { api: this.api, method: spec.method, route: spec.route };
+    const idempotent = spec.idempotent ?? spec.method !== "POST";
+    for (let attempt = 1; ; attempt++) {
+      if (this.opts.limiter) await this.opts.limiter.acquire();
+      let outcome: AttemptOutcome;
+      let failure: Error;
+      try {
+        const res = await this.attempt(spec, op);
+        if (res.status >= 200 && res.status < 300) {
+          if (res.malformed) {
+            // A garbled success: for a read, asking again is harmless; for a write, the caller decides.
+            failure = new BadResponseError(op, "the body is not valid JSON");
+            outcome = { kind: "status", status: 599 };
+            if (!idempotent || attempt >= this.retry.maxAttempts) throw failure;
+          } else {
+            return { status: res.status, body: res.body };
+          }
+        } else {
+          const retryAfterMs = parseRetryAfter(res.retryAfter);
+          outcome = { kind: "status", status: res.status, retryAfterMs };
+          failure = new HttpStatusError(op, res.status, messageOf(res.body), attempt);
+          if (res.status === 429 && retryAfterMs !== undefined) this.opts.limiter?.pause(retryAfterMs);
+        }
+      } catch (e) {
+        if (e instanceof BadResponseError) throw e;
+        const code = (e as { code?: string }).code ?? "";
+        const timeout = TIMEOUT_CODES.has(code);
+        outcome = { kind: "transport", sent: !NOT_SENT_CODES.has(code) };
+        failure = new TransportError(op, `${code || "error"} ${(e as Error).message}`.trim(), timeout, attempt);
+      }
+      if (attempt >= this.retry.maxAttempts || !isRetryable(outcome, idempotent)) throw failure;
+      const retryAfter = outcome.kind === "status" ? outcome.retryAfterMs : undefined;
+      await new Promise((r) => setTimeout(r, backoffMs(this.retry, attempt, retryAfter)));
+    }
+  }
+
+  private async attempt(spec: RequestSpec, op: Operation): Promise<{ status: number; body: unknown; malformed: boolean; retryAfter?: string }> {
+    const headers: Record<string, string> = { accept: "application/json", ...this.opts.headers };
+    let payload: string | undefined;
+    if (spec.body !== undefined) {
+      payload = JSON.stringify(spec.body);
+      headers["content-type"] = "application/json";
+    }
+    const res = await request(this.url(spec), {
+      method: spec.method,
+      headers,
+      body: payload,
+      dispatcher: agentFor(this.timeouts),
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+    });
+    const text = await res.body.text();
+    let body: unknown = undefined;
+    let malformed = false;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        malformed = true;
+        body = text;
+      }
+    }
+    void op;
+    const ra = res.headers["retry-after"];
+    return { status: res.statusCode, body, malformed, retryAfter: Array.isArray(ra) ? ra[0] : ra };
+  }
+}

