@@ -81,9 +81,9 @@ export class HttpStatusError extends ApiKeysError {
 
 /** The request never got an answer: connection refused or reset, or a timeout. */
 export class TransportError extends ApiKeysError {
-  constructor(readonly op: Operation, readonly cause: string, timeout: boolean, readonly attempts = 1) {
+  constructor(readonly op: Operation, readonly detail: string, timeout: boolean, readonly attempts = 1) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    super(timeout ? "PAK_TIMEOUT" : "PAK_NETWORK", "api", `${describeOp(op)} ${timeout ? "timed out" : "failed"}${tries}: ${cause}`);
+    super(timeout ? "PAK_TIMEOUT" : "PAK_NETWORK", "api", `${describeOp(op)} ${timeout ? "timed out" : "failed"}${tries}: ${detail}`);
     this.name = "TransportError";
   }
 }

@@ -1,0 +1,230 @@
+// One real HTTP server speaking the three APIs (their paths do not collide), plus `/_admin/*` for
+// tests and demos: out-of-band edits, fault injection, the request log and a reset.
+import * as http from "node:http";
+import { AddressInfo, Socket } from "node:net";
+import { EmulatedApi, Principal, Reply } from "./api";
+import { Store } from "./store";
+
+export type FaultKind =
+  | "429" // with Retry-After
+  | "429-bare" // without Retry-After
+  | "500"
+  | "502"
+  | "503"
+  | "reset" // destroy the socket without answering
+  | "reset-after" // apply the request, then destroy the socket (an ambiguous write)
+  | "slow" // answer after `delayMs`
+  | "malformed" // 200 with a body that is not JSON
+  | "missing-fields"; // apply the request, answer 200 with {} as data
+
+export interface Fault {
+  kind: FaultKind;
+  api?: string;
+  method?: string;
+  route?: string; // an OpenAPI path template
+  times: number; // how many matching requests it affects
+  delayMs?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface LoggedRequest {
+  api: string;
+  method: string;
+  route: string;
+  status: number;
+  body?: unknown;
+  fault?: string;
+  at: number;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  stateFile?: string;
+  rateLimits?: boolean; // enforce the vendors' documented limits (default true)
+  apis: EmulatedApi[];
+}
+
+class SlidingWindow {
+  private stamps: number[] = [];
+  constructor(readonly limit: number, readonly windowMs: number) {}
+  /** Counts the request if it fits; otherwise returns ms until it would. */
+  take(now: number): number {
+    this.stamps = this.stamps.filter((t) => t > now - this.windowMs);
+    if (this.stamps.length >= this.limit) return this.stamps[0]! + this.windowMs - now;
+    this.stamps.push(now);
+    return 0;
+  }
+}
+
+export class Emulator {
+  readonly store: Store;
+  readonly log: LoggedRequest[] = [];
+  faults: Fault[] = [];
+  rateLimits: boolean;
+  private server?: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly windows = new Map<string, SlidingWindow[]>();
+  readonly violations: string[] = [];
+
+  constructor(readonly opts: EmulatorOptions) {
+    this.store = new Store(opts.stateFile);
+    this.rateLimits = opts.rateLimits ?? true;
+  }
+
+  get url(): string {
+    const a = this.server?.address() as AddressInfo | null;
+    if (!a) throw new Error("emulator not started");
+    return `http://${this.opts.host ?? "127.0.0.1"}:${a.port}`;
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5_000;
+    this.server.on("connection", (s) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(this.opts.port ?? 0, this.opts.host ?? "127.0.0.1", () => resolve());
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private async readBody(req: http.IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  private send(res: http.ServerResponse, reply: Reply): void {
+    const payload = reply.body === undefined ? "" : typeof reply.body === "string" && reply.headers?.["content-type"] === "text/plain" ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
+    res.end(payload);
+  }
+
+  private takeFault(api: string, method: string, route: string): Fault | undefined {
+    const f = this.faults.find(
+      (x) => x.times > 0 && (!x.api || x.api === api) && (!x.method || x.method === method) && (!x.route || x.route === route),
+    );
+    if (f) f.times--;
+    this.faults = this.faults.filter((x) => x.times > 0);
+    return f;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    const method = (req.method ?? "GET").toUpperCase();
+    const raw = await this.readBody(req);
+    try {
+      if (url.pathname.startsWith("/_admin/")) return this.send(res, this.admin(method, url, raw));
+      const api = this.opts.apis.find((a) => a.doc.hasPath(url.pathname));
+      if (!api) return this.send(res, { status: 404, body: { message: `no emulated API serves ${url.pathname}` } });
+      const m = api.doc.match(method, url.pathname);
+      if (!m) return this.send(res, api.error(404, `Cannot ${method} ${url.pathname}`));
+      const entry: LoggedRequest = { api: api.name, method, route: m.template, status: 0, at: Date.now() };
+      this.log.push(entry);
+
+      const auth = api.authenticate(req.headers);
+      if ("status" in auth) return this.finish(res, api, entry, auth);
+      const principal = auth as Principal;
+
+      if (this.rateLimits && api.rateLimits.length) {
+        const key = `${api.name}:${principal.project ?? principal.credential}`;
+        let ws = this.windows.get(key);
+        if (!ws) this.windows.set(key, (ws = api.rateLimits.map((w) => new SlidingWindow(w.limit, w.windowMs))));
+        const now = Date.now();
+        const wait = Math.max(...ws.map((w) => w.take(now)));
+        if (wait > 0) {
+          // The vendor leaves the 429 body and Retry-After unknown; we send both (Retry-After in whole seconds).
+          return this.finish(res, api, entry, { ...api.error(429, "Too Many Requests"), headers: { "retry-after": String(Math.ceil(wait / 1000)) } });
+        }
+      }
+
+      const fault = this.takeFault(api.name, method, m.template);
+      if (fault) {
+        entry.fault = fault.kind;
+        if (fault.kind === "429") return this.finish(res, api, entry, { ...api.error(429, "Too Many Requests"), headers: { "retry-after": String(fault.retryAfterSeconds ?? 1) } });
+        if (fault.kind === "429-bare") return this.finish(res, api, entry, api.error(429, "Too Many Requests"));
+        if (fault.kind === "500" || fault.kind === "502" || fault.kind === "503") return this.finish(res, api, entry, api.error(Number(fault.kind), "Internal server error"));
+        if (fault.kind === "reset") return void req.socket.destroy();
+        if (fault.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 60_000));
+        if (fault.kind === "malformed") return this.finish(res, api, entry, { status: 200, body: '{"data": {"key": ', headers: { "content-type": "text/plain" } }, false);
+      }
+
+      let body: unknown = undefined;
+      const hasBody = raw.length > 0;
+      if (hasBody) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return this.finish(res, api, entry, api.error(400, "Malformed JSON body"));
+        }
+      }
+      const violation = api.doc.validateRequest(method, m.template, url.searchParams, body, hasBody);
+      if (violation) return this.finish(res, api, entry, api.error(400, violation.errors.join("; ")));
+
+      const handler = api.handlers[`${method} ${m.template}`];
+      if (!handler) return this.finish(res, api, entry, api.error(405, "not implemented by the emulator"));
+      const reply = handler({ params: m.params, query: url.searchParams, body, principal, store: this.store });
+      if (reply.status < 300) this.store.save();
+      if (fault?.kind === "reset-after") return void req.socket.destroy();
+      if (fault?.kind === "missing-fields" && reply.status < 300) return this.finish(res, api, entry, { status: reply.status, body: {} }, false);
+      return this.finish(res, api, entry, reply);
+    } catch (e) {
+      this.violations.push(`emulator error on ${method} ${url.pathname}: ${(e as Error).stack}`);
+      return this.send(res, { status: 500, body: { message: "emulator error" } });
+    }
+  }
+
+  /** Validates the response against the vendor document before it leaves; a violation is an emulator bug. */
+  private finish(res: http.ServerResponse, api: EmulatedApi, entry: LoggedRequest, reply: Reply, validate = true): void {
+    entry.status = reply.status;
+    if (validate) {
+      const v = api.doc.validateResponse(entry.method, entry.route, reply.status, reply.body);
+      if (v) this.violations.push(`${api.name} ${entry.method} ${entry.route} ${v.where}: ${v.errors.join("; ")}`);
+    }
+    this.send(res, reply);
+  }
+
+  private admin(method: string, url: URL, raw: string): Reply {
+    const body = raw ? JSON.parse(raw) : undefined;
+    const p = url.pathname.replace(/^\/_admin/, "");
+    if (p === "/requests" && method === "GET") return { status: 200, body: this.log };
+    if (p === "/requests" && method === "DELETE") return (this.log.length = 0), { status: 200, body: {} };
+    if (p === "/faults" && method === "POST") return this.faults.push({ times: 1, ...body }), { status: 200, body: this.faults };
+    if (p === "/faults" && method === "DELETE") return (this.faults = []), { status: 200, body: {} };
+    if (p === "/violations" && method === "GET") return { status: 200, body: this.violations };
+    if (p === "/rate-limits" && method === "POST") return (this.rateLimits = !!body?.enabled), this.windows.clear(), { status: 200, body: {} };
+    if (p === "/reset" && method === "POST") {
+      this.store.reset();
+      this.log.length = 0;
+      this.faults = [];
+      this.windows.clear();
+      return { status: 200, body: {} };
+    }
+    if (p === "/state" && method === "GET") return { status: 200, body: this.store.data };
+    for (const api of this.opts.apis) {
+      for (const [pattern, fn] of Object.entries(api.admin)) {
+        const [m, tpl] = pattern.split(" ") as [string, string];
+        if (m !== method) continue;
+        const names: string[] = [];
+        const re = new RegExp("^" + tpl.replace(/\{(\w+)\}/g, (_x, n: string) => (names.push(n), "([^/]+)")) + "$");
+        const hit = re.exec(p);
+        if (!hit) continue;
+        const params: Record<string, string> = {};
+        names.forEach((n, i) => (params[n] = decodeURIComponent(hit[i + 1]!)));
+        const r = fn(this.store, params, body);
+        if (r.status < 300) this.store.save();
+        return r;
+      }
+    }
+    return { status: 404, body: { message: `no admin route ${method} ${p}` } };
+  }
+}
