@@ -11,11 +11,9 @@ pak_ensure_deps() {
   if [ ! -f "$ROOT/node_modules/@pulumi/pulumi/package.json" ] || [ ! -f "$marker" ] \
      || { [ -f "$ROOT/package-lock.json" ] && [ "$ROOT/package-lock.json" -nt "$marker" ]; }; then
     pak_log "installing npm dependencies..."
-    if [ -f "$ROOT/package-lock.json" ]; then
-      (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
-    else
-      (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
-    fi
+    # `npm install`, not `npm ci`: npm writes lockfiles without other platforms' optional bindings,
+    # which `npm ci` then refuses; install still follows the lockfile's versions.
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
   fi
 }
 

@@ -1,0 +1,163 @@
+// Statsig Console API keys, as documented in emulator/openapi/statsig-keys.openapi.yaml.
+// Choices where the vendor is silent (see emulator/README.md): scopes and environments are kept in the
+// order sent; rotation invalidates the old value at once; `key` is never null; the PATCH response is
+// the full updated KeyDto (the documented example is request-shaped and violates the schema).
+import { randomBytes } from "node:crypto";
+import { EmulatedApi, Principal, Reply } from "../api";
+import { OpenApiDocument } from "../openapi-validator";
+import { StatsigKey, Store } from "../store";
+
+export const STATSIG_CONSOLE_KEY = "console-emulatorProjectA0000000000000000";
+export const STATSIG_CONSOLE_KEY_B = "console-emulatorProjectB0000000000000000";
+
+const PREFIX: Record<string, string> = { SERVER: "secret", CLIENT: "client", CONSOLE: "console", SCIM: "scim", ORG: "org" };
+const CONSOLE_KEYS: Record<string, string> = { [STATSIG_CONSOLE_KEY]: "project-a", [STATSIG_CONSOLE_KEY_B]: "project-b" };
+
+function err(status: number, message: string): Reply {
+  return { status, body: { status, message } };
+}
+
+export function toDto(k: StatsigKey) {
+  return {
+    key: k.key,
+    type: k.type,
+    description: k.description,
+    scopes: k.scopes,
+    environments: k.environments,
+    primaryTargetApp: k.primaryTargetApp,
+    secondaryTargetApps: k.secondaryTargetApps,
+    status: k.status,
+    lastUsed: k.lastUsed,
+  };
+}
+
+export function newStatsigKey(type: string, project: string, fields: Partial<StatsigKey> = {}): StatsigKey {
+  return {
+    key: `${PREFIX[type] ?? "secret"}-${randomBytes(20).toString("base64url")}`,
+    type,
+    description: "",
+    scopes: [],
+    environments: [],
+    primaryTargetApp: null,
+    secondaryTargetApps: null,
+    status: "active",
+    lastUsed: null,
+    project,
+    ...fields,
+  };
+}
+
+function find(store: Store, p: Principal, id: string): StatsigKey | undefined {
+  return store.data.statsig.find((k) => k.key === id && k.project === p.project);
+}
+
+export function statsigApi(): EmulatedApi {
+  const doc = OpenApiDocument.load("statsig-keys.openapi.yaml", "statsig");
+  return {
+    name: "statsig",
+    doc,
+    rateLimits: [
+      { limit: 100, windowMs: 10_000 },
+      { limit: 900, windowMs: 15 * 60_000 },
+    ],
+    error: err,
+    authenticate(headers) {
+      const v = headers["statsig-api-key"];
+      const key = Array.isArray(v) ? v[0] : v;
+      if (!key) return err(401, "Unauthorized. Missing STATSIG-API-KEY header.");
+      const project = CONSOLE_KEYS[key];
+      if (!project) return err(401, "Unauthorized. Invalid STATSIG-API-KEY.");
+      return { credential: key, project, role: "admin" };
+    },
+    handlers: {
+      "GET /console/v1/keys": ({ query, store, principal }) => {
+        const limit = Math.max(1, Math.min(1000, Number(query.get("limit") ?? 10) || 10));
+        const page = Math.max(1, Number(query.get("page") ?? 1) || 1);
+        const app = query.get("primaryTargetApp");
+        const env = query.get("environment");
+        const all = store.data.statsig.filter(
+          (k) => k.project === principal.project && (!app || k.primaryTargetApp === app) && (!env || k.environments.includes(env)),
+        );
+        const slice = all.slice((page - 1) * limit, page * limit);
+        const link = (p: number) => `/console/v1/keys?page=${p}&limit=${limit}`;
+        return {
+          status: 200,
+          body: {
+            message: "Keys listed successfully.",
+            data: slice.map(toDto),
+            pagination: {
+              itemsPerPage: limit,
+              pageNumber: page,
+              nextPage: page * limit < all.length ? link(page + 1) : null,
+              previousPage: page > 1 ? link(page - 1) : null,
+              totalItems: all.length,
+            },
+          },
+        };
+      },
+      "POST /console/v1/keys": ({ body, store, principal }) => {
+        const k = newStatsigKey(body.type, principal.project!, {
+          description: body.description,
+          scopes: body.scopes ?? [],
+          environments: body.environments ?? [],
+          primaryTargetApp: body.targetAppID ?? null,
+          secondaryTargetApps: body.secondaryTargetAppIDs ?? null,
+        });
+        store.data.statsig.push(k);
+        return { status: 200, body: { message: "Key created successfully.", data: toDto(k) } };
+      },
+      "GET /console/v1/keys/{id}": ({ params, store, principal }) => {
+        const k = find(store, principal, params.id!);
+        return k ? { status: 200, body: { message: "Key read successfully.", data: toDto(k) } } : err(404, "Not Found. The requested resource could not be found.");
+      },
+      "PATCH /console/v1/keys/{id}": ({ params, body, store, principal }) => {
+        const k = find(store, principal, params.id!);
+        if (!k) return err(404, "Not Found. The requested resource could not be found.");
+        if (body.description !== undefined) k.description = body.description;
+        if (body.scopes !== undefined) k.scopes = body.scopes;
+        if (body.environments !== undefined) k.environments = body.environments;
+        if (body.targetAppID !== undefined) k.primaryTargetApp = body.targetAppID;
+        if (body.secondaryTargetAppIDs !== undefined) k.secondaryTargetApps = body.secondaryTargetAppIDs;
+        return { status: 200, body: { message: "Key updated successfully.", data: toDto(k) } };
+      },
+      "DELETE /console/v1/keys/{id}": ({ params, store, principal }) => {
+        const k = find(store, principal, params.id!);
+        if (!k) return err(404, "Not Found. The requested resource could not be found.");
+        store.data.statsig = store.data.statsig.filter((x) => x !== k);
+        return { status: 200, body: { message: "Key deleted successfully." } };
+      },
+      "PATCH /console/v1/keys/{id}/rotate": ({ params, store, principal }) => {
+        const k = find(store, principal, params.id!);
+        if (!k) return err(404, "Not Found. The requested resource could not be found.");
+        k.key = `${PREFIX[k.type] ?? "secret"}-${randomBytes(20).toString("base64url")}`;
+        return { status: 200, body: { message: "Key rotated successfully,", data: toDto(k) } };
+      },
+      "PATCH /console/v1/keys/{id}/deactivate": ({ params, store, principal }) => {
+        const k = find(store, principal, params.id!);
+        if (!k) return err(404, "Not Found. The requested resource could not be found.");
+        k.status = "deactivated";
+        return { status: 200, body: { message: "Key deactivated successfully." } };
+      },
+    },
+    admin: {
+      // A console user edits a key: any KeyDto field, by key value.
+      "PATCH /statsig/keys/{key}": (store, { key }, body) => {
+        const k = store.data.statsig.find((x) => x.key === key);
+        if (!k) return err(404, "no such key");
+        Object.assign(k, body);
+        return { status: 200, body: toDto(k) };
+      },
+      "DELETE /statsig/keys/{key}": (store, { key }) => {
+        const before = store.data.statsig.length;
+        store.data.statsig = store.data.statsig.filter((x) => x.key !== key);
+        return before === store.data.statsig.length ? err(404, "no such key") : { status: 200, body: {} };
+      },
+      // A key someone made by hand, that no stack manages.
+      "POST /statsig/keys": (store, _p, body) => {
+        const k = newStatsigKey(body?.type ?? "SERVER", body?.project ?? "project-a", body ?? {});
+        store.data.statsig.push(k);
+        return { status: 200, body: toDto(k) };
+      },
+    },
+  };
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm run emulator [-- --port N] [--state FILE] [--no-rate-limits]`: the three APIs on one port.
+import { authApiCredentials, authapiApi } from "./apis/authapi";
+import { basicApi, BASIC_TOKEN } from "./apis/basic";
+import { statsigApi, STATSIG_CONSOLE_KEY } from "./apis/statsig";
+import { Emulator } from "./server";
+
+export function createEmulator(opts: { port?: number; stateFile?: string; rateLimits?: boolean } = {}): Emulator {
+  return new Emulator({ ...opts, apis: [statsigApi(), basicApi(), authapiApi()] });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const emulator = createEmulator({
+    port: Number(arg("--port") ?? 8787),
+    stateFile: arg("--state"),
+    rateLimits: !argv.includes("--no-rate-limits"),
+  });
+  const url = await emulator.start();
+  const creds = authApiCredentials();
+  console.log(`pulumi-api-keys emulator listening on ${url}`);
+  console.log(`  Statsig      STATSIG_API_URL=${url}  STATSIG_CONSOLE_API_KEY=${STATSIG_CONSOLE_KEY}`);
+  console.log(`  Basic        BASIC_API_URL=${url}  BASIC_API_TOKEN=${BASIC_TOKEN}`);
+  console.log(`  The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (viewer: ${creds.viewer})`);
+  console.log(`  admin        ${url}/_admin/{requests,faults,state,reset}`);
+  const stop = () => void emulator.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (require.main === module) void main(process.argv.slice(2));
