@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // `npm run emulator [-- --port N] [--state FILE] [--no-rate-limits]`: the three APIs on one port.
-import { authApiCredentials, authapiApi } from "./apis/authapi";
-import { basicApi, BASIC_TOKEN } from "./apis/basic";
 import { statsigApi, STATSIG_CONSOLE_KEY } from "./apis/statsig";
 import { Emulator } from "./server";
 
 export function createEmulator(opts: { port?: number; stateFile?: string; rateLimits?: boolean } = {}): Emulator {
-  return new Emulator({ ...opts, apis: [statsigApi(), basicApi(), authapiApi()] });
+  return new Emulator({ ...opts, apis: [statsigApi()] });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -20,11 +18,8 @@ async function main(argv: string[]): Promise<void> {
     rateLimits: !argv.includes("--no-rate-limits"),
   });
   const url = await emulator.start();
-  const creds = authApiCredentials();
   console.log(`pulumi-api-keys emulator listening on ${url}`);
   console.log(`  Statsig      STATSIG_API_URL=${url}  STATSIG_CONSOLE_API_KEY=${STATSIG_CONSOLE_KEY}`);
-  console.log(`  Basic        BASIC_API_URL=${url}  BASIC_API_TOKEN=${BASIC_TOKEN}`);
-  console.log(`  The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (viewer: ${creds.viewer})`);
   console.log(`  admin        ${url}/_admin/{requests,faults,state,reset}`);
   const stop = () => void emulator.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
