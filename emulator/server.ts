@@ -45,6 +45,14 @@ export interface EmulatorOptions {
   apis: EmulatedApi[];
 }
 
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
 class SlidingWindow {
   private stamps: number[] = [];
   constructor(readonly limit: number, readonly windowMs: number) {}
@@ -129,6 +137,7 @@ export class Emulator {
       const m = api.doc.match(method, url.pathname);
       if (!m) return this.send(res, api.error(404, `Cannot ${method} ${url.pathname}`));
       const entry: LoggedRequest = { api: api.name, method, route: m.template, status: 0, at: Date.now() };
+      if (raw) entry.body = safeJson(raw);
       this.log.push(entry);
 
       const auth = api.authenticate(req.headers);

@@ -94,9 +94,24 @@ export class PulumiProject {
 }
 
 /**
- * A Pulumi project in a fresh temp directory. `node_modules` links to the repo's, so programs can
- * `require("@pulumi/pulumi")` and the built library (`dist/`) without an install.
+ * `node_modules` for a test project: links to every package the repo installed, plus this library as a
+ * real directory (package.json + dist/provider), as `npm install` would lay it out. Being under
+ * node_modules is what makes Pulumi serialize the provider as a `require` of the package.
  */
+function layOutNodeModules(dir: string): void {
+  const nm = path.join(dir, "node_modules");
+  fs.mkdirSync(nm);
+  for (const entry of fs.readdirSync(path.join(REPO_ROOT, "node_modules"))) {
+    if (entry.startsWith(".") || entry === "pulumi-api-keys") continue;
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules", entry), path.join(nm, entry), "dir");
+  }
+  const pkg = path.join(nm, "pulumi-api-keys");
+  fs.mkdirSync(pkg);
+  fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(pkg, "package.json"));
+  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(pkg, "dist", "provider"), { recursive: true });
+}
+
+/** A Pulumi project in a fresh temp directory, with the built library installed in its node_modules. */
 export function makeProject(name: string, files: Record<string, string>, extraEnv: Record<string, string> = {}): PulumiProject {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pak-${name}-`));
   const withDefaults: Record<string, string> = {
@@ -108,6 +123,6 @@ export function makeProject(name: string, files: Record<string, string>, extraEn
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);
   }
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  layOutNodeModules(dir);
   return new PulumiProject(dir, "test", extraEnv);
 }

@@ -1,0 +1,55 @@
+// zod issues -> Pulumi check failures that name the input and the rule, so `pulumi preview` shows
+// "scopes[1]: must be one of …" before any API call.
+import type { z } from "zod";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Pulumi's marker for a value not known until apply (preview of a computed input). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN || (Array.isArray(v) && v.some(isUnknown));
+}
+
+function pathOf(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+export function issuesToFailures(issues: ReadonlyArray<z.core.$ZodIssue>, prefix = ""): CheckFailure[] {
+  return issues.map((i) => {
+    const property = prefix + pathOf(i.path) || "(resource)";
+    let reason = i.message;
+    if (i.code === "unrecognized_keys") return { property: prefix + (i.keys.join(", ") || "(resource)"), reason: `unknown input (allowed inputs are listed in the README)` };
+    if (i.code === "invalid_type" && /received undefined/.test(reason)) reason = "is required";
+    return { property, reason };
+  });
+}
+
+/**
+ * Validates `news` with `schema`, skipping inputs whose values are still unknown (they are checked
+ * again at apply time, when known). Returns the canonical inputs or the failures.
+ */
+export function checkInputs<T extends Record<string, unknown>>(
+  schema: z.ZodType<T>,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures?: undefined } | { failures: CheckFailure[]; inputs?: undefined } {
+  const known: Record<string, unknown> = {};
+  const unknown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(news)) {
+    if (k === "__provider") continue;
+    if (isUnknown(v)) unknown[k] = v;
+    else known[k] = v;
+  }
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    const failures = issuesToFailures(parsed.error.issues).filter((f) => !(f.property.split(/[.[]/)[0]! in unknown));
+    if (failures.length) return { failures };
+    return { inputs: { ...known, ...unknown } };
+  }
+  return { inputs: { ...(parsed.data as Record<string, unknown>), ...unknown } };
+}

@@ -1,0 +1,55 @@
+// Policy-driven diff: each input is declared `update`, `replace`, `set` (an order-free list, updated in
+// place) or `ignore`. Values are compared in canonical form, so no order or absent-vs-empty difference
+// ever shows as a change.
+
+export type FieldPolicy = "update" | "replace" | "set" | "ignore";
+
+export type DiffPolicy = Record<string, FieldPolicy | ((olds: unknown, news: unknown) => "update" | "replace")>;
+
+export interface FieldDiff {
+  changed: string[];
+  replaces: string[];
+}
+
+/** Canonical JSON: object keys sorted, `undefined` and `null` both absent, empty arrays absent. */
+export function canonical(v: unknown): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (Array.isArray(v)) return v.length ? v.map(canonical) : undefined;
+  if (typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v as object).sort()) {
+      const c = canonical((v as Record<string, unknown>)[k]);
+      if (c !== undefined) out[k] = c;
+    }
+    return out;
+  }
+  return v;
+}
+
+export function sameValue(a: unknown, b: unknown, asSet = false): boolean {
+  const norm = (x: unknown) => {
+    const c = canonical(x);
+    if (asSet && Array.isArray(c)) return JSON.stringify([...new Set(c.map((e) => JSON.stringify(e)))].sort());
+    return JSON.stringify(c ?? null);
+  };
+  return norm(a) === norm(b);
+}
+
+/** Compares olds and news under the policy. Fields not in the policy are ignored. */
+export function diffInputs(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>): FieldDiff {
+  const changed: string[] = [];
+  const replaces: string[] = [];
+  for (const [field, p] of Object.entries(policy)) {
+    if (p === "ignore") continue;
+    if (sameValue(olds[field], news[field], p === "set")) continue;
+    changed.push(field);
+    const kind = typeof p === "function" ? p(olds[field], news[field]) : p === "replace" ? "replace" : "update";
+    if (kind === "replace") replaces.push(field);
+  }
+  return { changed, replaces };
+}
+
+/** Sorted, de-duplicated copy of a string list (the canonical form of a set). */
+export function canonicalSet(xs: readonly string[] | null | undefined): string[] {
+  return [...new Set(xs ?? [])].sort();
+}

@@ -1,0 +1,116 @@
+// Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
+import type { z } from "zod";
+import { BadResponseError } from "../core/errors";
+import { Setting } from "../core/config";
+import { HttpClient, HttpClientOptions, RequestSpec } from "../core/http";
+import { limiterFor } from "../core/rate-limit";
+import { fingerprint, registerSecret } from "../core/redact";
+import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
+
+export const STATSIG_DEFAULT_URL = "https://statsigapi.net";
+export const STATSIG_API_VERSION = "20240601";
+/** Documented: ~100 requests / 10 s and ~900 / 15 min per project. */
+export const STATSIG_LIMITS = [
+  { limit: 100, windowMs: 10_000 },
+  { limit: 900, windowMs: 15 * 60_000 },
+];
+
+/** Where the credentials and endpoint come from: stack config `pulumi-api-keys:<configKey>`, then env. */
+export const STATSIG_SETTINGS = {
+  consoleKey: { configKey: "statsigConsoleApiKey", env: "STATSIG_CONSOLE_API_KEY", secret: true } as Setting,
+  baseUrl: { configKey: "statsigApiUrl", env: "STATSIG_API_URL", secret: false } as Setting,
+};
+
+export interface StatsigClientOptions {
+  consoleKey: string;
+  baseUrl?: string;
+  http?: Partial<Omit<HttpClientOptions, "api" | "baseUrl" | "headers">>;
+}
+
+export interface ListFilter {
+  primaryTargetApp?: string;
+  environment?: string;
+}
+
+const ROUTE_KEYS = "/console/v1/keys";
+const ROUTE_KEY = "/console/v1/keys/{id}";
+
+export class StatsigClient {
+  private readonly http: HttpClient;
+
+  constructor(opts: StatsigClientOptions) {
+    const baseUrl = opts.baseUrl ?? STATSIG_DEFAULT_URL;
+    this.http = new HttpClient({
+      api: "statsig",
+      baseUrl,
+      headers: { "STATSIG-API-KEY": opts.consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION },
+      limiter: limiterFor(`statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`, STATSIG_LIMITS),
+      ...opts.http,
+    });
+  }
+
+  private async call<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
+    const res = await this.http.send(spec);
+    const parsed = schema.safeParse(res.body);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new BadResponseError({ api: "statsig", method: spec.method, route: spec.route }, `${first?.path.join(".") || "body"}: ${first?.message}`);
+    }
+    return parsed.data;
+  }
+
+  private remember(dto: KeyDto): KeyDto {
+    registerSecret(dto.key);
+    return dto;
+  }
+
+  /** Every key, following pagination (100 a page). */
+  async list(filter: ListFilter = {}): Promise<KeyDto[]> {
+    const out: KeyDto[] = [];
+    for (let page = 1; ; page++) {
+      const r = await this.call({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, KeyListResponse);
+      out.push(...r.data.map((d) => this.remember(d)));
+      if (!r.pagination?.nextPage || r.data.length === 0) return out;
+    }
+  }
+
+  async create(body: CreateBody): Promise<KeyDto> {
+    return this.remember((await this.call({ method: "POST", route: ROUTE_KEYS, body }, SingleKeyResponse)).data);
+  }
+
+  /** The key, or undefined when the API says it does not exist. */
+  async get(key: string): Promise<KeyDto | undefined> {
+    try {
+      return this.remember((await this.call({ method: "GET", route: ROUTE_KEY, params: { id: key } }, SingleKeyResponse)).data);
+    } catch (e) {
+      if ((e as { code?: string }).code === "PAK_NOT_FOUND") return undefined;
+      throw e;
+    }
+  }
+
+  /** PATCH the given fields. The response is not trusted as the new state (its documented example is request-shaped). */
+  async update(key: string, body: UpdateBody): Promise<void> {
+    await this.http.send({ method: "PATCH", route: ROUTE_KEY, params: { id: key }, body });
+  }
+
+  /** Deletes the key; false when it was already gone. */
+  async delete(key: string): Promise<boolean> {
+    try {
+      await this.call({ method: "DELETE", route: ROUTE_KEY, params: { id: key } }, MessageResponse);
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === "PAK_NOT_FOUND") return false;
+      throw e;
+    }
+  }
+
+  /** A new secret for the same key; the old value stops working. Never retried blindly: a repeat would rotate twice. */
+  async rotate(key: string): Promise<KeyDto> {
+    const r = await this.call({ method: "PATCH", route: `${ROUTE_KEY}/rotate`, params: { id: key }, idempotent: false }, SingleKeyResponse);
+    return this.remember(r.data);
+  }
+
+  async deactivate(key: string): Promise<void> {
+    await this.call({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, MessageResponse);
+  }
+}

@@ -1,0 +1,2 @@
+export { Key, KeyArgs, KeyType, Scope } from "./resource";
+export { StatsigClient } from "./client";

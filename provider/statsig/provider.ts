@@ -1,0 +1,122 @@
+// The Statsig key's dynamic provider: thin lifecycle methods; the mapping lives in schema.ts and the
+// HTTP in client.ts. This object is this file's module.exports, so that installed from node_modules
+// it serializes into state as a `require` of the package, not as a copy of its code.
+import type * as pulumi from "@pulumi/pulumi";
+import { readSetting, requireSetting } from "../core/config";
+import { diffInputs } from "../core/diff";
+import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
+import { check, diff, step } from "../core/lifecycle";
+import { fingerprint } from "../core/redact";
+import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
+import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, updateBody } from "./schema";
+
+function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
+  const key = dto.key ?? priorKey;
+  if (!key) throw new AmbiguousCreateError("the API returned the key without its value");
+  return { ...i, key, keyFingerprint: fingerprint(key), status: dto.status };
+}
+
+function isAmbiguous(e: unknown): boolean {
+  const code = (e as ApiKeysError).code;
+  return code === "PAK_NETWORK" || code === "PAK_TIMEOUT" || code === "PAK_SERVER_ERROR" || code === "PAK_BAD_RESPONSE";
+}
+
+class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
+  consoleKey?: string;
+  baseUrl?: string;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.consoleKey = readSetting(STATSIG_SETTINGS.consoleKey, req.config);
+    this.baseUrl = readSetting(STATSIG_SETTINGS.baseUrl, req.config);
+  }
+
+  private client(): StatsigClient {
+    const consoleKey = this.consoleKey ?? requireSetting(STATSIG_SETTINGS.consoleKey, undefined, "Statsig Console API key");
+    return new StatsigClient({ consoleKey, baseUrl: this.baseUrl ?? readSetting(STATSIG_SETTINGS.baseUrl, undefined) ?? STATSIG_DEFAULT_URL });
+  }
+
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return check(KeyArgsCanonical, news);
+  }
+
+  async diff(_id: string, olds: KeyState, news: KeyInputs) {
+    return diff(STATSIG_DIFF_POLICY, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+  }
+
+  async create(inputs: KeyInputs) {
+    return step("creating a Statsig key", async () => {
+      const c = this.client();
+      let dto = await createOnce(c, inputs);
+      if (!inputs.active) {
+        await c.deactivate(dto.key!);
+        dto = { ...dto, status: "deactivated" };
+      }
+      const state = toState(inputs, dto);
+      return { id: `statsig-${inputs.type.toLowerCase()}-${state.keyFingerprint}`, outs: state };
+    });
+  }
+
+  async read(id: string, props?: KeyState) {
+    return step("reading a Statsig key", async () => {
+      if (!props?.key) {
+        throw new ApiKeysError("PAK_INVALID_INPUT", "user", `cannot read ${id}: a Statsig key is addressed by its secret value, which this state does not hold (pulumi import is not supported; see the README)`);
+      }
+      const dto = await this.client().get(props.key);
+      if (!dto) return {}; // deleted out of band: gone, not an error
+      const inputs = liveInputs(dto, props);
+      return { id, props: toState(inputs, dto, props.key), inputs };
+    });
+  }
+
+  async update(_id: string, olds: KeyState, news: KeyInputs) {
+    return step("updating a Statsig key", async () => {
+      const c = this.client();
+      const { changed } = diffInputs(STATSIG_DIFF_POLICY, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+      let key = olds.key;
+      let status = olds.status;
+      const patch = updateBody(olds, news, changed);
+      if (Object.keys(patch).length) await c.update(key, patch);
+      if (changed.includes("rotation")) key = (await c.rotate(key)).key ?? key;
+      if (changed.includes("active") && !news.active && status === "active") {
+        await c.deactivate(key);
+        status = "deactivated";
+      }
+      return { outs: { ...news, key, keyFingerprint: fingerprint(key), status } satisfies KeyState };
+    });
+  }
+
+  async delete(_id: string, props: KeyState) {
+    return step("deleting a Statsig key", async () => {
+      await this.client().delete(props.key); // already gone is done
+    });
+  }
+}
+
+/**
+ * Creates the key. If the outcome is unknown (the connection dropped after sending, a 5xx, a garbled
+ * answer), the list tells whether it landed: no match means it did not, and it is safe to try again;
+ * a match is reported, never silently adopted, since an identical key may have been made by hand.
+ */
+async function createOnce(c: StatsigClient, inputs: KeyInputs): Promise<KeyDto> {
+  const body = createBody(inputs);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await c.create(body);
+    } catch (e) {
+      if (!isAmbiguous(e) || attempt >= 3) throw e;
+      const matches = (await c.list()).filter((k) => {
+        const live = liveInputs(k, inputs);
+        return !diffInputs(STATSIG_DIFF_POLICY, live as unknown as Record<string, unknown>, { ...inputs, active: true } as unknown as Record<string, unknown>).changed.length;
+      });
+      if (matches.length) {
+        const fps = matches.map((m) => (m.key ? fingerprint(m.key) : "?")).join(", ");
+        throw new AmbiguousCreateError(
+          `the create request failed (${(e as Error).message}) and ${matches.length} key(s) matching this declaration now exist (fingerprints ${fps}); ` +
+            "`pulumi-api-keys drift` lists them as unmanaged: delete the extra one in the Statsig console, then run `pulumi up` again",
+        );
+      }
+    }
+  }
+}
+
+export = new StatsigKeyProvider();

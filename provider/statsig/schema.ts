@@ -1,0 +1,188 @@
+// Statsig keys in three shapes: the user's Args (strict: unknown inputs are errors), the wire DTOs
+// (loose: new vendor fields are tolerated, missing documented ones are not), and the state we keep.
+// Field names differ by direction on the wire: targetAppID/secondaryTargetAppIDs going out,
+// primaryTargetApp/secondaryTargetApps coming back; the user sees targetApp/secondaryTargetApps.
+import { z } from "zod";
+import { canonicalSet, DiffPolicy } from "../core/diff";
+
+export const KEY_TYPES = ["SERVER", "CLIENT", "CONSOLE", "SCIM", "ORG"] as const;
+export const SCOPES = [
+  "omni_read_only",
+  "omni_read_write",
+  "client_download_config_specs",
+  "none_hash_enabled",
+  "can_access_keys",
+  "client_can_write_user_store",
+  "personal_read_only",
+  "personal_read_write",
+] as const;
+
+const name = (what: string) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? "is required" : `must be a string`) })
+    .min(1, `must not be empty`)
+    .refine((s) => s.trim() === s, `${what} must not start or end with spaces`);
+
+/** A list with set meaning: duplicates are an error (they usually hide a typo), order is free. */
+export function uniqueList<T extends z.ZodType<string>>(item: T) {
+  return z
+    .array(item, { error: "must be a list" })
+    .superRefine((xs, ctx) => {
+      const seen = new Set<string>();
+      xs.forEach((x, i) => {
+        if (seen.has(x)) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value "${x}"` });
+        seen.add(x);
+      });
+    })
+    .transform((xs) => canonicalSet(xs));
+}
+
+export const KeyArgsSchema = z
+  .strictObject({
+    type: z.enum(KEY_TYPES, { error: (i) => (i.input === undefined ? "is required" : `must be one of ${KEY_TYPES.join(", ")}`) }),
+    description: z
+      .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
+      .min(1, "must not be empty")
+      .max(1000, "must be at most 1000 characters"),
+    scopes: uniqueList(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` })).optional(),
+    environments: uniqueList(name("an environment")).optional(),
+    targetApp: name("a target app").nullable().optional(),
+    secondaryTargetApps: uniqueList(name("a target app")).optional(),
+    active: z.boolean({ error: "must be true or false" }).optional(),
+    rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.targetApp && a.secondaryTargetApps?.includes(a.targetApp)) {
+      ctx.addIssue({ code: "custom", path: ["secondaryTargetApps"], message: `must not repeat targetApp "${a.targetApp}"` });
+    }
+    if (a.active === false && a.rotation !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["rotation"], message: "cannot rotate a deactivated key (set active: true)" });
+    }
+  });
+
+export type KeyArgs = z.input<typeof KeyArgsSchema>;
+
+/** Inputs in canonical form: every set sorted, every default filled, absent target app omitted. */
+export interface KeyInputs {
+  type: (typeof KEY_TYPES)[number];
+  description: string;
+  scopes: string[];
+  environments: string[];
+  targetApp?: string;
+  secondaryTargetApps: string[];
+  active: boolean;
+  rotation?: string;
+}
+
+export function canonicalInputs(a: z.output<typeof KeyArgsSchema>): KeyInputs {
+  const out: KeyInputs = {
+    type: a.type,
+    description: a.description,
+    scopes: a.scopes ?? [],
+    environments: a.environments ?? [],
+    secondaryTargetApps: a.secondaryTargetApps ?? [],
+    active: a.active ?? true,
+  };
+  if (a.targetApp) out.targetApp = a.targetApp;
+  if (a.rotation !== undefined) out.rotation = a.rotation;
+  return out;
+}
+
+export const KeyArgsCanonical = KeyArgsSchema.transform(canonicalInputs);
+
+/** How each input changes: in place (update, set) or by replacement. */
+export const STATSIG_DIFF_POLICY: DiffPolicy = {
+  type: "replace", // not in the update body
+  description: "update",
+  scopes: "set",
+  environments: "set",
+  targetApp: "update",
+  secondaryTargetApps: "set",
+  // Deactivate has an endpoint; there is no reactivate, so turning a key back on is a new key.
+  active: (olds, news) => (olds === false && news !== false ? "replace" : "update"),
+  rotation: "update",
+};
+
+// ---- wire ----
+
+export const KeyDtoSchema = z.looseObject({
+  key: z.string().nullable(),
+  type: z.string(),
+  description: z.string(),
+  scopes: z.array(z.string()).nullish(),
+  environments: z.array(z.string()).nullish(),
+  primaryTargetApp: z.string().nullish(),
+  secondaryTargetApps: z.array(z.string()).nullish(),
+  status: z.string(),
+});
+export type KeyDto = z.infer<typeof KeyDtoSchema>;
+
+export const SingleKeyResponse = z.looseObject({ message: z.string().optional(), data: KeyDtoSchema });
+export const MessageResponse = z.looseObject({ message: z.string().optional() }).nullish();
+export const KeyListResponse = z.looseObject({
+  data: z.array(KeyDtoSchema),
+  pagination: z.looseObject({ nextPage: z.string().nullish(), totalItems: z.number().optional() }).nullish(),
+});
+
+export interface CreateBody {
+  description: string;
+  type: string;
+  scopes?: string[];
+  environments?: string[];
+  targetAppID?: string;
+  secondaryTargetAppIDs?: string[];
+}
+
+export interface UpdateBody {
+  description?: string;
+  scopes?: string[];
+  environments?: string[];
+  targetAppID?: string | null;
+  secondaryTargetAppIDs?: string[] | null;
+}
+
+export function createBody(i: KeyInputs): CreateBody {
+  const b: CreateBody = { description: i.description, type: i.type };
+  if (i.scopes.length) b.scopes = i.scopes;
+  if (i.environments.length) b.environments = i.environments;
+  if (i.targetApp) b.targetAppID = i.targetApp;
+  if (i.secondaryTargetApps.length) b.secondaryTargetAppIDs = i.secondaryTargetApps;
+  return b;
+}
+
+/** One PATCH body carrying only what changed; clearing sends the API's clearing value (null / []). */
+export function updateBody(olds: KeyInputs, news: KeyInputs, changed: readonly string[]): UpdateBody {
+  const b: UpdateBody = {};
+  if (changed.includes("description")) b.description = news.description;
+  if (changed.includes("scopes")) b.scopes = news.scopes;
+  if (changed.includes("environments")) b.environments = news.environments;
+  if (changed.includes("targetApp")) b.targetAppID = news.targetApp ?? null;
+  if (changed.includes("secondaryTargetApps")) b.secondaryTargetAppIDs = news.secondaryTargetApps.length ? news.secondaryTargetApps : null;
+  void olds;
+  return b;
+}
+
+// ---- state ----
+
+/** What Pulumi keeps: the canonical inputs plus outputs. `key` is a secret output. */
+export interface KeyState extends KeyInputs {
+  key: string;
+  keyFingerprint: string;
+  status: string;
+}
+
+/** The live key projected onto the input names, canonical, for refresh to diff against. */
+export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
+  const out: KeyInputs = {
+    type: dto.type as KeyInputs["type"],
+    description: dto.description,
+    scopes: canonicalSet(dto.scopes),
+    environments: canonicalSet(dto.environments),
+    secondaryTargetApps: canonicalSet(dto.secondaryTargetApps),
+    active: dto.status === "active",
+  };
+  if (dto.primaryTargetApp) out.targetApp = dto.primaryTargetApp;
+  // Not a live property: the rotation trigger is the user's, carried over.
+  if (prior.rotation !== undefined) out.rotation = prior.rotation;
+  return out;
+}

@@ -1,0 +1,175 @@
+// statsig.Key through the real Pulumi CLI against the emulator: the whole lifecycle, drift, bad input
+// and secrets in state. Every stage ends with the engine seeing nothing to do.
+import * as fs from "node:fs";
+import { createEmulator } from "../../emulator/main";
+import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import type { Emulator } from "../../emulator/server";
+import { EmulatorAdmin } from "./emulator-client";
+import { makeProject, PulumiProject } from "./harness";
+
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const { statsig } = require("pulumi-api-keys");
+const decl = JSON.parse(new pulumi.Config().require("keys"));
+for (const [name, args] of Object.entries(decl)) {
+  const k = new statsig.Key(name, args);
+  exports[name] = { fingerprint: k.keyFingerprint, status: k.status, key: k.key };
+}
+`;
+
+const server = {
+  type: "SERVER",
+  description: "backend server key",
+  scopes: ["omni_read_only", "client_download_config_specs"],
+  environments: ["production", "staging"],
+  targetApp: "checkout",
+  secondaryTargetApps: ["billing", "admin"],
+};
+const client = { type: "CLIENT", description: "web client key", environments: ["production"] };
+
+describe("statsig.Key end to end", () => {
+  jest.setTimeout(600_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+
+  const declare = (keys: Record<string, unknown>) => project.ok(["config", "set", "keys", JSON.stringify(keys)]);
+  const liveKeys = async () => (await admin.state()).statsig as Array<Record<string, any>>;
+  const liveByDescription = async (d: string) => (await liveKeys()).find((k) => k.description === d)!;
+  const patches = async () => (await admin.requests()).filter((r) => r.method === "PATCH" && r.route === "/console/v1/keys/{id}");
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    const url = await emulator.start();
+    admin = new EmulatorAdmin(url);
+    project = makeProject("statsig-e2e", { "index.js": program });
+    await project.init({ "pulumi-api-keys:statsigApiUrl": url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  test("bad input fails at preview, naming the field, with zero API calls", async () => {
+    // Pulumi words a check failure as "property <name> value {…} has a problem: <reason>".
+    const failure = (property: string, reason: string) =>
+      new RegExp(`property ${property.replace(/[[\]]/g, "\\$&")} value .* has a problem: ${reason}`);
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...server, scopes: ["omni_read_only", "read_everything"] }, failure("scopes[1]", "must be one of")],
+      [{ ...server, description: "x".repeat(1001) }, failure("description", "must be at most 1000 characters")],
+      [{ description: "no type" }, failure("type", "is required")],
+      [{ ...server, environments: "production" }, failure("environments", "must be a list")],
+      [{ ...server, active: "yes" }, failure("active", "must be true or false")],
+      [{ ...server, colour: "blue" }, failure("colour", "unknown input")],
+      [{ ...server, scopes: ["omni_read_only", "omni_read_only"] }, failure("scopes[1]", 'duplicate value "omni_read_only"')],
+    ];
+    await admin.clearRequests();
+    for (const [args, message] of cases) {
+      await declare({ bad: args });
+      const r = await project.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(message);
+    }
+    expect(await admin.requests()).toHaveLength(0);
+  });
+
+  test("create, no-op refresh and up, updates as single PATCHes, drift, out-of-band delete, destroy", async () => {
+    await declare({ server, client });
+    await admin.clearRequests();
+    await project.up();
+    const created = await admin.requests();
+    expect(created.filter((r) => r.method === "POST")).toHaveLength(2);
+    expect(created).toHaveLength(2); // one call per created key
+
+    let live = await liveByDescription("backend server key");
+    expect(live).toMatchObject({ type: "SERVER", primaryTargetApp: "checkout", status: "active" });
+    expect([...live.scopes].sort()).toEqual(["client_download_config_specs", "omni_read_only"]);
+
+    // Nothing to do: refresh, preview, and a second up.
+    await project.ok(["refresh", "--yes", "--expect-no-changes"]);
+    await project.expectNoChanges();
+    await project.ok(["up", "--yes", "--expect-no-changes"]);
+
+    // Order never matters.
+    await declare({ server: { ...server, scopes: [...server.scopes].reverse(), environments: ["staging", "production"] }, client });
+    await project.expectNoChanges();
+
+    // Each change is exactly one PATCH carrying only what changed.
+    const steps: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+      [{ ...server, scopes: ["omni_read_write"] }, { scopes: ["omni_read_write"] }],
+      [{ ...server, scopes: ["omni_read_write"], environments: ["production"] }, { environments: ["production"] }],
+      [{ ...server, scopes: ["omni_read_write"], environments: ["production"], targetApp: undefined }, { targetAppID: null }],
+      [{ ...server, scopes: ["omni_read_write"], environments: ["production"], targetApp: undefined, secondaryTargetApps: [] }, { secondaryTargetAppIDs: null }],
+    ];
+    let current: Record<string, unknown> = server;
+    for (const [decl, body] of steps) {
+      current = decl;
+      await declare({ server: decl, client });
+      await admin.clearRequests();
+      await project.up();
+      const p = await patches();
+      expect(p).toHaveLength(1);
+      expect(p[0]!.body).toEqual(body);
+      expect(await admin.requests()).toHaveLength(1);
+      await project.expectNoChanges(true);
+    }
+    live = await liveByDescription("backend server key");
+    expect(live.primaryTargetApp).toBeNull();
+    expect(live.secondaryTargetApps).toBeNull();
+
+    // Someone edits the key in the console: refresh names the drifted properties, up reverts them.
+    await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(live.key)}`, { description: "edited by hand", environments: ["development"] });
+    const drift = await project.run(["preview", "--refresh", "--diff", "--expect-no-changes"]);
+    expect(drift.code).not.toBe(0);
+    expect(drift.stdout).toMatch(/description/);
+    expect(drift.stdout).toMatch(/environments/);
+    await project.up(["--refresh"]);
+    live = (await liveKeys()).find((k) => k.key === live.key)!;
+    expect(live.description).toBe("backend server key");
+    expect(live.environments).toEqual(["production"]);
+    await project.expectNoChanges(true);
+
+    // Someone deletes the key: refresh drops it, up recreates it.
+    await admin.call("DELETE", `/statsig/keys/${encodeURIComponent(live.key)}`);
+    await project.ok(["refresh", "--yes"]);
+    const afterRefresh = await project.exportState();
+    expect(afterRefresh.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key")).toHaveLength(1);
+    await project.up();
+    expect((await liveKeys()).map((k) => k.description).sort()).toEqual(["backend server key", "web client key"]);
+    await project.expectNoChanges(true);
+
+    // A type change replaces the key; deactivating is in place.
+    await declare({ server: current, client: { ...client, type: "SERVER" } });
+    await project.up();
+    expect((await liveKeys()).filter((k) => k.description === "web client key").map((k) => k.type)).toEqual(["SERVER"]);
+    await declare({ server: { ...current, active: false }, client: { ...client, type: "SERVER" } });
+    await admin.clearRequests();
+    await project.up();
+    expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toEqual(["PATCH /console/v1/keys/{id}/deactivate"]);
+    await project.expectNoChanges(true);
+
+    // Rotation in place: a new value, the same resource.
+    const before = (await project.exportState()).resources.find((r) => r.urn.endsWith("::client"))!;
+    await declare({ server: { ...current, active: false }, client: { ...client, type: "SERVER", rotation: "2026-11" } });
+    await project.up();
+    const after = (await project.exportState()).resources.find((r) => r.urn.endsWith("::client"))!;
+    expect(after.id).toBe(before.id);
+    expect(after.outputs.keyFingerprint).not.toBe(before.outputs.keyFingerprint);
+    await project.expectNoChanges(true);
+
+    // No secret in plaintext in the exported state.
+    const state = await project.exportState();
+    expect(state.raw).not.toContain(STATSIG_CONSOLE_KEY);
+    for (const k of await liveKeys()) expect(state.raw).not.toContain(k.key);
+    const keyed = state.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key");
+    for (const r of keyed) {
+      expect(r.outputs.key).toHaveProperty("ciphertext");
+      expect(r.id).not.toMatch(/secret-|client-/);
+      expect(r.inputs.__provider).toMatch(/require\("pulumi-api-keys/);
+    }
+
+    await project.destroyAndRemove();
+    expect(await liveKeys()).toHaveLength(0);
+    expect(await admin.violations()).toEqual([]);
+  });
+});
