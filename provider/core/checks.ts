@@ -34,8 +34,8 @@ export function issuesToFailures(issues: ReadonlyArray<z.core.$ZodIssue>, prefix
  * Validates `news` with `schema`, skipping inputs whose values are still unknown (they are checked
  * again at apply time, when known). Returns the canonical inputs or the failures.
  */
-export function checkInputs<T extends Record<string, unknown>>(
-  schema: z.ZodType<T>,
+export function checkInputs(
+  schema: z.ZodType<object>,
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures?: undefined } | { failures: CheckFailure[]; inputs?: undefined } {
   const known: Record<string, unknown> = {};

@@ -1,0 +1,164 @@
+import { checkInputs, UNKNOWN } from "../../provider/core/checks";
+import { canonical, diffInputs, sameValue } from "../../provider/core/diff";
+import { HttpStatusError, TransportError } from "../../provider/core/errors";
+import { RateLimiter } from "../../provider/core/rate-limit";
+import { fingerprint, redact, registerSecret } from "../../provider/core/redact";
+import { backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter } from "../../provider/core/retry";
+import { KeyArgsCanonical } from "../../provider/statsig/schema";
+
+describe("retry policy", () => {
+  test("429 is retried even for a create; 5xx and resets only when idempotent", () => {
+    expect(isRetryable({ kind: "status", status: 429 }, false)).toBe(true);
+    expect(isRetryable({ kind: "status", status: 503 }, true)).toBe(true);
+    expect(isRetryable({ kind: "status", status: 503 }, false)).toBe(false);
+    expect(isRetryable({ kind: "transport", sent: true }, false)).toBe(false);
+    expect(isRetryable({ kind: "transport", sent: false }, false)).toBe(true);
+    expect(isRetryable({ kind: "status", status: 400 }, true)).toBe(false);
+    expect(isRetryable({ kind: "status", status: 404 }, true)).toBe(false);
+  });
+
+  test("backoff grows exponentially with jitter, capped; Retry-After wins", () => {
+    const lo = () => 0;
+    const hi = () => 0.999;
+    expect(backoffMs(DEFAULT_RETRY, 1, undefined, lo)).toBe(125);
+    expect(backoffMs(DEFAULT_RETRY, 3, undefined, lo)).toBe(500);
+    expect(backoffMs(DEFAULT_RETRY, 3, undefined, hi)).toBeLessThanOrEqual(1000);
+    expect(backoffMs(DEFAULT_RETRY, 30, undefined, hi)).toBeLessThanOrEqual(DEFAULT_RETRY.maxDelayMs);
+    expect(backoffMs(DEFAULT_RETRY, 1, 7000)).toBe(7000);
+    expect(backoffMs(DEFAULT_RETRY, 1, 10_000_000)).toBe(DEFAULT_RETRY.maxRetryAfterMs);
+  });
+
+  test("Retry-After in seconds or as an HTTP date", () => {
+    expect(parseRetryAfter("3")).toBe(3000);
+    expect(parseRetryAfter("0.5")).toBe(500);
+    const now = Date.parse("2026-11-22T10:00:00Z");
+    expect(parseRetryAfter("Sun, 22 Nov 2026 10:00:05 GMT", now)).toBe(5000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+});
+
+describe("rate limiter", () => {
+  test("admits `limit` requests per window, then waits for the oldest to age out", async () => {
+    let t = 0;
+    const l = new RateLimiter([{ limit: 3, windowMs: 1000 }], () => t);
+    for (let i = 0; i < 3; i++) await l.acquire();
+    expect(l.delayNow()).toBe(1000);
+    t = 400;
+    expect(l.delayNow()).toBe(600);
+    t = 1000;
+    expect(l.delayNow()).toBe(0);
+  });
+
+  test("the tighter of two windows governs", async () => {
+    let t = 0;
+    const l = new RateLimiter([{ limit: 10, windowMs: 1000 }, { limit: 2, windowMs: 60_000 }], () => t);
+    await l.acquire();
+    await l.acquire();
+    t = 5000;
+    expect(l.delayNow()).toBe(55_000);
+  });
+
+  test("real waiting: the 4th request in a 3 per 200 ms window waits ~200 ms", async () => {
+    const l = new RateLimiter([{ limit: 3, windowMs: 200 }]);
+    const start = Date.now();
+    for (let i = 0; i < 4; i++) await l.acquire();
+    expect(Date.now() - start).toBeGreaterThanOrEqual(190);
+  });
+});
+
+describe("redaction", () => {
+  test("registered secrets and key-shaped strings never survive", () => {
+    registerSecret("my-very-private-token-123");
+    const msg = redact("failed with my-very-private-token-123 and secret-AbCdEf123456 and Bearer abc.def.ghi and x-api-key: live_abcdefghijklmnop");
+    expect(msg).not.toContain("my-very-private-token-123");
+    expect(msg).not.toContain("secret-AbCdEf123456");
+    expect(msg).not.toContain("abc.def.ghi");
+    expect(msg).not.toContain("live_abcdefghijklmnop");
+    expect(msg).toContain("[REDACTED]");
+  });
+
+  test("errors redact their messages and carry stable codes", () => {
+    registerSecret("console-abcdefghijklmnop");
+    const e = new HttpStatusError({ api: "statsig", method: "GET", route: "/console/v1/keys/{id}" }, 401, "bad key console-abcdefghijklmnop");
+    expect(e.code).toBe("PAK_UNAUTHORIZED");
+    expect(e.kind).toBe("user");
+    expect(e.message).not.toContain("console-abcdefghijklmnop");
+    expect(e.message).toContain("/console/v1/keys/{id}");
+    expect(new TransportError({ api: "x", method: "GET", route: "/" }, "UND_ERR_HEADERS_TIMEOUT", true).code).toBe("PAK_TIMEOUT");
+    expect(new HttpStatusError({ api: "x", method: "GET", route: "/" }, 503, "").code).toBe("PAK_SERVER_ERROR");
+  });
+
+  test("fingerprints are stable, short and not the secret", () => {
+    expect(fingerprint("secret-abc")).toBe(fingerprint("secret-abc"));
+    expect(fingerprint("secret-abc")).toHaveLength(16);
+    expect(fingerprint("secret-abc")).not.toBe(fingerprint("secret-abd"));
+  });
+});
+
+describe("diff", () => {
+  test("canonical form: absent, null and empty are the same; key order is not a change", () => {
+    expect(canonical({ b: 1, a: [], c: null })).toEqual({ b: 1 });
+    expect(sameValue({ x: 1, y: 2 }, { y: 2, x: 1 })).toBe(true);
+    expect(sameValue(["a", "b"], ["b", "a"], true)).toBe(true);
+    expect(sameValue(["a", "b"], ["b", "a"], false)).toBe(false);
+    expect(sameValue(undefined, [])).toBe(true);
+  });
+
+  test("policy decides update vs replace; unlisted fields are ignored", () => {
+    const d = diffInputs(
+      { type: "replace", scopes: "set", description: "update", active: (o, n) => (o === false && n !== false ? "replace" : "update") },
+      { type: "SERVER", scopes: ["a", "b"], description: "x", active: true, key: "old" },
+      { type: "CLIENT", scopes: ["b", "a"], description: "y", active: false, key: "new" },
+    );
+    expect(d.changed.sort()).toEqual(["active", "description", "type"]);
+    expect(d.replaces).toEqual(["type"]);
+    const back = diffInputs({ active: (o, n) => (o === false && n !== false ? "replace" : "update") }, { active: false }, { active: true });
+    expect(back.replaces).toEqual(["active"]);
+  });
+});
+
+describe("checks", () => {
+  test("canonical inputs: sets sorted, defaults filled", () => {
+    const r = checkInputs(KeyArgsCanonical, { type: "SERVER", description: "d", scopes: ["omni_read_write", "can_access_keys"], environments: ["prod", "dev"] });
+    expect(r.inputs).toEqual({
+      type: "SERVER",
+      description: "d",
+      scopes: ["can_access_keys", "omni_read_write"],
+      environments: ["dev", "prod"],
+      secondaryTargetApps: [],
+      active: true,
+    });
+  });
+
+  test("unknown values (computed at apply) are not judged at preview", () => {
+    const r = checkInputs(KeyArgsCanonical, { type: "SERVER", description: UNKNOWN, targetApp: UNKNOWN });
+    expect(r.failures).toBeUndefined();
+    expect(r.inputs).toMatchObject({ description: UNKNOWN, targetApp: UNKNOWN });
+  });
+
+  test("failures name the field and the rule", () => {
+    const r = checkInputs(KeyArgsCanonical, {
+      type: "PUBLIC",
+      description: "",
+      scopes: ["nope"],
+      targetApp: "a",
+      secondaryTargetApps: ["a"],
+      rotation: "",
+      extra: 1,
+    });
+    const byProp = Object.fromEntries((r.failures ?? []).map((f) => [f.property, f.reason]));
+    expect(byProp["type"]).toMatch(/must be one of SERVER, CLIENT/);
+    expect(byProp["description"]).toBe("must not be empty");
+    expect(byProp["scopes[0]"]).toMatch(/must be one of omni_read_only/);
+    expect(byProp["rotation"]).toBe("must not be empty");
+    expect(byProp["extra"]).toMatch(/unknown input/);
+  });
+
+  test("conflicting fields are rejected", () => {
+    const r = checkInputs(KeyArgsCanonical, { type: "SERVER", description: "d", targetApp: "a", secondaryTargetApps: ["a", "b"] });
+    expect(r.failures).toEqual([{ property: "secondaryTargetApps", reason: 'must not repeat targetApp "a"' }]);
+    const r2 = checkInputs(KeyArgsCanonical, { type: "SERVER", description: "d", active: false, rotation: "1" });
+    expect(r2.failures?.[0]?.property).toBe("rotation");
+  });
+});
