@@ -106,9 +106,9 @@ export class HttpClient {
         if (res.status >= 200 && res.status < 300) {
           if (res.malformed) {
             // A garbled success: for a read, asking again is harmless; for a write, the caller decides.
+            // Like a dropped connection after sending: retryable only when repeating is harmless.
             failure = new BadResponseError(op, "the body is not valid JSON");
-            outcome = { kind: "status", status: 599 };
-            if (!idempotent || attempt >= this.retry.maxAttempts) throw failure;
+            outcome = { kind: "transport", sent: true };
           } else {
             return { status: res.status, body: res.body };
           }

@@ -1,0 +1,61 @@
+// The Statsig dynamic provider's lifecycle methods against the emulator on a random port.
+import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import provider = require("../../provider/statsig/provider");
+
+describe("statsig provider against the emulator", () => {
+  let emulator: Emulator;
+  const inputs = { type: "SERVER" as const, description: "svc", scopes: ["omni_read_only"], environments: ["production"], secondaryTargetApps: [], active: true };
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    const url = await emulator.start();
+    await provider.configure({ config: { get: (k: string) => ({ "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:statsigApiUrl": url })[k], require: () => "" } });
+  });
+  afterAll(() => emulator.stop());
+  beforeEach(() => emulator.store.reset());
+
+  test("create returns a non-secret id and the key as an output; read projects live values onto inputs", async () => {
+    const { id, outs } = await provider.create(inputs);
+    expect(id).toMatch(/^statsig-server-[0-9a-f]{16}$/);
+    expect(id).not.toContain(outs.key);
+    expect(outs).toMatchObject({ ...inputs, status: "active" });
+    const read = await provider.read(id, outs);
+    expect(read.inputs).toEqual(inputs);
+    expect(read.props).toEqual(outs);
+  });
+
+  test("a key deleted out of band reads as gone; deleting it again is done", async () => {
+    const { id, outs } = await provider.create(inputs);
+    emulator.store.data.statsig = [];
+    expect(await provider.read(id, outs)).toEqual({});
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  test("a create whose connection dropped before it landed is retried once, leaving exactly one key", async () => {
+    emulator.faults = [{ kind: "reset", api: "statsig", method: "POST", times: 1 }];
+    await provider.create(inputs);
+    expect(emulator.store.data.statsig).toHaveLength(1);
+  });
+
+  test("a create that landed but whose answer was lost is reported, never duplicated", async () => {
+    emulator.faults = [{ kind: "reset-after", api: "statsig", method: "POST", times: 1 }];
+    const err = await provider.create(inputs).catch((e) => e);
+    expect(err.code).toBe("PAK_AMBIGUOUS_CREATE");
+    expect(err.message).toMatch(/unmanaged/);
+    expect(emulator.store.data.statsig).toHaveLength(1);
+    expect(err.message).not.toContain(emulator.store.data.statsig[0]!.key);
+  });
+
+  test("missing credentials are a clear error naming both ways to set them", async () => {
+    const bare = Object.create(Object.getPrototypeOf(provider));
+    const saved = process.env.STATSIG_CONSOLE_API_KEY;
+    delete process.env.STATSIG_CONSOLE_API_KEY;
+    const err = await bare.create(inputs).catch((e: Error) => e);
+    if (saved !== undefined) process.env.STATSIG_CONSOLE_API_KEY = saved;
+    expect(err.message).toMatch(/PAK_MISSING_CREDENTIALS/);
+    expect(err.message).toMatch(/pulumi-api-keys:statsigConsoleApiKey/);
+    expect(err.message).toMatch(/STATSIG_CONSOLE_API_KEY/);
+  });
+});
