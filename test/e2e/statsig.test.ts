@@ -85,10 +85,14 @@ describe("statsig.Key end to end", () => {
     expect(live).toMatchObject({ type: "SERVER", primaryTargetApp: "checkout", status: "active" });
     expect([...live.scopes].sort()).toEqual(["client_download_config_specs", "omni_read_only"]);
 
-    // Nothing to do: refresh, preview, and a second up.
+    // Nothing to do: refresh (one GET per key), preview and a second up (no call at all).
+    await admin.clearRequests();
     await project.ok(["refresh", "--yes", "--expect-no-changes"]);
+    expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toEqual(["GET /console/v1/keys/{id}", "GET /console/v1/keys/{id}"]);
+    await admin.clearRequests();
     await project.expectNoChanges();
     await project.ok(["up", "--yes", "--expect-no-changes"]);
+    expect(await admin.requests()).toHaveLength(0);
 
     // Order never matters.
     await declare({ server: { ...server, scopes: [...server.scopes].reverse(), environments: ["staging", "production"] }, client });
