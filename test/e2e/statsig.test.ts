@@ -85,10 +85,12 @@ describe("statsig.Key end to end", () => {
     expect(live).toMatchObject({ type: "SERVER", primaryTargetApp: "checkout", status: "active" });
     expect([...live.scopes].sort()).toEqual(["client_download_config_specs", "omni_read_only"]);
 
-    // Nothing to do: refresh (one GET per key), preview and a second up (no call at all).
+    // Nothing to do: refresh (one GET per key; without --skip-preview the engine reads twice, preview
+    // then refresh), preview and a second up (no call at all).
     await admin.clearRequests();
-    await project.ok(["refresh", "--yes", "--expect-no-changes"]);
+    await project.ok(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
     expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toEqual(["GET /console/v1/keys/{id}", "GET /console/v1/keys/{id}"]);
+    await project.ok(["refresh", "--yes", "--expect-no-changes"]);
     await admin.clearRequests();
     await project.expectNoChanges();
     await project.ok(["up", "--yes", "--expect-no-changes"]);
