@@ -88,7 +88,7 @@ describe("Statsig contract", () => {
 
   test("a response slower than the timeout is a clear timeout error", async () => {
     const slow = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: url, http: { timeouts: { headersMs: 200 }, retry: { maxAttempts: 2, baseDelayMs: 5 } } });
-    emulator.faults = [{ kind: "slow", api: "statsig", method: "GET", times: 2, delayMs: 1000 }];
+    emulator.faults = [{ kind: "slow", api: "statsig", method: "GET", times: 2, delayMs: 8000 }]; // far past the timeout: undici's timers are coarse
     await expect(slow.list()).rejects.toMatchObject({ code: "PAK_TIMEOUT" });
   });
 
