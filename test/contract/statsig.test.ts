@@ -99,3 +99,21 @@ describe("Statsig contract", () => {
     expect(err.message).not.toContain("console-notARealKeyButSecret123");
   });
 });
+
+describe("Statsig rate limits", () => {
+  test("150 reads against the enforced 100 / 10 s budget: all succeed, the client waits instead of failing", async () => {
+    const emulator = createEmulator({ port: 0, rateLimits: true });
+    const url = await emulator.start();
+    try {
+      const c = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: url });
+      const k = await c.create({ description: "hot", type: "SERVER" });
+      const start = Date.now();
+      const results = await Promise.all(Array.from({ length: 150 }, () => c.get(k.key!)));
+      expect(results.every((r) => r?.description === "hot")).toBe(true);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(9_000); // the 101st request had to wait for the window
+      expect(emulator.log.filter((r) => r.status === 429)).toHaveLength(0); // the shared budget kept us under
+    } finally {
+      await emulator.stop();
+    }
+  }, 60_000);
+});
