@@ -1,3 +1,4 @@
 // The public surface: resource classes and their Args, per API.
 export * as statsig from "./statsig";
+export * as basic from "./basic";
 export { ApiKeysError, ErrorCode } from "./core/errors";

@@ -2,6 +2,7 @@
 // rate budget, and the retry policy. Errors carry the route template, never the filled-in path
 // (Statsig and The Auth API put the secret key value in the path).
 import { Agent, request } from "undici";
+import type { z } from "zod";
 import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
 import { RateLimiter } from "./rate-limit";
 import { registerSecret } from "./redact";
@@ -93,6 +94,17 @@ export class HttpClient {
     return u;
   }
 
+  /** Sends the request and checks the 2xx body against the documented shape (loose: extra fields pass). */
+  async json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
+    const res = await this.send(spec);
+    const parsed = schema.safeParse(res.body);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new BadResponseError({ api: this.api, method: spec.method, route: spec.route }, `${first?.path.join(".") || "body"}: ${first?.message}`);
+    }
+    return parsed.data;
+  }
+
   /** Sends the request, retrying per policy; resolves with a 2xx response, rejects with a typed error. */
   async send(spec: RequestSpec): Promise<HttpResponse> {
     const op: Operation = { api: this.api, method: spec.method, route: spec.route };
@@ -160,5 +172,15 @@ export class HttpClient {
     void op;
     const ra = res.headers["retry-after"];
     return { status: res.statusCode, body, malformed, retryAfter: Array.isArray(ra) ? ra[0] : ra };
+  }
+}
+
+/** A read of something that may be gone: the value, or undefined on 404. */
+export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if ((e as { code?: string }).code === "PAK_NOT_FOUND") return undefined;
+    throw e;
   }
 }

@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import { checkInputs, CheckFailure } from "./checks";
 import { DiffPolicy, diffInputs } from "./diff";
-import { asApiKeysError } from "./errors";
+import { AmbiguousCreateError, ApiKeysError, asApiKeysError } from "./errors";
 
 export interface CheckResultLike {
   inputs?: Record<string, unknown>;
@@ -29,5 +29,34 @@ export async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
     (wrapped as { code?: string }).code = err.code;
     wrapped.stack = wrapped.message; // the stack would only show our internals
     throw wrapped;
+  }
+}
+
+/** Failures after which a create may or may not have happened on the server. */
+export function isAmbiguous(e: unknown): boolean {
+  const code = (e as ApiKeysError).code;
+  return code === "PAK_NETWORK" || code === "PAK_TIMEOUT" || code === "PAK_SERVER_ERROR" || code === "PAK_BAD_RESPONSE";
+}
+
+/**
+ * Creates a key. If the outcome is unknown (the connection dropped after sending, a 5xx, a garbled
+ * answer), `landed` lists keys that match the declaration: none means the create did not happen and it
+ * is safe to try again; any match is reported, never silently adopted, since an identical key may have
+ * been made by hand. `landed` returns non-secret descriptions (fingerprints or ids).
+ */
+export async function createReconciled<T>(vendor: string, create: () => Promise<T>, landed: () => Promise<string[]>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (e) {
+      if (!isAmbiguous(e) || attempt >= 3) throw e;
+      const matches = await landed();
+      if (matches.length) {
+        throw new AmbiguousCreateError(
+          `the create request failed (${(e as Error).message}) and ${matches.length} key(s) matching this declaration now exist (${matches.join(", ")}); ` +
+            `\`pulumi-api-keys drift\` lists them as unmanaged: delete the extra one in the ${vendor} console, then run \`pulumi up\` again`,
+        );
+      }
+    }
   }
 }

@@ -1,8 +1,6 @@
 // Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
-import type { z } from "zod";
-import { BadResponseError } from "../core/errors";
 import { Setting } from "../core/config";
-import { HttpClient, HttpClientOptions, RequestSpec } from "../core/http";
+import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
 import { limiterFor } from "../core/rate-limit";
 import { fingerprint, registerSecret } from "../core/redact";
 import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
@@ -52,16 +50,6 @@ export class StatsigClient {
     });
   }
 
-  private async call<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
-    const res = await this.http.send(spec);
-    const parsed = schema.safeParse(res.body);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      throw new BadResponseError({ api: "statsig", method: spec.method, route: spec.route }, `${first?.path.join(".") || "body"}: ${first?.message}`);
-    }
-    return parsed.data;
-  }
-
   private remember(dto: KeyDto): KeyDto {
     registerSecret(dto.key);
     return dto;
@@ -71,24 +59,20 @@ export class StatsigClient {
   async list(filter: ListFilter = {}): Promise<KeyDto[]> {
     const out: KeyDto[] = [];
     for (let page = 1; ; page++) {
-      const r = await this.call({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, KeyListResponse);
+      const r = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, KeyListResponse);
       out.push(...r.data.map((d) => this.remember(d)));
       if (!r.pagination?.nextPage || r.data.length === 0) return out;
     }
   }
 
   async create(body: CreateBody): Promise<KeyDto> {
-    return this.remember((await this.call({ method: "POST", route: ROUTE_KEYS, body }, SingleKeyResponse)).data);
+    return this.remember((await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, SingleKeyResponse)).data);
   }
 
   /** The key, or undefined when the API says it does not exist. */
   async get(key: string): Promise<KeyDto | undefined> {
-    try {
-      return this.remember((await this.call({ method: "GET", route: ROUTE_KEY, params: { id: key } }, SingleKeyResponse)).data);
-    } catch (e) {
-      if ((e as { code?: string }).code === "PAK_NOT_FOUND") return undefined;
-      throw e;
-    }
+    const r = await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { id: key } }, SingleKeyResponse));
+    return r && this.remember(r.data);
   }
 
   /** PATCH the given fields. The response is not trusted as the new state (its documented example is request-shaped). */
@@ -98,22 +82,17 @@ export class StatsigClient {
 
   /** Deletes the key; false when it was already gone. */
   async delete(key: string): Promise<boolean> {
-    try {
-      await this.call({ method: "DELETE", route: ROUTE_KEY, params: { id: key } }, MessageResponse);
-      return true;
-    } catch (e) {
-      if ((e as { code?: string }).code === "PAK_NOT_FOUND") return false;
-      throw e;
-    }
+    const r = await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: key } }, MessageResponse).then(() => true));
+    return r ?? false;
   }
 
   /** A new secret for the same key; the old value stops working. Never retried blindly: a repeat would rotate twice. */
   async rotate(key: string): Promise<KeyDto> {
-    const r = await this.call({ method: "PATCH", route: `${ROUTE_KEY}/rotate`, params: { id: key }, idempotent: false }, SingleKeyResponse);
+    const r = await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/rotate`, params: { id: key }, idempotent: false }, SingleKeyResponse);
     return this.remember(r.data);
   }
 
   async deactivate(key: string): Promise<void> {
-    await this.call({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, MessageResponse);
+    await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, MessageResponse);
   }
 }

@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { readSetting, requireSetting } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, diff, step } from "../core/lifecycle";
+import { check, createReconciled, diff, step } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, updateBody } from "./schema";
@@ -14,11 +14,6 @@ function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
   const key = dto.key ?? priorKey;
   if (!key) throw new AmbiguousCreateError("the API returned the key without its value");
   return { ...i, key, keyFingerprint: fingerprint(key), status: dto.status };
-}
-
-function isAmbiguous(e: unknown): boolean {
-  const code = (e as ApiKeysError).code;
-  return code === "PAK_NETWORK" || code === "PAK_TIMEOUT" || code === "PAK_SERVER_ERROR" || code === "PAK_BAD_RESPONSE";
 }
 
 class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
@@ -46,7 +41,11 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: KeyInputs) {
     return step("creating a Statsig key", async () => {
       const c = this.client();
-      let dto = await createOnce(c, inputs);
+      let dto = await createReconciled("Statsig", () => c.create(createBody(inputs)), async () =>
+        (await c.list())
+          .filter((k) => !diffInputs(STATSIG_DIFF_POLICY, liveInputs(k, inputs) as never, { ...inputs, active: true } as never).changed.length)
+          .map((k) => `fingerprint ${k.key ? fingerprint(k.key) : "?"}`),
+      );
       if (!inputs.active) {
         await c.deactivate(dto.key!);
         dto = { ...dto, status: "deactivated" };
@@ -89,33 +88,6 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
     return step("deleting a Statsig key", async () => {
       await this.client().delete(props.key); // already gone is done
     });
-  }
-}
-
-/**
- * Creates the key. If the outcome is unknown (the connection dropped after sending, a 5xx, a garbled
- * answer), the list tells whether it landed: no match means it did not, and it is safe to try again;
- * a match is reported, never silently adopted, since an identical key may have been made by hand.
- */
-async function createOnce(c: StatsigClient, inputs: KeyInputs): Promise<KeyDto> {
-  const body = createBody(inputs);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await c.create(body);
-    } catch (e) {
-      if (!isAmbiguous(e) || attempt >= 3) throw e;
-      const matches = (await c.list()).filter((k) => {
-        const live = liveInputs(k, inputs);
-        return !diffInputs(STATSIG_DIFF_POLICY, live as unknown as Record<string, unknown>, { ...inputs, active: true } as unknown as Record<string, unknown>).changed.length;
-      });
-      if (matches.length) {
-        const fps = matches.map((m) => (m.key ? fingerprint(m.key) : "?")).join(", ");
-        throw new AmbiguousCreateError(
-          `the create request failed (${(e as Error).message}) and ${matches.length} key(s) matching this declaration now exist (fingerprints ${fps}); ` +
-            "`pulumi-api-keys drift` lists them as unmanaged: delete the extra one in the Statsig console, then run `pulumi up` again",
-        );
-      }
-    }
   }
 }
 

@@ -76,8 +76,8 @@ export class PulumiProject {
   }
 
   /** The stack's exported state (a checkpoint deployment). */
-  async exportState(): Promise<{ raw: string; resources: Array<Record<string, any>> }> {
-    const r = await this.ok(["stack", "export"]);
+  async exportState(showSecrets = false): Promise<{ raw: string; resources: Array<Record<string, any>> }> {
+    const r = await this.ok(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]);
     const parsed = JSON.parse(r.stdout);
     return { raw: r.stdout, resources: parsed.deployment?.resources ?? [] };
   }

@@ -1,0 +1,105 @@
+// Basic Admin API project keys, as documented in emulator/openapi/basic-admin-keys.openapi.yaml.
+// Choices where the vendor is silent (see emulator/README.md): any UUID is an existing project of the
+// token; roles are stored exactly as sent (no reordering); key ids are UUIDs; no rate limit.
+import { randomBytes, randomUUID } from "node:crypto";
+import { EmulatedApi, Reply } from "../api";
+import { OpenApiDocument } from "../openapi-validator";
+import { BasicKey, Store } from "../store";
+
+export const BASIC_TOKEN = "basic-emulator-admin-token-0000000000000000";
+export const BASIC_PROJECT = "6f1c2a7e-3b9d-4c5e-8a1f-0d2e3c4b5a69";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function err(status: number, message: string): Reply {
+  const error = { 400: "bad_request", 401: "unauthorized", 404: "not_found", 429: "rate_limited" }[status] ?? "error";
+  return { status, body: { error, message } };
+}
+
+export function newBasicKey(projectId: string, label: string, roles: string): BasicKey {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    projectId,
+    label,
+    roles,
+    value: `bsk_${randomBytes(24).toString("base64url")}`,
+    is_private: true,
+    created_at: now,
+    updated_at: now,
+    last_used: null,
+  };
+}
+
+function find(store: Store, projectId: string, keyId: string): BasicKey | undefined {
+  return store.data.basic.find((k) => k.projectId === projectId && k.id === keyId);
+}
+
+const summary = (k: BasicKey) => ({ id: k.id, label: k.label, roles: k.roles, is_private: k.is_private, created_at: k.created_at, last_used: k.last_used });
+
+export function basicApi(): EmulatedApi {
+  const doc = OpenApiDocument.load("basic-admin-keys.openapi.yaml", "basic");
+  const project = (id: string) => (UUID.test(id) ? undefined : err(404, "Project not found"));
+  return {
+    name: "basic",
+    doc,
+    rateLimits: [],
+    error: err,
+    authenticate(headers) {
+      const v = headers["authorization"];
+      const h = Array.isArray(v) ? v[0] : v;
+      if (!h || !/^Bearer\s+/i.test(h)) return err(401, "Missing bearer token");
+      const token = h.replace(/^Bearer\s+/i, "");
+      if (token !== BASIC_TOKEN) return err(401, "Invalid token");
+      return { credential: token, project: null, role: "admin" };
+    },
+    handlers: {
+      "GET /project/{id}/key": ({ params, store }) =>
+        project(params.id!) ?? { status: 200, body: { data: store.data.basic.filter((k) => k.projectId === params.id).map(summary) } },
+      "POST /project/{id}/key": ({ params, body, store }) => {
+        const missing = project(params.id!);
+        if (missing) return missing;
+        if (!body.label) return err(400, "label must not be empty");
+        const k = newBasicKey(params.id!, body.label, body.roles);
+        store.data.basic.push(k);
+        return { status: 200, body: { key: { id: k.id, label: k.label, roles: k.roles, value: k.value, created_at: k.created_at } } };
+      },
+      "GET /project/{id}/key/{key_id}": ({ params, store }) => {
+        const k = find(store, params.id!, params.key_id!);
+        return k ? { status: 200, body: { key: { id: k.id, label: k.label, roles: k.roles, created_at: k.created_at } } } : err(404, "API key not found");
+      },
+      "PATCH /project/{id}/key/{key_id}": ({ params, body, store }) => {
+        const k = find(store, params.id!, params.key_id!);
+        if (!k) return err(404, "API key not found");
+        if (body.label !== undefined) k.label = body.label;
+        if (body.roles !== undefined) k.roles = body.roles;
+        k.updated_at = new Date().toISOString();
+        return { status: 200, body: { key: { id: k.id, label: k.label, roles: k.roles, updated_at: k.updated_at } } };
+      },
+      "DELETE /project/{id}/key/{key_id}": ({ params, store }) => {
+        const k = find(store, params.id!, params.key_id!);
+        if (!k) return err(404, "API key not found");
+        store.data.basic = store.data.basic.filter((x) => x !== k);
+        return { status: 200, body: { message: "API key deleted" } };
+      },
+    },
+    admin: {
+      "PATCH /basic/projects/{pid}/keys/{kid}": (store, { pid, kid }, body) => {
+        const k = find(store, pid!, kid!);
+        if (!k) return err(404, "no such key");
+        Object.assign(k, body);
+        return { status: 200, body: summary(k) };
+      },
+      "DELETE /basic/projects/{pid}/keys/{kid}": (store, { pid, kid }) => {
+        const k = find(store, pid!, kid!);
+        if (!k) return err(404, "no such key");
+        store.data.basic = store.data.basic.filter((x) => x !== k);
+        return { status: 200, body: {} };
+      },
+      "POST /basic/projects/{pid}/keys": (store, { pid }, body) => {
+        const k = newBasicKey(pid!, body?.label ?? "made by hand", body?.roles ?? "read");
+        store.data.basic.push(k);
+        return { status: 200, body: summary(k) };
+      },
+    },
+  };
+}

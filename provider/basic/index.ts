@@ -1,0 +1,2 @@
+export { ProjectKey, ProjectKeyArgs } from "./resource";
+export { BasicClient } from "./client";

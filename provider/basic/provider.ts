@@ -1,0 +1,73 @@
+// The Basic project key's dynamic provider (module.exports of this file; see statsig/provider.ts).
+import type * as pulumi from "@pulumi/pulumi";
+import { readSetting, requireSetting } from "../core/config";
+import { diffInputs } from "../core/diff";
+import { check, createReconciled, diff, step } from "../core/lifecycle";
+import { fingerprint } from "../core/redact";
+import { BASIC_DEFAULT_URL, BASIC_SETTINGS, BasicClient } from "./client";
+import { BASIC_DIFF_POLICY, liveInputs, ProjectKeyArgsCanonical, ProjectKeyInputs, ProjectKeyState, rolesToWire, updateBody } from "./schema";
+
+class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
+  token?: string;
+  baseUrl?: string;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.token = readSetting(BASIC_SETTINGS.token, req.config);
+    this.baseUrl = readSetting(BASIC_SETTINGS.baseUrl, req.config);
+  }
+
+  private client(): BasicClient {
+    const token = this.token ?? requireSetting(BASIC_SETTINGS.token, undefined, "Basic API token");
+    return new BasicClient({ token, baseUrl: this.baseUrl ?? readSetting(BASIC_SETTINGS.baseUrl, undefined) ?? BASIC_DEFAULT_URL });
+  }
+
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return check(ProjectKeyArgsCanonical, news);
+  }
+
+  async diff(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
+    return diff(BASIC_DIFF_POLICY, olds as never, news as never);
+  }
+
+  async create(inputs: ProjectKeyInputs) {
+    return step("creating a Basic project key", async () => {
+      const c = this.client();
+      const roles = rolesToWire(inputs.roles);
+      const k = await createReconciled(
+        "Basic",
+        () => c.create(inputs.projectId, inputs.label, roles),
+        async () => (await c.list(inputs.projectId)).filter((x) => x.label === inputs.label && rolesToWire(x.roles.split(",")) === roles).map((x) => `key id ${x.id}`),
+      );
+      const state: ProjectKeyState = { ...inputs, keyId: k.id, value: k.value, valueFingerprint: fingerprint(k.value) };
+      if (k.created_at) state.createdAt = k.created_at;
+      return { id: `${inputs.projectId}/${k.id}`, outs: state };
+    });
+  }
+
+  async read(id: string, props: ProjectKeyState) {
+    return step("reading a Basic project key", async () => {
+      const live = await this.client().get(props.projectId, props.keyId);
+      if (!live) return {}; // deleted out of band
+      const inputs = liveInputs(props.projectId, live, props);
+      // The value is returned only at creation: keep the one from state, never wipe it.
+      return { id, props: { ...props, ...inputs } satisfies ProjectKeyState, inputs };
+    });
+  }
+
+  async update(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
+    return step("updating a Basic project key", async () => {
+      const { changed } = diffInputs(BASIC_DIFF_POLICY, olds as never, news as never);
+      const body = updateBody(news, changed);
+      if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
+      return { outs: { ...olds, ...news } satisfies ProjectKeyState };
+    });
+  }
+
+  async delete(_id: string, props: ProjectKeyState) {
+    return step("deleting a Basic project key", async () => {
+      await this.client().delete(props.projectId, props.keyId);
+    });
+  }
+}
+
+export = new BasicProjectKeyProvider();

@@ -1,0 +1,36 @@
+// `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
+import * as pulumi from "@pulumi/pulumi";
+import provider = require("./provider");
+
+export interface ProjectKeyArgs {
+  /** The project's UUID. Changing it replaces the key. */
+  projectId: pulumi.Input<string>;
+  label: pulumi.Input<string>;
+  /** Permission names: a set (order never matters); sent as one sorted, comma-separated string. */
+  roles: pulumi.Input<pulumi.Input<string>[]>;
+  /** Any string; changing it rotates the key: a new key is created, then the old one deleted. */
+  rotation?: pulumi.Input<string>;
+}
+
+export class ProjectKey extends pulumi.dynamic.Resource {
+  declare readonly projectId: pulumi.Output<string>;
+  declare readonly label: pulumi.Output<string>;
+  declare readonly roles: pulumi.Output<string[]>;
+  declare readonly rotation: pulumi.Output<string | undefined>;
+  declare readonly keyId: pulumi.Output<string>;
+  /** The secret value (a Pulumi secret), seen only at creation and kept from then on. */
+  declare readonly value: pulumi.Output<string>;
+  declare readonly valueFingerprint: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: ProjectKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      { ...args, keyId: undefined, value: undefined, valueFingerprint: undefined, createdAt: undefined },
+      { ...opts, additionalSecretOutputs: ["value", ...(opts?.additionalSecretOutputs ?? [])] },
+      "basic",
+      "ProjectKey",
+    );
+  }
+}

@@ -1,0 +1,101 @@
+// Basic project keys: Args (strict), wire DTOs (loose), state. Roles are a set in meaning and a
+// comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
+import { z } from "zod";
+import { canonicalSet, DiffPolicy } from "../core/diff";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ROLE = /^[A-Za-z0-9_.:*-]+$/;
+
+const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
+
+export const ProjectKeyArgsSchema = z.strictObject({
+  projectId: z.string(required("a string")).regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
+  label: z
+    .string(required("a string"))
+    .min(1, "must not be empty")
+    .max(200, "must be at most 200 characters")
+    .refine((s) => s.trim() === s, "must not start or end with spaces"),
+  roles: z
+    .array(z.string({ error: "must be a string" }).min(1, "must not be empty").regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"), required("a list of permission names"))
+    .min(1, "must name at least one permission")
+    .superRefine((xs, ctx) => {
+      const seen = new Set<string>();
+      xs.forEach((x, i) => {
+        if (seen.has(x)) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value "${x}"` });
+        seen.add(x);
+      });
+    })
+    .transform(canonicalSet),
+  rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+});
+
+export type ProjectKeyArgs = z.input<typeof ProjectKeyArgsSchema>;
+
+export interface ProjectKeyInputs {
+  projectId: string;
+  label: string;
+  roles: string[];
+  rotation?: string;
+}
+
+export const ProjectKeyArgsCanonical = ProjectKeyArgsSchema.transform((a): ProjectKeyInputs => {
+  const out: ProjectKeyInputs = { projectId: a.projectId.toLowerCase(), label: a.label, roles: a.roles };
+  if (a.rotation !== undefined) out.rotation = a.rotation;
+  return out;
+});
+
+/** projectId and rotation replace (create the new key, then delete the old); label and roles are PATCHed. */
+export const BASIC_DIFF_POLICY: DiffPolicy = {
+  projectId: "replace",
+  label: "update",
+  roles: "set",
+  rotation: "replace",
+};
+
+// ---- wire ----
+
+export const rolesToWire = (roles: readonly string[]) => canonicalSet(roles).join(",");
+export const rolesFromWire = (roles: string | null | undefined) =>
+  canonicalSet(
+    (roles ?? "")
+      .split(",")
+      .map((r) => r.trim())
+      .filter(Boolean),
+  );
+
+const KeyCore = { id: z.string(), label: z.string(), roles: z.string() };
+export const CreatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, value: z.string(), created_at: z.string().optional() }) });
+export const KeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, created_at: z.string().optional() }) });
+export const UpdatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore }) });
+export const KeyListResponse = z.looseObject({ data: z.array(z.looseObject({ ...KeyCore, created_at: z.string().optional() })) });
+export const MessageResponse = z.looseObject({ message: z.string().optional() }).nullish();
+
+export type KeySummary = z.infer<typeof KeyListResponse>["data"][number];
+
+export interface UpdateBody {
+  label?: string;
+  roles?: string;
+}
+
+export function updateBody(news: ProjectKeyInputs, changed: readonly string[]): UpdateBody {
+  const b: UpdateBody = {};
+  if (changed.includes("label")) b.label = news.label;
+  if (changed.includes("roles")) b.roles = rolesToWire(news.roles);
+  return b;
+}
+
+// ---- state ----
+
+export interface ProjectKeyState extends ProjectKeyInputs {
+  keyId: string;
+  /** Seen once, at creation; carried over on every read and update. A secret output. */
+  value: string;
+  valueFingerprint: string;
+  createdAt?: string;
+}
+
+export function liveInputs(projectId: string, k: { label: string; roles: string }, prior: Partial<ProjectKeyInputs>): ProjectKeyInputs {
+  const out: ProjectKeyInputs = { projectId, label: k.label, roles: rolesFromWire(k.roles) };
+  if (prior.rotation !== undefined) out.rotation = prior.rotation;
+  return out;
+}

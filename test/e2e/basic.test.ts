@@ -1,0 +1,130 @@
+// basic.ProjectKey through the real Pulumi CLI against the emulator.
+import * as fs from "node:fs";
+import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import { EmulatorAdmin } from "./emulator-client";
+import { makeProject, PulumiProject } from "./harness";
+
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const { basic } = require("pulumi-api-keys");
+const decl = JSON.parse(new pulumi.Config().require("keys"));
+for (const [name, args] of Object.entries(decl)) {
+  const k = new basic.ProjectKey(name, args);
+  exports[name] = { keyId: k.keyId, fingerprint: k.valueFingerprint };
+}
+`;
+const TYPE = "pulumi-nodejs:dynamic/basic:ProjectKey";
+
+describe("basic.ProjectKey end to end", () => {
+  jest.setTimeout(600_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+  const deploys = { projectId: BASIC_PROJECT, label: "ci deploys", roles: ["write", "read"] };
+  const reader = { projectId: BASIC_PROJECT, label: "dashboards", roles: ["read"] };
+
+  const declare = (keys: Record<string, unknown>) => project.ok(["config", "set", "keys", JSON.stringify(keys)]);
+  const live = async () => (await admin.state()).basic as Array<Record<string, any>>;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    const url = await emulator.start();
+    admin = new EmulatorAdmin(url);
+    project = makeProject("basic-e2e", { "index.js": program });
+    await project.init({ "pulumi-api-keys:basicApiUrl": url }, { "pulumi-api-keys:basicApiToken": BASIC_TOKEN });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  test("bad input fails at preview, naming the field, with zero API calls", async () => {
+    const failure = (property: string, reason: string) => new RegExp(`property ${property.replace(/[[\]]/g, "\\$&")} value .* has a problem: ${reason}`);
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...deploys, projectId: "my-project" }, failure("projectId", "must be a project UUID")],
+      [{ ...deploys, roles: "read,write" }, failure("roles", "must be a list")],
+      [{ ...deploys, roles: ["read", "read"] }, failure("roles[1]", 'duplicate value "read"')],
+      [{ ...deploys, label: "" }, failure("label", "must not be empty")],
+      [{ projectId: BASIC_PROJECT, roles: ["read"] }, failure("label", "is required")],
+    ];
+    await admin.clearRequests();
+    for (const [args, message] of cases) {
+      await declare({ bad: args });
+      const r = await project.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(message);
+    }
+    expect(await admin.requests()).toHaveLength(0);
+  });
+
+  test("create, no-op refresh and up, PATCH updates, drift on label and roles, out-of-band delete, rotation, destroy", async () => {
+    await declare({ deploys, reader });
+    await admin.clearRequests();
+    await project.up();
+    expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toEqual(["POST /project/{id}/key", "POST /project/{id}/key"]);
+    expect((await live()).find((k) => k.label === "ci deploys")!.roles).toBe("read,write"); // canonical on the wire
+
+    // --show-secrets keeps the secret envelope, with the JSON-encoded value as `plaintext`.
+    const stateValue = async () => JSON.parse((await project.exportState(true)).resources.find((r) => r.urn.endsWith("::deploys"))!.outputs.value.plaintext);
+    const firstValue = await stateValue();
+    expect(firstValue).toBe((await live()).find((k) => k.label === "ci deploys")!.value);
+
+    await admin.clearRequests();
+    await project.ok(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+    expect(await admin.requests()).toHaveLength(2);
+    await project.ok(["up", "--yes", "--expect-no-changes"]);
+
+    // Roles order is not a change; a role change is one PATCH of the canonical string.
+    await declare({ deploys: { ...deploys, roles: ["read", "write"] }, reader });
+    await project.expectNoChanges();
+    await declare({ deploys: { ...deploys, roles: ["read", "write", "admin"] }, reader });
+    await admin.clearRequests();
+    await project.up();
+    expect((await admin.requests()).map((r) => [r.method, r.body])).toEqual([["PATCH", { roles: "admin,read,write" }]]);
+    await project.expectNoChanges(true);
+
+    // The create-only value is still in state after refreshes and updates.
+    expect(await stateValue()).toEqual(firstValue);
+
+    // Drift: label and roles changed in the console.
+    const deployKey = (await live()).find((k) => k.label === "ci deploys")!;
+    await admin.call("PATCH", `/basic/projects/${BASIC_PROJECT}/keys/${deployKey.id}`, { label: "renamed by hand", roles: "read" });
+    const drift = await project.run(["preview", "--refresh", "--diff", "--expect-no-changes"]);
+    expect(drift.code).not.toBe(0);
+    expect(drift.stdout).toMatch(/label/);
+    expect(drift.stdout).toMatch(/roles/);
+    await project.up(["--refresh"]);
+    expect((await live()).find((k) => k.id === deployKey.id)).toMatchObject({ label: "ci deploys", roles: "admin,read,write" });
+    await project.expectNoChanges(true);
+    expect(await stateValue()).toEqual(firstValue);
+
+    // Deleted out of band: refresh drops it, up recreates it.
+    await admin.call("DELETE", `/basic/projects/${BASIC_PROJECT}/keys/${deployKey.id}`);
+    await project.ok(["refresh", "--yes"]);
+    expect((await project.exportState()).resources.filter((r) => r.type === TYPE)).toHaveLength(1);
+    await project.up();
+    expect((await live()).map((k) => k.label).sort()).toEqual(["ci deploys", "dashboards"]);
+    await project.expectNoChanges(true);
+
+    // Rotation: a new key is created before the old one is deleted.
+    const before = (await live()).find((k) => k.label === "dashboards")!;
+    await declare({ deploys: { ...deploys, roles: ["read", "write", "admin"] }, reader: { ...reader, rotation: "1" } });
+    await admin.clearRequests();
+    await project.up();
+    expect((await admin.requests()).map((r) => r.method)).toEqual(["POST", "DELETE"]);
+    const after = (await live()).find((k) => k.label === "dashboards")!;
+    expect(after.id).not.toBe(before.id);
+    await project.expectNoChanges(true);
+
+    const state = await project.exportState();
+    expect(state.raw).not.toContain(BASIC_TOKEN);
+    for (const k of await live()) expect(state.raw).not.toContain(k.value);
+    for (const r of state.resources.filter((x) => x.type === TYPE)) expect(r.outputs.value).toHaveProperty("ciphertext");
+
+    await project.destroyAndRemove();
+    expect(await live()).toHaveLength(0);
+    expect(await admin.violations()).toEqual([]);
+  });
+});

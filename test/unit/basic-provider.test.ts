@@ -1,0 +1,62 @@
+// The Basic dynamic provider's lifecycle methods against the emulator on a random port.
+import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import { checkInputs } from "../../provider/core/checks";
+import { ProjectKeyArgsCanonical } from "../../provider/basic/schema";
+import provider = require("../../provider/basic/provider");
+
+describe("basic provider against the emulator", () => {
+  let emulator: Emulator;
+  const inputs = { projectId: BASIC_PROJECT, label: "ci deploys", roles: ["read", "write"] };
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    const url = await emulator.start();
+    await provider.configure({ config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url })[k], require: () => "" } });
+  });
+  afterAll(() => emulator.stop());
+  beforeEach(() => emulator.store.reset());
+
+  test("the create-only value survives read and update", async () => {
+    const { id, outs } = await provider.create(inputs);
+    expect(id).toBe(`${BASIC_PROJECT}/${outs.keyId}`);
+    expect(emulator.store.data.basic[0]!.roles).toBe("read,write");
+    const read = await provider.read(id, outs);
+    expect(read.props?.value).toBe(outs.value);
+    expect(read.inputs).toEqual(inputs);
+    const { outs: updated } = await provider.update(id, outs, { ...inputs, label: "renamed" });
+    expect(updated.value).toBe(outs.value);
+    expect((await provider.read(id, updated)).props?.value).toBe(outs.value);
+  });
+
+  test("roles the server reorders are not drift", async () => {
+    const { id, outs } = await provider.create(inputs);
+    emulator.store.data.basic[0]!.roles = "write, read";
+    expect((await provider.read(id, outs)).inputs).toEqual(inputs);
+  });
+
+  test("gone reads as gone; deleting it again is done", async () => {
+    const { id, outs } = await provider.create(inputs);
+    emulator.store.data.basic = [];
+    expect(await provider.read(id, outs)).toEqual({});
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  test("rotation and a project change replace, creating the new key before deleting the old", async () => {
+    const d = await provider.diff("id", { ...inputs, keyId: "k", value: "v", valueFingerprint: "f" }, { ...inputs, rotation: "2026-11" });
+    expect(d).toEqual({ changes: true, replaces: ["rotation"], deleteBeforeReplace: false });
+    const p = await provider.diff("id", { ...inputs, keyId: "k", value: "v", valueFingerprint: "f" }, { ...inputs, roles: ["write", "read"] });
+    expect(p.changes).toBe(false);
+  });
+
+  test("input rules", () => {
+    const f = (args: Record<string, unknown>) => Object.fromEntries((checkInputs(ProjectKeyArgsCanonical, args).failures ?? []).map((x) => [x.property, x.reason]));
+    expect(f({ ...inputs, projectId: "proj-1" }).projectId).toMatch(/UUID/);
+    expect(f({ ...inputs, roles: [] }).roles).toMatch(/at least one/);
+    expect(f({ ...inputs, roles: ["read,write"] })["roles[0]"]).toMatch(/no commas/);
+    expect(f({ ...inputs, roles: ["read", "read"] })["roles[1]"]).toMatch(/duplicate/);
+    expect(f({ ...inputs, label: "" }).label).toBe("must not be empty");
+    expect(f({ projectId: BASIC_PROJECT, roles: ["read"] }).label).toBe("is required");
+  });
+});
