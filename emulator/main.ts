@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run emulator [-- --port N] [--state FILE] [--no-rate-limits]`: the three APIs on one port.
+import { AUTHAPI_PROJECT, authApiCredentials, authapiApi } from "./apis/authapi";
 import { basicApi, BASIC_PROJECT, BASIC_TOKEN } from "./apis/basic";
 import { statsigApi, STATSIG_CONSOLE_KEY } from "./apis/statsig";
 import { Emulator } from "./server";
 
 export function createEmulator(opts: { port?: number; stateFile?: string; rateLimits?: boolean } = {}): Emulator {
-  return new Emulator({ ...opts, apis: [statsigApi(), basicApi()] });
+  return new Emulator({ ...opts, apis: [statsigApi(), basicApi(), authapiApi()] });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`pulumi-api-keys emulator listening on ${url}`);
   console.log(`  Statsig      STATSIG_API_URL=${url}  STATSIG_CONSOLE_API_KEY=${STATSIG_CONSOLE_KEY}`);
   console.log(`  Basic        BASIC_API_URL=${url}  BASIC_API_TOKEN=${BASIC_TOKEN}  (any UUID is a project, e.g. ${BASIC_PROJECT})`);
+  const creds = authApiCredentials();
+  console.log(`  The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (account-level: pass projectId, e.g. ${AUTHAPI_PROJECT}; viewer: ${creds.viewer})`);
   console.log(`  admin        ${url}/_admin/{requests,faults,state,reset}`);
   const stop = () => void emulator.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);

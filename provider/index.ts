@@ -1,4 +1,5 @@
 // The public surface: resource classes and their Args, per API.
 export * as statsig from "./statsig";
 export * as basic from "./basic";
+export * as authapi from "./authapi";
 export { ApiKeysError, ErrorCode } from "./core/errors";

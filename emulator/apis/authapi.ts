@@ -1,0 +1,189 @@
+// The Auth API keys, as documented in emulator/openapi/theauthapi-keys.openapi.yaml.
+// Choices where the vendor is silent (see emulator/README.md): three access keys (account-level admin
+// and viewer, which must name a project; a project-level user key); generated values are
+// `live_<32 alnum>`; an expired key reads as revoked; DELETE of a revoked key is a 404; no rate limit.
+import { randomBytes } from "node:crypto";
+import { EmulatedApi, Principal, Reply } from "../api";
+import { OpenApiDocument } from "../openapi-validator";
+import { AuthApiKey, Store } from "../store";
+
+export const AUTHAPI_PROJECT = "proj_emulator";
+const ACCESS_KEYS: Record<string, Principal> = {
+  "authapi-admin-emulator-000000000000": { credential: "authapi-admin-emulator-000000000000", project: null, role: "admin" },
+  "authapi-user-emulator-0000000000000": { credential: "authapi-user-emulator-0000000000000", project: AUTHAPI_PROJECT, role: "user" },
+  "authapi-viewer-emulator-00000000000": { credential: "authapi-viewer-emulator-00000000000", project: null, role: "viewer" },
+};
+
+export function authApiCredentials() {
+  const [admin, user, viewer] = Object.keys(ACCESS_KEYS) as [string, string, string];
+  return { admin, user, viewer };
+}
+
+const ERRORS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests" };
+function err(status: number, message: string): Reply {
+  return { status, body: { statusCode: status, message, error: ERRORS[status] ?? "Error" } };
+}
+
+const alnum = (n: number) => {
+  const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(n)].map((b) => chars[b % chars.length]).join("");
+};
+const newValue = () => `live_${alnum(32)}`;
+
+export function toApiKey(k: AuthApiKey) {
+  const { projectId: _p, ...rest } = k;
+  return { ...rest, isActive: isActive(k) };
+}
+
+function isActive(k: AuthApiKey): boolean {
+  return k.isActive && !(k.expiresAt && Date.parse(k.expiresAt) <= Date.now());
+}
+
+function projectOf(p: Principal, requested: string | null | undefined): string | Reply {
+  if (p.project) return requested && requested !== p.project ? err(403, "This access key belongs to another project") : p.project;
+  if (!requested) return err(400, "projectId is required with an account-level access key");
+  return requested;
+}
+
+const mutating = (p: Principal) => (p.role === "viewer" ? err(403, "Forbidden resource: viewers cannot change keys") : undefined);
+
+function find(store: Store, p: Principal, key: string): AuthApiKey | undefined {
+  return store.data.authapi.find((k) => k.key === key && (!p.project || k.projectId === p.project));
+}
+
+export function authapiApi(): EmulatedApi {
+  const doc = OpenApiDocument.load("theauthapi-keys.openapi.yaml", "authapi");
+  return {
+    name: "authapi",
+    doc,
+    rateLimits: [],
+    error: err,
+    authenticate(headers) {
+      const v = headers["x-api-key"];
+      const key = Array.isArray(v) ? v[0] : v;
+      if (!key) return err(401, "Missing x-api-key header");
+      return ACCESS_KEYS[key] ?? err(401, "Invalid access key");
+    },
+    handlers: {
+      "GET /api-keys": ({ query, store, principal }) => {
+        const project = projectOf(principal, query.get("projectId"));
+        if (typeof project !== "string") return project;
+        const active = query.get("isActive");
+        let keys = store.data.authapi.filter(
+          (k) =>
+            k.projectId === project &&
+            (!query.get("name") || k.name === query.get("name")) &&
+            (!query.get("customAccountId") || k.customAccountId === query.get("customAccountId")) &&
+            (!query.get("customUserId") || k.customUserId === query.get("customUserId")) &&
+            (active === null || String(isActive(k)) === active),
+        );
+        const offset = Number(query.get("offset") ?? 0) || 0;
+        const limit = Number(query.get("limit") ?? 100) || 100;
+        keys = keys.slice(offset, offset + limit);
+        return { status: 200, body: keys.map(toApiKey) };
+      },
+      "POST /api-keys": ({ body, store, principal }) => {
+        const denied = mutating(principal);
+        if (denied) return denied;
+        const project = projectOf(principal, body.projectId);
+        if (typeof project !== "string") return project;
+        if (body.key !== undefined && store.data.authapi.some((k) => k.key === body.key)) return err(400, "key already exists");
+        const now = new Date().toISOString();
+        const k: AuthApiKey = {
+          key: body.key ?? newValue(),
+          projectId: project,
+          name: body.name,
+          customMetaData: body.customMetaData ?? null,
+          customAccountId: body.customAccountId ?? null,
+          customUserId: body.customUserId ?? null,
+          env: "live",
+          createdAt: now,
+          updatedAt: now,
+          isActive: true,
+          expiresAt: body.expiry ? new Date(body.expiry).toISOString() : null,
+          rateLimitConfigs: body.rateLimitConfigs ?? null,
+        };
+        store.data.authapi.push(k);
+        return { status: 201, body: toApiKey(k) };
+      },
+      "GET /api-keys/{key}": ({ params, store, principal }) => {
+        const k = find(store, principal, params.key!);
+        return k && isActive(k) ? { status: 200, body: toApiKey(k) } : err(404, "API key not found");
+      },
+      "PATCH /api-keys/{key}": ({ params, body, store, principal }) => {
+        const denied = mutating(principal);
+        if (denied) return denied;
+        const k = find(store, principal, params.key!);
+        if (!k || !isActive(k)) return err(404, "API key not found");
+        if (body.key !== undefined && body.key !== k.key && store.data.authapi.some((x) => x.key === body.key)) return err(400, "key already exists");
+        k.name = body.name;
+        if (body.key !== undefined) k.key = body.key;
+        if (body.customAccountId !== undefined) k.customAccountId = body.customAccountId;
+        if (body.customUserId !== undefined) k.customUserId = body.customUserId;
+        if (body.customMetaData !== undefined) k.customMetaData = body.customMetaData;
+        if (body.expiry !== undefined) k.expiresAt = body.expiry === null ? null : new Date(body.expiry).toISOString();
+        if (body.rateLimitConfigs !== undefined) k.rateLimitConfigs = body.rateLimitConfigs;
+        k.updatedAt = new Date().toISOString();
+        return { status: 200, body: toApiKey(k) };
+      },
+      "DELETE /api-keys/{key}": ({ params, store, principal }) => {
+        const denied = mutating(principal);
+        if (denied) return denied;
+        const k = find(store, principal, params.key!);
+        if (!k || !isActive(k)) return err(404, "API key not found");
+        k.isActive = false;
+        k.updatedAt = new Date().toISOString();
+        return { status: 200, body: true };
+      },
+      "PATCH /api-keys/{key}/reactivate": ({ params, store, principal }) => {
+        const denied = mutating(principal);
+        if (denied) return denied;
+        const k = find(store, principal, params.key!);
+        if (!k) return err(404, "API key not found");
+        if (isActive(k)) return err(409, "API key is already active");
+        k.isActive = true;
+        if (k.expiresAt && Date.parse(k.expiresAt) <= Date.now()) k.expiresAt = null;
+        k.updatedAt = new Date().toISOString();
+        return { status: 200, body: toApiKey(k) };
+      },
+      "POST /api-keys/{key}/rotate": ({ params, store, principal }) => {
+        const denied = mutating(principal);
+        if (denied) return denied;
+        const k = find(store, principal, params.key!);
+        if (!k || !isActive(k)) return err(404, "API key not found");
+        k.key = newValue();
+        k.updatedAt = new Date().toISOString();
+        return { status: 201, body: toApiKey(k) };
+      },
+    },
+    admin: {
+      "PATCH /authapi/keys/{key}": (store, { key }, body) => {
+        const k = store.data.authapi.find((x) => x.key === key);
+        if (!k) return err(404, "no such key");
+        Object.assign(k, body);
+        return { status: 200, body: toApiKey(k) };
+      },
+      "POST /authapi/keys/{key}/revoke": (store, { key }) => {
+        const k = store.data.authapi.find((x) => x.key === key);
+        if (!k) return err(404, "no such key");
+        k.isActive = false;
+        return { status: 200, body: toApiKey(k) };
+      },
+      // A hard delete: the key no longer exists at all (not even as revoked).
+      "DELETE /authapi/keys/{key}": (store, { key }) => {
+        const before = store.data.authapi.length;
+        store.data.authapi = store.data.authapi.filter((x) => x.key !== key);
+        return before === store.data.authapi.length ? err(404, "no such key") : { status: 200, body: {} };
+      },
+      "POST /authapi/keys": (store, _p, body) => {
+        const now = new Date().toISOString();
+        const k: AuthApiKey = {
+          key: newValue(), projectId: body?.projectId ?? AUTHAPI_PROJECT, name: body?.name ?? "made by hand", customMetaData: null,
+          customAccountId: null, customUserId: null, env: "live", createdAt: now, updatedAt: now, isActive: true, expiresAt: null, rateLimitConfigs: null,
+        };
+        store.data.authapi.push(k);
+        return { status: 200, body: toApiKey(k) };
+      },
+    },
+  };
+}

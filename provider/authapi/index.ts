@@ -1,0 +1,2 @@
+export { ApiKey, ApiKeyArgs } from "./resource";
+export { AuthApiClient } from "./client";

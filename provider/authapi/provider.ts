@@ -1,0 +1,106 @@
+// The Auth API key's dynamic provider (module.exports of this file; see statsig/provider.ts).
+// The API addresses a key by its secret value, so the id is a fingerprint of the first value and the
+// current value lives in the secret `key` output. A revoked key still exists (the list with
+// isActive=false shows it): that is drift on `active`, repaired by reactivate, not a deletion.
+import type * as pulumi from "@pulumi/pulumi";
+import { readSetting, requireSetting } from "../core/config";
+import { diffInputs } from "../core/diff";
+import { check, createReconciled, diff, step } from "../core/lifecycle";
+import { fingerprint } from "../core/redact";
+import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS, AuthApiClient } from "./client";
+import { ApiKeyArgsCanonical, ApiKeyDto, ApiKeyInputs, ApiKeyState, AUTHAPI_DIFF_POLICY, createBody, liveInputs, updateBody } from "./schema";
+
+function toState(i: ApiKeyInputs, k: ApiKeyDto): ApiKeyState {
+  const s: ApiKeyState = { ...i, key: k.key, keyFingerprint: fingerprint(k.key), env: k.env, isActive: k.isActive, createdAt: k.createdAt };
+  if (k.expiresAt) s.expiresAt = k.expiresAt;
+  return s;
+}
+
+const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "expiry", "rateLimit", "customKey"];
+
+class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
+  accessKey?: string;
+  baseUrl?: string;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.accessKey = readSetting(AUTHAPI_SETTINGS.accessKey, req.config);
+    this.baseUrl = readSetting(AUTHAPI_SETTINGS.baseUrl, req.config);
+  }
+
+  private client(): AuthApiClient {
+    const accessKey = this.accessKey ?? requireSetting(AUTHAPI_SETTINGS.accessKey, undefined, "The Auth API access key");
+    return new AuthApiClient({ accessKey, baseUrl: this.baseUrl ?? readSetting(AUTHAPI_SETTINGS.baseUrl, undefined) ?? AUTHAPI_DEFAULT_URL });
+  }
+
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return check(ApiKeyArgsCanonical, news);
+  }
+
+  async diff(_id: string, olds: ApiKeyState, news: ApiKeyInputs) {
+    return diff(AUTHAPI_DIFF_POLICY, olds as never, news as never);
+  }
+
+  async create(inputs: ApiKeyInputs) {
+    return step("creating a The Auth API key", async () => {
+      const c = this.client();
+      let k = await createReconciled(
+        "The Auth API",
+        () => c.create(createBody(inputs)),
+        async () =>
+          (await c.list({ projectId: inputs.projectId, name: inputs.name }))
+            .filter((x) => (inputs.customKey ? x.key === inputs.customKey : true) && (x.customAccountId ?? undefined) === inputs.customAccountId && (x.customUserId ?? undefined) === inputs.customUserId)
+            .map((x) => `fingerprint ${fingerprint(x.key)}`),
+      );
+      if (!inputs.active) {
+        await c.revoke(k.key);
+        k = { ...k, isActive: false };
+      }
+      const state = toState(inputs, k);
+      return { id: `authapi-${state.keyFingerprint}`, outs: state };
+    });
+  }
+
+  async read(id: string, props: ApiKeyState) {
+    return step("reading a The Auth API key", async () => {
+      const c = this.client();
+      let live = await c.get(props.key);
+      // 404 means revoked or gone; only the list of inactive keys tells which.
+      if (!live) live = (await c.list({ projectId: props.projectId, isActive: false })).find((k) => k.key === props.key);
+      if (!live) return {}; // deleted: gone, not an error
+      const inputs = liveInputs(live, props.projectId, props);
+      return { id, props: toState(inputs, live), inputs };
+    });
+  }
+
+  async update(_id: string, olds: ApiKeyState, news: ApiKeyInputs) {
+    return step("updating a The Auth API key", async () => {
+      const c = this.client();
+      const { changed } = diffInputs(AUTHAPI_DIFF_POLICY, olds as never, news as never);
+      let live: ApiKeyDto | undefined;
+      let key = olds.key;
+      if (news.active && (!olds.isActive || changed.includes("active"))) live = (await c.reactivate(key)) ?? live;
+      if (changed.some((f) => PATCHED.includes(f))) {
+        live = await c.update(key, updateBody(news, changed));
+        key = live.key;
+      }
+      if (changed.includes("rotation")) {
+        live = await c.rotate(key);
+        key = live.key;
+      }
+      if (!news.active && olds.isActive) {
+        await c.revoke(key);
+        live = live ? { ...live, isActive: false } : undefined;
+      }
+      const base: ApiKeyDto = live ?? { key, name: news.name, env: olds.env, isActive: news.active, createdAt: olds.createdAt, expiresAt: news.expiry ?? null };
+      return { outs: toState(news, { ...base, key, isActive: news.active, expiresAt: news.expiry ?? null }) };
+    });
+  }
+
+  async delete(_id: string, props: ApiKeyState) {
+    return step("revoking a The Auth API key", async () => {
+      await this.client().revoke(props.key); // already revoked or gone is done
+    });
+  }
+}
+
+export = new AuthApiKeyProvider();

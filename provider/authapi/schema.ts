@@ -1,0 +1,181 @@
+// The Auth API keys: Args (strict), wire DTOs (loose), state. On the wire the request says `expiry`
+// and `rateLimitConfigs {rateLimit, rateLimitTtl}`, the response `expiresAt`; users write
+// `expiry` and `rateLimit {limit, ttlSeconds}`.
+import { z } from "zod";
+import { canonical, DiffPolicy } from "../core/diff";
+
+const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
+
+// ISO 8601: a date, or a date-time with seconds and a zone (Z or ±hh:mm).
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/;
+
+export function canonicalInstant(s: string): string {
+  return new Date(s).toISOString();
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export const ApiKeyArgsSchema = z
+  .strictObject({
+    projectId: z.string(required("a string")).min(1, "must not be empty"),
+    name: z.string(required("a string")).min(1, "must not be empty").max(255, "must be at most 255 characters"),
+    customAccountId: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    customUserId: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    customMetaData: z.custom<Record<string, unknown>>(isPlainObject, "must be an object").optional(),
+    expiry: z
+      .string({ error: "must be an ISO 8601 date or date-time string" })
+      .regex(ISO, { message: "must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)", abort: true })
+      .refine((s) => !Number.isNaN(Date.parse(s)), "is not a real date")
+      .optional(),
+    rateLimit: z
+      .strictObject({
+        limit: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+        ttlSeconds: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+      }, { error: "must be an object {limit, ttlSeconds}" })
+      .optional(),
+    customKey: z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
+    rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    active: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.customKey !== undefined && a.rotation !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["rotation"], message: "conflicts with customKey: change customKey to change the value, or drop it to rotate" });
+    }
+  });
+
+export type ApiKeyArgs = z.input<typeof ApiKeyArgsSchema>;
+
+export interface ApiKeyInputs {
+  projectId: string;
+  name: string;
+  customAccountId?: string;
+  customUserId?: string;
+  customMetaData?: Record<string, unknown>;
+  expiry?: string;
+  rateLimit?: { limit: number; ttlSeconds: number };
+  customKey?: string;
+  rotation?: string;
+  active: boolean;
+}
+
+export const ApiKeyArgsCanonical = ApiKeyArgsSchema.transform((a): ApiKeyInputs => {
+  const out: ApiKeyInputs = { projectId: a.projectId, name: a.name, active: a.active ?? true };
+  if (a.customAccountId !== undefined) out.customAccountId = a.customAccountId;
+  if (a.customUserId !== undefined) out.customUserId = a.customUserId;
+  if (a.customMetaData !== undefined && Object.keys(a.customMetaData).length) out.customMetaData = canonical(a.customMetaData) as Record<string, unknown>;
+  if (a.expiry !== undefined) out.expiry = canonicalInstant(a.expiry);
+  if (a.rateLimit !== undefined) out.rateLimit = a.rateLimit;
+  if (a.customKey !== undefined) out.customKey = a.customKey;
+  if (a.rotation !== undefined) out.rotation = a.rotation;
+  return out;
+});
+
+export const AUTHAPI_DIFF_POLICY: DiffPolicy = {
+  projectId: "replace",
+  name: "update",
+  customAccountId: "update",
+  customUserId: "update",
+  customMetaData: "update", // compared structurally (canonical JSON)
+  expiry: "update",
+  rateLimit: "update",
+  customKey: "update", // PATCH `key`: the value changes, the resource stays
+  rotation: "update", // POST …/rotate
+  active: "update", // DELETE revokes, PATCH …/reactivate restores
+};
+
+// ---- wire ----
+
+const RateLimitWire = z.looseObject({ rateLimit: z.number().nullish(), rateLimitTtl: z.number().nullish() }).nullish();
+
+export const ApiKeyDtoSchema = z.looseObject({
+  key: z.string(),
+  name: z.string(),
+  customMetaData: z.record(z.string(), z.unknown()).nullish(),
+  customAccountId: z.string().nullish(),
+  customUserId: z.string().nullish(),
+  env: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string().optional(),
+  isActive: z.boolean(),
+  expiresAt: z.string().nullish(),
+  rateLimitConfigs: RateLimitWire,
+});
+export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
+export const ApiKeyListResponse = z.array(ApiKeyDtoSchema);
+export const DeleteResponse = z.unknown();
+
+export interface CreateBody {
+  name: string;
+  projectId: string;
+  key?: string;
+  customMetaData?: Record<string, unknown>;
+  customAccountId?: string;
+  customUserId?: string;
+  expiry?: string;
+  rateLimitConfigs?: { rateLimit: number; rateLimitTtl: number };
+}
+
+export interface UpdateBody {
+  name: string; // required on every PATCH
+  key?: string;
+  customMetaData?: Record<string, unknown>;
+  customAccountId?: string;
+  customUserId?: string;
+  expiry?: string | null;
+  rateLimitConfigs?: { rateLimit: number; rateLimitTtl: number } | null;
+}
+
+const rateToWire = (r: { limit: number; ttlSeconds: number }) => ({ rateLimit: r.limit, rateLimitTtl: r.ttlSeconds });
+
+export function createBody(i: ApiKeyInputs): CreateBody {
+  const b: CreateBody = { name: i.name, projectId: i.projectId };
+  if (i.customKey) b.key = i.customKey;
+  if (i.customMetaData) b.customMetaData = i.customMetaData;
+  if (i.customAccountId) b.customAccountId = i.customAccountId;
+  if (i.customUserId) b.customUserId = i.customUserId;
+  if (i.expiry) b.expiry = i.expiry;
+  if (i.rateLimit) b.rateLimitConfigs = rateToWire(i.rateLimit);
+  return b;
+}
+
+/**
+ * The PATCH for the changed fields (plus `name`, which the API requires every time). Clearing sends
+ * the API's clearing value: `expiry: null`, `rateLimitConfigs: null`; the custom ids and metadata have
+ * no documented null, so they are cleared with "" and {}.
+ */
+export function updateBody(news: ApiKeyInputs, changed: readonly string[]): UpdateBody {
+  const b: UpdateBody = { name: news.name };
+  if (changed.includes("customAccountId")) b.customAccountId = news.customAccountId ?? "";
+  if (changed.includes("customUserId")) b.customUserId = news.customUserId ?? "";
+  if (changed.includes("customMetaData")) b.customMetaData = news.customMetaData ?? {};
+  if (changed.includes("expiry")) b.expiry = news.expiry ?? null;
+  if (changed.includes("rateLimit")) b.rateLimitConfigs = news.rateLimit ? rateToWire(news.rateLimit) : null;
+  if (changed.includes("customKey") && news.customKey) b.key = news.customKey;
+  return b;
+}
+
+// ---- state ----
+
+export interface ApiKeyState extends ApiKeyInputs {
+  key: string;
+  keyFingerprint: string;
+  env: string;
+  isActive: boolean;
+  expiresAt?: string;
+  createdAt: string;
+}
+
+/** The live key projected onto the input names, canonical; "" and {} read as absent. */
+export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<ApiKeyInputs>): ApiKeyInputs {
+  const out: ApiKeyInputs = { projectId, name: dto.name, active: dto.isActive };
+  if (dto.customAccountId) out.customAccountId = dto.customAccountId;
+  if (dto.customUserId) out.customUserId = dto.customUserId;
+  if (dto.customMetaData && Object.keys(dto.customMetaData).length) out.customMetaData = canonical(dto.customMetaData) as Record<string, unknown>;
+  if (dto.expiresAt) out.expiry = canonicalInstant(dto.expiresAt);
+  const r = dto.rateLimitConfigs;
+  if (r && typeof r.rateLimit === "number" && typeof r.rateLimitTtl === "number") out.rateLimit = { limit: r.rateLimit, ttlSeconds: r.rateLimitTtl };
+  // A custom value is live only while it is still the key's value; a rotation trigger is the user's.
+  if (prior.customKey !== undefined && prior.customKey === dto.key) out.customKey = prior.customKey;
+  if (prior.rotation !== undefined) out.rotation = prior.rotation;
+  return out;
+}
