@@ -1,0 +1,159 @@
+// authapi.ApiKey through the real Pulumi CLI against the emulator.
+import * as fs from "node:fs";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import { EmulatorAdmin } from "./emulator-client";
+import { makeProject, PulumiProject } from "./harness";
+
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const { authapi } = require("pulumi-api-keys");
+const cfg = new pulumi.Config();
+const decl = JSON.parse(cfg.require("keys"));
+for (const [name, args] of Object.entries(decl)) {
+  // A custom key value comes from secret config, as a user would pass it: "secret:<config key>".
+  if (typeof args.customKey === "string" && args.customKey.startsWith("secret:")) args.customKey = cfg.requireSecret(args.customKey.slice(7));
+  const k = new authapi.ApiKey(name, args);
+  exports[name] = { fingerprint: k.keyFingerprint, isActive: k.isActive };
+}
+`;
+const TYPE = "pulumi-nodejs:dynamic/authapi:ApiKey";
+const ACCESS_KEY = authApiCredentials().admin;
+const CUSTOM_VALUE = "custom-value-for-partner-0001";
+
+describe("authapi.ApiKey end to end", () => {
+  jest.setTimeout(600_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+  const billing = {
+    projectId: AUTHAPI_PROJECT,
+    name: "billing service",
+    customAccountId: "acct-42",
+    customUserId: "user-7",
+    customMetaData: { tier: "gold", limits: { daily: 1000 } },
+    expiry: "2030-01-31",
+    rateLimit: { limit: 100, ttlSeconds: 60 },
+  };
+  const partner = { projectId: AUTHAPI_PROJECT, name: "partner", customKey: "secret:partnerKey" };
+
+  const declare = (keys: Record<string, unknown>) => project.ok(["config", "set", "keys", JSON.stringify(keys)]);
+  const live = async () => (await admin.state()).authapi as Array<Record<string, any>>;
+  const byName = async (n: string) => (await live()).find((k) => k.name === n)!;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    const url = await emulator.start();
+    admin = new EmulatorAdmin(url);
+    project = makeProject("authapi-e2e", { "index.js": program });
+    await project.init({ "pulumi-api-keys:theauthapiApiUrl": url }, { "pulumi-api-keys:theauthapiAccessKey": ACCESS_KEY, partnerKey: CUSTOM_VALUE });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  test("bad input fails at preview, naming the field, with zero API calls", async () => {
+    const failure = (property: string, reason: string) => new RegExp(`property ${property.replace(/[[\]]/g, "\\$&")} value .* has a problem: ${reason}`);
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...billing, expiry: "31/01/2030" }, failure("expiry", "must be an ISO 8601 date")],
+      [{ ...billing, rateLimit: { limit: -1, ttlSeconds: 60 } }, failure("rateLimit.limit", "must be greater than 0")],
+      [{ ...billing, customMetaData: "gold" }, failure("customMetaData", "must be an object")],
+      [{ ...billing, name: "" }, failure("name", "must not be empty")],
+      [{ ...partner, rotation: "1" }, failure("rotation", "conflicts with customKey")],
+    ];
+    await admin.clearRequests();
+    for (const [args, message] of cases) {
+      await declare({ bad: args });
+      const r = await project.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(message);
+    }
+    expect(await admin.requests()).toHaveLength(0);
+  });
+
+  test("lifecycle: no-op refresh and up, drift on every field, revoke repaired by reactivate, delete, rotation, destroy", async () => {
+    await declare({ billing, partner });
+    await admin.clearRequests();
+    await project.up();
+    expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toEqual(["POST /api-keys", "POST /api-keys"]);
+    expect(await byName("partner")).toMatchObject({ key: CUSTOM_VALUE });
+    expect(await byName("billing service")).toMatchObject({ expiresAt: "2030-01-31T00:00:00.000Z", rateLimitConfigs: { rateLimit: 100, rateLimitTtl: 60 } });
+
+    await project.ok(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+    await project.ok(["up", "--yes", "--expect-no-changes"]);
+
+    // Metadata is compared structurally: another key order is not a change.
+    await declare({ billing: { ...billing, customMetaData: { limits: { daily: 1000 }, tier: "gold" } }, partner });
+    await project.expectNoChanges();
+
+    // Console edits on every field: refresh names them all, up puts them back.
+    const key = (await byName("billing service")).key;
+    await admin.call("PATCH", `/authapi/keys/${encodeURIComponent(key)}`, {
+      name: "renamed",
+      customAccountId: "acct-evil",
+      customUserId: null,
+      customMetaData: { tier: "free" },
+      expiresAt: "2031-01-01T00:00:00.000Z",
+      rateLimitConfigs: { rateLimit: 5, rateLimitTtl: 1 },
+    });
+    const drift = await project.run(["preview", "--refresh", "--diff", "--expect-no-changes"]);
+    expect(drift.code).not.toBe(0);
+    for (const field of ["name", "customAccountId", "customUserId", "customMetaData", "expiry", "rateLimit"]) expect(drift.stdout).toContain(field);
+    await admin.clearRequests();
+    await project.up(["--refresh", "--skip-preview"]);
+    const patches = (await admin.requests()).filter((r) => r.method === "PATCH");
+    expect(patches).toHaveLength(1);
+    expect(await byName("billing service")).toMatchObject({ key, customAccountId: "acct-42", customUserId: "user-7", customMetaData: { tier: "gold", limits: { daily: 1000 } }, expiresAt: "2030-01-31T00:00:00.000Z", rateLimitConfigs: { rateLimit: 100, rateLimitTtl: 60 } });
+    await project.expectNoChanges(true);
+
+    // Removing expiry and the rate limit clears them (null on the wire).
+    const { expiry: _e, rateLimit: _r, ...noLimits } = billing;
+    await declare({ billing: noLimits, partner });
+    await admin.clearRequests();
+    await project.up();
+    expect((await admin.requests()).map((r) => r.body)).toEqual([{ name: "billing service", expiry: null, rateLimitConfigs: null }]);
+    expect(await byName("billing service")).toMatchObject({ expiresAt: null, rateLimitConfigs: null });
+    await project.expectNoChanges(true);
+
+    // Revoked out of band: drift (active), not gone; up reactivates the same key.
+    await admin.call("POST", `/authapi/keys/${encodeURIComponent(CUSTOM_VALUE)}/revoke`);
+    const revoked = await project.run(["preview", "--refresh", "--diff", "--expect-no-changes"]);
+    expect(revoked.code).not.toBe(0);
+    expect(revoked.stdout).toMatch(/active/);
+    await admin.clearRequests();
+    await project.up(["--refresh", "--skip-preview"]);
+    expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toContain("PATCH /api-keys/{key}/reactivate");
+    expect(await byName("partner")).toMatchObject({ key: CUSTOM_VALUE, isActive: true });
+    await project.expectNoChanges(true);
+
+    // Deleted out of band (gone entirely): refresh drops it, up creates it again.
+    await admin.call("DELETE", `/authapi/keys/${encodeURIComponent(key)}`);
+    await project.ok(["refresh", "--yes", "--skip-preview"]);
+    expect((await project.exportState()).resources.filter((r) => r.type === TYPE)).toHaveLength(1);
+    await project.up();
+    expect((await live()).filter((k) => k.name === "billing service" && k.isActive)).toHaveLength(1);
+    await project.expectNoChanges(true);
+
+    // Rotation in place: new value, same resource id.
+    const before = (await project.exportState()).resources.find((r) => r.urn.endsWith("::billing"))!;
+    const oldValue = (await byName("billing service")).key;
+    await declare({ billing: { ...noLimits, rotation: "2026-11" }, partner });
+    await project.up();
+    const after = (await project.exportState()).resources.find((r) => r.urn.endsWith("::billing"))!;
+    expect(after.id).toBe(before.id);
+    expect((await byName("billing service")).key).not.toBe(oldValue);
+    await project.expectNoChanges(true);
+
+    // Secrets: neither the access key nor any key value (generated or custom) in plaintext.
+    const state = await project.exportState();
+    expect(state.raw).not.toContain(ACCESS_KEY);
+    expect(state.raw).not.toContain(CUSTOM_VALUE);
+    for (const k of await live()) expect(state.raw).not.toContain(k.key);
+
+    await project.destroyAndRemove();
+    expect((await live()).filter((k) => k.isActive)).toHaveLength(0); // delete is a soft delete (revoke)
+    expect(await admin.violations()).toEqual([]);
+  });
+});
