@@ -24,6 +24,8 @@ export interface HttpClientOptions {
   timeouts?: Partial<Timeouts>;
   retry?: Partial<RetryPolicy>;
   limiter?: RateLimiter;
+  /** Called once per attempt on the wire (for counting calls). */
+  onAttempt?: () => void;
 }
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
@@ -111,6 +113,7 @@ export class HttpClient {
     const idempotent = spec.idempotent ?? spec.method !== "POST";
     for (let attempt = 1; ; attempt++) {
       if (this.opts.limiter) await this.opts.limiter.acquire();
+      this.opts.onAttempt?.();
       let outcome: AttemptOutcome;
       let failure: Error;
       try {

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// `pulumi-api-keys drift`: do the live keys still match what the stack declares?
+// The core returns a report; a renderer prints it; the exit code is a pure function of the report.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { redact } from "./core/redact";
+import { detectDrift } from "./drift/detect";
+import { IgnoreRules } from "./drift/ignore";
+import { exitCodeOf } from "./drift/report";
+import { Format, RENDERERS } from "./drift/render";
+
+const USAGE = `usage: pulumi-api-keys drift [options]
+
+Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with the live APIs. Read-only.
+
+  --cwd DIR            the Pulumi project directory (default: .)
+  --stack NAME         the stack (default: the selected stack)
+  --format FORMAT      text (default), json or markdown
+  --output FILE        also write the report to FILE (e.g. "$GITHUB_STEP_SUMMARY" with --format markdown)
+  --ignore FILE        ignore rules (default: .pulumi-api-keys-ignore.yaml in the project, if present)
+  --no-unmanaged       do not report keys that no resource manages
+  --pulumi PATH        the pulumi binary (default: pulumi on PATH)
+
+Exit codes: 0 in sync, 2 drift (drifted, deleted or unmanaged keys), 1 error.
+Credentials come from the stack's config (pulumi-api-keys:*) or the environment, as for \`pulumi up\`.
+`;
+
+export interface DriftArgs {
+  cwd: string;
+  stack?: string;
+  format: Format;
+  output?: string;
+  ignore?: string;
+  unmanaged: boolean;
+  pulumi?: string;
+}
+
+export function parseDriftArgs(argv: string[]): DriftArgs | string {
+  const a: DriftArgs = { cwd: ".", format: "text", unmanaged: true };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    try {
+      if (flag === "--cwd") a.cwd = value();
+      else if (flag === "--stack" || flag === "-s") a.stack = value();
+      else if (flag === "--format") {
+        const f = value();
+        if (!(f in RENDERERS)) return `--format must be text, json or markdown (got ${f})`;
+        a.format = f as Format;
+      } else if (flag === "--output") a.output = value();
+      else if (flag === "--ignore") a.ignore = value();
+      else if (flag === "--no-unmanaged") a.unmanaged = false;
+      else if (flag === "--pulumi") a.pulumi = value();
+      else return `unknown option ${flag}`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return a;
+}
+
+async function drift(argv: string[]): Promise<number> {
+  const args = parseDriftArgs(argv);
+  if (typeof args === "string") {
+    process.stderr.write(`${args}\n\n${USAGE}`);
+    return 1;
+  }
+  const tty = process.stderr.isTTY;
+  try {
+    const defaultIgnore = path.join(args.cwd, ".pulumi-api-keys-ignore.yaml");
+    const ignoreFile = args.ignore ?? (fs.existsSync(defaultIgnore) ? defaultIgnore : undefined);
+    const report = await detectDrift({
+      cwd: args.cwd,
+      stack: args.stack,
+      unmanaged: args.unmanaged,
+      ignore: ignoreFile ? IgnoreRules.load(ignoreFile) : undefined,
+      pulumiBin: args.pulumi,
+      onProgress: tty ? (m) => process.stderr.write(`\r\x1b[K… ${m}`) : undefined,
+    });
+    if (tty) process.stderr.write("\r\x1b[K");
+    const text = RENDERERS[args.format](report);
+    process.stdout.write(text);
+    if (args.output) fs.appendFileSync(args.output, text);
+    return exitCodeOf(report);
+  } catch (e) {
+    if (tty) process.stderr.write("\r\x1b[K");
+    process.stderr.write(`pulumi-api-keys drift: ${redact((e as Error).message)}\n`);
+    return 1;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "drift") return drift(rest);
+  process.stderr.write(command && command !== "--help" && command !== "-h" ? `unknown command ${command}\n\n${USAGE}` : USAGE);
+  return command && command !== "--help" && command !== "-h" ? 1 : 0;
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => process.exit(code));

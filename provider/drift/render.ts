@@ -1,0 +1,62 @@
+// Renderers: the same report as text (CI logs), JSON (machines) or Markdown (PR comments, job summaries).
+import { DriftReport, exitCodeOf, FieldDrift } from "./report";
+
+const show = (v: unknown) => (v === null || v === undefined ? "(none)" : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v));
+
+function fieldLine(f: FieldDrift): string {
+  const sets = f.added || f.removed ? ` (${[...(f.added ?? []).map((x) => `+${x}`), ...(f.removed ?? []).map((x) => `-${x}`)].join(" ")})` : "";
+  return `${f.field}: declared ${show(f.declared)}, live ${show(f.live)}${sets}${f.ignored ? " [ignored]" : ""}`;
+}
+
+function verdict(r: DriftReport): string {
+  const code = exitCodeOf(r);
+  return code === 0 ? "in sync" : code === 2 ? "DRIFT" : "ERROR";
+}
+
+export function renderText(r: DriftReport): string {
+  const s = r.summary;
+  const lines = [`pulumi-api-keys drift: ${r.project}/${r.stack}: ${verdict(r)}`];
+  lines.push(`  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}`);
+  for (const x of r.resources.filter((x) => x.status !== "in-sync")) {
+    lines.push(`  ${x.status === "deleted" ? "deleted " : "drifted "} ${x.api} ${x.name} (${x.id})`);
+    for (const f of x.fields) lines.push(`      ${fieldLine(f)}`);
+  }
+  for (const u of r.unmanaged) lines.push(`  unmanaged ${u.api} ${u.id} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`);
+  for (const e of r.errors) lines.push(`  error: ${e}`);
+  return lines.join("\n") + "\n";
+}
+
+export function renderJson(r: DriftReport): string {
+  return JSON.stringify(r, null, 2) + "\n";
+}
+
+const md = (s: string) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
+
+export function renderMarkdown(r: DriftReport): string {
+  const s = r.summary;
+  const icon = { 0: "✅", 1: "❌", 2: "⚠️" }[exitCodeOf(r)];
+  const out = [`## ${icon} API key drift: \`${r.project}/${r.stack}\` — ${verdict(r)}`, ""];
+  out.push(`${s.managed} managed keys: **${s.inSync}** in sync, **${s.drifted}** drifted, **${s.deleted}** deleted; **${s.unmanaged}** unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}.`, "");
+  const changed = r.resources.filter((x) => x.status !== "in-sync");
+  if (changed.length) {
+    out.push("| key | API | status | field | declared | live |", "|---|---|---|---|---|---|");
+    for (const x of changed) {
+      if (!x.fields.length) out.push(`| ${md(x.name)} | ${x.api} | deleted | | | |`);
+      for (const f of x.fields) {
+        const live = f.added || f.removed ? `${md(show(f.live))}<br>${[...(f.added ?? []).map((a) => `+${md(a)}`), ...(f.removed ?? []).map((a) => `−${md(a)}`)].join(" ")}` : md(show(f.live));
+        out.push(`| ${md(x.name)} | ${x.api} | ${f.ignored ? "ignored" : "drifted"} | ${md(f.field)} | ${md(show(f.declared))} | ${live} |`);
+      }
+    }
+    out.push("");
+  }
+  if (r.unmanaged.length) {
+    out.push("**Unmanaged keys** (in the API, in no stack):", "");
+    for (const u of r.unmanaged) out.push(`- ${u.api} \`${u.id}\` ${md(u.label)}${u.project ? ` (project ${md(u.project)})` : ""}${u.ignored ? " — ignored" : ""}`);
+    out.push("");
+  }
+  for (const e of r.errors) out.push(`> **Error:** ${md(e)}`);
+  return out.join("\n") + "\n";
+}
+
+export type Format = "text" | "json" | "markdown";
+export const RENDERERS: Record<Format, (r: DriftReport) => string> = { text: renderText, json: renderJson, markdown: renderMarkdown };

@@ -1,0 +1,71 @@
+// The drift report: a documented, stable shape (schemaVersion 1). `--format json` prints exactly this.
+
+export type Api = "statsig" | "basic" | "authapi";
+export type ResourceStatus = "in-sync" | "drifted" | "deleted";
+
+export interface FieldDrift {
+  field: string;
+  declared: unknown;
+  live: unknown;
+  /** For set-valued fields: members live has and the declaration does not, and the reverse. */
+  added?: string[];
+  removed?: string[];
+  /** Matched an ignore rule: reported, but not counted as drift. */
+  ignored?: boolean;
+}
+
+export interface ResourceReport {
+  api: Api;
+  name: string;
+  urn: string;
+  id: string;
+  status: ResourceStatus;
+  fields: FieldDrift[];
+}
+
+export interface UnmanagedKey {
+  api: Api;
+  /** Statsig and The Auth API: the value's fingerprint (never the value); Basic: the key id. */
+  id: string;
+  label: string;
+  project?: string;
+  ignored?: boolean;
+}
+
+export interface DriftReport {
+  schemaVersion: 1;
+  project: string;
+  stack: string;
+  generatedAt: string;
+  summary: { managed: number; inSync: number; drifted: number; deleted: number; unmanaged: number; ignored: number };
+  resources: ResourceReport[];
+  unmanaged: UnmanagedKey[];
+  /** Failures that kept the report from being complete (an API down, a credential missing). */
+  errors: string[];
+  /** API calls made, per API. */
+  apiCalls: Record<string, number>;
+}
+
+export type ExitCode = 0 | 1 | 2;
+
+/** 0 in sync, 2 drift (including deleted and unmanaged keys), 1 error. Pure: the report decides. */
+export function exitCodeOf(report: DriftReport): ExitCode {
+  if (report.errors.length) return 1;
+  return report.summary.drifted + report.summary.deleted + report.summary.unmanaged > 0 ? 2 : 0;
+}
+
+export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
+  const countedFields = (x: ResourceReport) => x.fields.filter((f) => !f.ignored).length;
+  const drifted = r.resources.filter((x) => x.status === "drifted" && countedFields(x) > 0).length;
+  return {
+    ...r,
+    summary: {
+      managed: r.resources.length,
+      inSync: r.resources.filter((x) => x.status === "in-sync" || (x.status === "drifted" && countedFields(x) === 0)).length,
+      drifted,
+      deleted: r.resources.filter((x) => x.status === "deleted").length,
+      unmanaged: r.unmanaged.filter((u) => !u.ignored).length,
+      ignored: r.resources.reduce((n, x) => n + x.fields.filter((f) => f.ignored).length, 0) + r.unmanaged.filter((u) => u.ignored).length,
+    },
+  };
+}

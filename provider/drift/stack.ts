@@ -1,0 +1,74 @@
+// Reads a stack without changing it: `pulumi stack export --show-secrets` (the declared inputs and the
+// key values needed to address keys) and `pulumi config --show-secrets --json` (credentials).
+import { execFile } from "node:child_process";
+import { ApiKeysError } from "../core/errors";
+import type { Api } from "./report";
+
+export interface StackResource {
+  api: Api;
+  name: string;
+  urn: string;
+  id: string;
+  inputs: Record<string, any>;
+  outputs: Record<string, any>;
+}
+
+export interface StackSnapshot {
+  project: string;
+  stack: string;
+  resources: StackResource[];
+  config: Record<string, string>;
+}
+
+const TYPES: Record<string, Api> = {
+  "pulumi-nodejs:dynamic/statsig:Key": "statsig",
+  "pulumi-nodejs:dynamic/basic:ProjectKey": "basic",
+  "pulumi-nodejs:dynamic/authapi:ApiKey": "authapi",
+};
+
+function pulumi(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(bin, [...args, "--non-interactive"], { cwd, env, maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new ApiKeysError("PAK_INVALID_INPUT", "user", `pulumi ${args.slice(0, 2).join(" ")} failed: ${(stderr || err.message).trim().split("\n").slice(-3).join(" ")}`));
+      else resolve(stdout);
+    }),
+  );
+}
+
+/** Unwraps `{plaintext: "<json>"}` secret envelopes that `--show-secrets` leaves in place. */
+function reveal(v: any): any {
+  if (Array.isArray(v)) return v.map(reveal);
+  if (v && typeof v === "object") {
+    if ("4dabf18193072939515e22adb298388d" in v && "plaintext" in v) return reveal(JSON.parse(v.plaintext));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+  }
+  return v;
+}
+
+export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?: string; env?: NodeJS.ProcessEnv }): Promise<StackSnapshot> {
+  const bin = opts.pulumiBin ?? "pulumi";
+  const env = opts.env ?? process.env;
+  const stackArgs = opts.stack ? ["--stack", opts.stack] : [];
+  const [exported, config] = await Promise.all([
+    pulumi(bin, ["stack", "export", "--show-secrets", ...stackArgs], opts.cwd, env),
+    pulumi(bin, ["config", "--show-secrets", "--json", ...stackArgs], opts.cwd, env),
+  ]);
+  const deployment = JSON.parse(exported).deployment ?? {};
+  const all: Array<Record<string, any>> = deployment.resources ?? [];
+  const stackRes = all.find((r) => r.type === "pulumi:pulumi:Stack");
+  const urn: string = stackRes?.urn ?? "urn:pulumi:unknown::unknown::pulumi:pulumi:Stack::unknown";
+  const [, stackName = "", projectName = ""] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn) ?? [];
+  const resources: StackResource[] = all
+    .filter((r) => TYPES[r.type] && !r.delete)
+    .map((r) => ({
+      api: TYPES[r.type]!,
+      name: String(r.urn).split("::").pop()!,
+      urn: r.urn,
+      id: r.id,
+      inputs: reveal(r.inputs ?? {}),
+      outputs: reveal(r.outputs ?? {}),
+    }));
+  const cfg: Record<string, string> = {};
+  for (const [k, v] of Object.entries<any>(JSON.parse(config || "{}"))) if (v && v.value !== undefined) cfg[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
+  return { project: projectName, stack: stackName, resources, config: cfg };
+}

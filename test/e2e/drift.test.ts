@@ -1,0 +1,149 @@
+// `pulumi-api-keys drift` agrees with the engine: out-of-band changes on every API, then the report and
+// `pulumi preview --refresh` must name the same resources; after `up` the report is clean (exit 0).
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
+import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import type { DriftReport } from "../../provider/drift/report";
+import { EmulatorAdmin } from "./emulator-client";
+import { makeProject, PulumiProject, REPO_ROOT } from "./harness";
+
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const { statsig, basic, authapi } = require("pulumi-api-keys");
+const P = "${BASIC_PROJECT}", A = "${AUTHAPI_PROJECT}";
+new statsig.Key("server", { type: "SERVER", description: "server", scopes: ["omni_read_only"], environments: ["production"], targetApp: "shop" });
+new statsig.Key("client", { type: "CLIENT", description: "client", environments: ["production", "staging"] });
+new statsig.Key("console", { type: "CONSOLE", description: "console", scopes: ["can_access_keys"], targetApp: "shop", secondaryTargetApps: ["ops"] });
+new statsig.Key("quiet", { type: "SERVER", description: "quiet" });
+new basic.ProjectKey("deploys", { projectId: P, label: "deploys", roles: ["read", "write"] });
+new basic.ProjectKey("reader", { projectId: P, label: "reader", roles: ["read"] });
+new authapi.ApiKey("billing", { projectId: A, name: "billing", customMetaData: { tier: "gold" } });
+new authapi.ApiKey("partner", { projectId: A, name: "partner" });
+new authapi.ApiKey("legacy", { projectId: A, name: "legacy" });
+`;
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe("pulumi-api-keys drift end to end", () => {
+  jest.setTimeout(600_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+
+  const drift = (args: string[]): Promise<CliRun> =>
+    new Promise((resolve) =>
+      execFile("node", [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack, ...args], { env: project.env() }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+  const live = async () => admin.state();
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    const url = await emulator.start();
+    admin = new EmulatorAdmin(url);
+    project = makeProject("drift-e2e", { "index.js": program });
+    await project.init(
+      { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
+      { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin },
+    );
+    await project.up();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  test("in sync: exit 0 in every format, never writing state", async () => {
+    const before = (await project.exportState()).raw;
+    for (const format of ["text", "json", "markdown"]) {
+      const r = await drift(["--format", format]);
+      expect(r.code).toBe(0);
+    }
+    const json: DriftReport = JSON.parse((await drift(["--format", "json"])).stdout);
+    expect(json.summary).toMatchObject({ managed: 9, inSync: 9, drifted: 0, deleted: 0, unmanaged: 0 });
+    expect(json.apiCalls).toEqual({ statsig: 1, basic: 1, authapi: 2 }); // lists, not one read per key
+    expect((await project.exportState()).raw).toBe(before);
+  });
+
+  test("out-of-band changes on every API: the report and the engine name the same resources", async () => {
+    const s = await live();
+    const sk = (d: string) => s.statsig.find((k: any) => k.description === d).key;
+    const bk = (l: string) => s.basic.find((k: any) => k.label === l).id;
+    const ak = (n: string) => s.authapi.find((k: any) => k.name === n).key;
+    await admin.call("PATCH", `/statsig/keys/${sk("server")}`, { scopes: ["omni_read_only", "omni_read_write"] });
+    await admin.call("PATCH", `/statsig/keys/${sk("client")}`, { environments: ["production"] });
+    await admin.call("PATCH", `/statsig/keys/${sk("console")}`, { primaryTargetApp: "other", secondaryTargetApps: null });
+    await admin.call("PATCH", `/basic/projects/${BASIC_PROJECT}/keys/${bk("deploys")}`, { label: "deploys (edited)" });
+    await admin.call("PATCH", `/basic/projects/${BASIC_PROJECT}/keys/${bk("reader")}`, { roles: "read,admin" });
+    await admin.call("PATCH", `/authapi/keys/${ak("billing")}`, { customMetaData: { tier: "free" } });
+    await admin.call("POST", `/authapi/keys/${ak("partner")}/revoke`);
+    await admin.call("DELETE", `/authapi/keys/${ak("legacy")}`);
+    const stray = await admin.call("POST", "/statsig/keys", { type: "SERVER", description: "made by hand" });
+
+    const r = await drift(["--format", "json"]);
+    expect(r.code).toBe(2);
+    const report: DriftReport = JSON.parse(r.stdout);
+    const byName = Object.fromEntries(report.resources.map((x) => [x.name, x]));
+    expect(byName.server!.fields).toEqual([{ field: "scopes", declared: ["omni_read_only"], live: ["omni_read_only", "omni_read_write"], added: ["omni_read_write"], removed: [] }]);
+    expect(byName.client!.fields).toEqual([{ field: "environments", declared: ["production", "staging"], live: ["production"], added: [], removed: ["staging"] }]);
+    expect(byName.console!.fields.map((f) => f.field)).toEqual(["targetApp", "secondaryTargetApps"]);
+    expect(byName.deploys!.fields).toEqual([{ field: "label", declared: "deploys", live: "deploys (edited)" }]);
+    expect(byName.reader!.fields).toEqual([{ field: "roles", declared: ["read"], live: ["admin", "read"], added: ["admin"], removed: [] }]);
+    expect(byName.billing!.fields).toEqual([{ field: "customMetaData", declared: { tier: "gold" }, live: { tier: "free" } }]);
+    expect(byName.partner!.fields).toEqual([{ field: "active", declared: true, live: false }]);
+    expect(byName.legacy!.status).toBe("deleted");
+    expect(byName.quiet!.status).toBe("in-sync");
+    expect(report.unmanaged).toEqual([expect.objectContaining({ api: "statsig", label: "SERVER made by hand" })]);
+    expect(r.stdout).not.toContain(stray.key); // unmanaged keys by fingerprint, never by value
+
+    const reportNames = report.resources.filter((x) => x.status !== "in-sync").map((x) => x.name).sort();
+    const preview = await project.run(["preview", "--refresh", "--json"]);
+    const steps: Array<{ op: string; urn: string }> = JSON.parse(preview.stdout).steps ?? [];
+    const engineNames = steps.filter((st) => st.op !== "same" && !st.urn.includes("pulumi:pulumi:Stack")).map((st) => st.urn.split("::").pop()!).sort();
+    expect(engineNames).toEqual(reportNames);
+
+    // The other formats carry the same findings.
+    const text = await drift([]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain("scopes: declared");
+    const summaryFile = path.join(project.dir, "summary.md");
+    const markdown = await drift(["--format", "markdown", "--output", summaryFile]);
+    expect(markdown.code).toBe(2);
+    expect(fs.readFileSync(summaryFile, "utf8")).toContain("| partner | authapi | drifted | active | true | false |");
+
+    // Accepted drift, in an ignore file: the unmanaged key and billing's metadata.
+    fs.writeFileSync(path.join(project.dir, ".pulumi-api-keys-ignore.yaml"), `ignore:\n  - resource: billing\n    fields: [customMetaData]\n  - unmanaged: { api: statsig, id: ${report.unmanaged[0]!.id} }\n`);
+    const ignored: DriftReport = JSON.parse((await drift(["--format", "json"])).stdout);
+    expect(ignored.summary.ignored).toBe(2);
+    expect(ignored.summary.unmanaged).toBe(0);
+
+    // up repairs everything; the report is clean.
+    await project.up(["--refresh"]);
+    const clean = await drift(["--format", "json"]);
+    expect(JSON.parse(clean.stdout).summary).toMatchObject({ drifted: 0, deleted: 0, unmanaged: 0 });
+    expect(clean.code).toBe(0);
+    expect((await drift(["--no-unmanaged"])).code).toBe(0);
+  });
+
+  test("an error is exit 1 with a clear message, and no secret in it", async () => {
+    const r = await drift(["--stack", "no-such-stack"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/pulumi-api-keys drift: pulumi stack export failed/);
+    await emulator.stop();
+    const down = await drift(["--format", "json"]);
+    expect(down.code).toBe(1);
+    const rep: DriftReport = JSON.parse(down.stdout);
+    expect(rep.errors.length).toBeGreaterThan(0);
+    expect(down.stdout + down.stderr).not.toContain(STATSIG_CONSOLE_KEY);
+  });
+});

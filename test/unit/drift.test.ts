@@ -1,0 +1,99 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseDriftArgs } from "../../provider/cli";
+import { compareFields } from "../../provider/drift/detect";
+import { IgnoreRules } from "../../provider/drift/ignore";
+import { renderJson, renderMarkdown, renderText } from "../../provider/drift/render";
+import { DriftReport, exitCodeOf, summarize } from "../../provider/drift/report";
+import { STATSIG_DIFF_POLICY } from "../../provider/statsig/schema";
+
+const declared = { type: "SERVER", description: "svc", scopes: ["a", "b"], environments: ["prod"], secondaryTargetApps: [], active: true, rotation: "1" };
+
+function report(parts: Partial<Omit<DriftReport, "summary">>): DriftReport {
+  return summarize({ schemaVersion: 1, project: "p", stack: "s", generatedAt: "2026-11-22T00:00:00.000Z", resources: [], unmanaged: [], errors: [], apiCalls: {}, ...parts });
+}
+
+describe("compareFields", () => {
+  test("sets report members added and removed; order is not drift; triggers are not compared", () => {
+    expect(compareFields(STATSIG_DIFF_POLICY, declared, { ...declared, scopes: ["b", "a"], rotation: undefined })).toEqual([]);
+    const d = compareFields(STATSIG_DIFF_POLICY, declared, { ...declared, scopes: ["b", "c"], description: "edited", targetApp: "x" });
+    expect(d).toEqual([
+      { field: "description", declared: "svc", live: "edited" },
+      { field: "scopes", declared: ["a", "b"], live: ["b", "c"], added: ["c"], removed: ["a"] },
+      { field: "targetApp", declared: null, live: "x" },
+    ]);
+  });
+});
+
+describe("ignore rules", () => {
+  test("by resource name or URN glob and field; unmanaged by api and id; bad files name the field", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ign-"));
+    const file = path.join(dir, "ignore.yaml");
+    fs.writeFileSync(file, "ignore:\n  - resource: web-*\n    fields: [description]\n  - resource: '*::legacy'\n  - unmanaged: { api: statsig, id: abc123 }\n");
+    const rules = IgnoreRules.load(file);
+    expect(rules.field("web-client", "urn:x::web-client", "description")).toBe(true);
+    expect(rules.field("web-client", "urn:x::web-client", "scopes")).toBe(false);
+    expect(rules.field("legacy", "urn:pulumi:s::p::t::legacy", "anything")).toBe(true);
+    expect(rules.unmanaged("statsig", "abc123")).toBe(true);
+    expect(rules.unmanaged("basic", "abc123")).toBe(false);
+    fs.writeFileSync(file, "ignore:\n  - resource: x\n    feilds: [a]\n");
+    expect(() => IgnoreRules.load(file)).toThrow(/ignore\.0/);
+  });
+});
+
+describe("report, exit codes and renderers", () => {
+  const drifted = report({
+    resources: [
+      { api: "statsig", name: "server", urn: "u1", id: "statsig-server-1", status: "drifted", fields: [{ field: "scopes", declared: ["a"], live: ["a", "b"], added: ["b"], removed: [] }] },
+      { api: "basic", name: "ci", urn: "u2", id: "p/k", status: "deleted", fields: [] },
+      { api: "authapi", name: "billing", urn: "u3", id: "authapi-1", status: "in-sync", fields: [] },
+    ],
+    unmanaged: [{ api: "statsig", id: "0123456789abcdef", label: "SERVER made by hand" }],
+  });
+
+  test("exit code: 0 in sync, 2 drift, 1 error; ignored drift does not count", () => {
+    expect(exitCodeOf(report({}))).toBe(0);
+    expect(exitCodeOf(drifted)).toBe(2);
+    expect(exitCodeOf(report({ errors: ["statsig: down"] }))).toBe(1);
+    const onlyIgnored = report({ resources: [{ api: "statsig", name: "s", urn: "u", id: "i", status: "drifted", fields: [{ field: "description", declared: "a", live: "b", ignored: true }] }], unmanaged: [{ api: "basic", id: "k", label: "l", ignored: true }] });
+    expect(onlyIgnored.summary).toMatchObject({ drifted: 0, inSync: 1, unmanaged: 0, ignored: 2 });
+    expect(exitCodeOf(onlyIgnored)).toBe(0);
+  });
+
+  test("summary counts", () => {
+    expect(drifted.summary).toEqual({ managed: 3, inSync: 1, drifted: 1, deleted: 1, unmanaged: 1, ignored: 0 });
+  });
+
+  test("text names every drifted field with declared, live, added and removed", () => {
+    const t = renderText(drifted);
+    expect(t).toMatch(/p\/s: DRIFT/);
+    expect(t).toContain('scopes: declared ["a"], live ["a","b"] (+b)');
+    expect(t).toMatch(/deleted\s+basic ci/);
+    expect(t).toContain('unmanaged statsig 0123456789abcdef "SERVER made by hand"');
+    expect(renderText(report({}))).toMatch(/in sync/);
+  });
+
+  test("json is the report itself (schemaVersion 1)", () => {
+    const j = JSON.parse(renderJson(drifted));
+    expect(j).toEqual(JSON.parse(JSON.stringify(drifted)));
+    expect(j.schemaVersion).toBe(1);
+  });
+
+  test("markdown: a heading with the verdict, a table of fields, the unmanaged list", () => {
+    const m = renderMarkdown(drifted);
+    expect(m).toMatch(/^## ⚠️ API key drift: `p\/s` — DRIFT/);
+    expect(m).toContain("| server | statsig | drifted | scopes |");
+    expect(m).toContain("| ci | basic | deleted |");
+    expect(m).toContain("- statsig `0123456789abcdef` SERVER made by hand");
+    expect(renderMarkdown(report({}))).toMatch(/^## ✅/);
+    expect(renderMarkdown(report({ errors: ["x"] }))).toMatch(/^## ❌/);
+  });
+
+  test("arguments", () => {
+    expect(parseDriftArgs(["--cwd", "infra", "--stack", "prod", "--format", "markdown", "--no-unmanaged"])).toMatchObject({ cwd: "infra", stack: "prod", format: "markdown", unmanaged: false });
+    expect(parseDriftArgs(["--format", "yaml"])).toMatch(/--format must be text, json or markdown/);
+    expect(parseDriftArgs(["--bogus"])).toMatch(/unknown option --bogus/);
+    expect(parseDriftArgs(["--stack"])).toMatch(/needs a value/);
+  });
+});
