@@ -2,4 +2,5 @@
 export * as statsig from "./statsig";
 export * as basic from "./basic";
 export * as authapi from "./authapi";
+export * as drift from "./drift";
 export { ApiKeysError, ErrorCode } from "./core/errors";
