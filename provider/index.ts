@@ -3,4 +3,5 @@ export * as statsig from "./statsig";
 export * as basic from "./basic";
 export * as authapi from "./authapi";
 export * as drift from "./drift";
+export { declareKeys, resolveKeys, KeysSource, DeclaredResources } from "./declarative";
 export { ApiKeysError, ErrorCode } from "./core/errors";

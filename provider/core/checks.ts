@@ -24,8 +24,11 @@ export function issuesToFailures(issues: ReadonlyArray<z.core.$ZodIssue>, prefix
   return issues.map((i) => {
     const property = prefix + pathOf(i.path) || "(resource)";
     let reason = i.message;
-    if (i.code === "unrecognized_keys") return { property: prefix + (i.keys.join(", ") || "(resource)"), reason: `unknown input (allowed inputs are listed in the README)` };
+    if (i.code === "unrecognized_keys") {
+      return { property: prefix + pathOf([...i.path, i.keys.join(", ")]), reason: `unknown input (allowed inputs are listed in the README)` };
+    }
     if (i.code === "invalid_type" && /received undefined/.test(reason)) reason = "is required";
+    if (i.code === "invalid_key") reason = i.issues[0]?.message ?? reason; // zod says only "Invalid key in record"
     return { property, reason };
   });
 }

@@ -1,0 +1,54 @@
+// `declareKeys`: key resources of all three APIs from plain data, in a YAML file or in stack config.
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { InputError } from "../core/errors";
+import { ApiKey } from "../authapi/resource";
+import { ProjectKey } from "../basic/resource";
+import { Key } from "../statsig/resource";
+import { isSecretRef, resolveKeys } from "./schema";
+
+export { resolveKeys, KeysDocument, DeclaredKey } from "./schema";
+
+export type KeysSource = { file: string } | { config: string };
+
+export interface DeclaredResources {
+  statsig: Record<string, Key>;
+  basic: Record<string, ProjectKey>;
+  authapi: Record<string, ApiKey>;
+}
+
+function load(source: KeysSource): { data: unknown; label: string } {
+  if ("file" in source) {
+    let text: string;
+    try {
+      text = fs.readFileSync(source.file, "utf8");
+    } catch (e) {
+      throw new InputError(source.file, `cannot read the keys file: ${(e as Error).message}`);
+    }
+    try {
+      return { data: parse(text), label: source.file };
+    } catch (e) {
+      throw new InputError(source.file, `is not valid YAML: ${(e as Error).message}`);
+    }
+  }
+  return { data: new pulumi.Config().requireObject(source.config), label: `stack config ${source.config}` };
+}
+
+/**
+ * Declares every key in the source for the current stack (or `opts.stack`). Invalid data fails the
+ * program (and so `pulumi preview`) before any resource is registered, naming the key and the field.
+ */
+export function declareKeys(source: KeysSource, opts: { stack?: string; resourceOptions?: pulumi.CustomResourceOptions } = {}): DeclaredResources {
+  const { data, label } = load(source);
+  const keys = resolveKeys(data, label, opts.stack ?? pulumi.getStack());
+  const cfg = new pulumi.Config();
+  const out: DeclaredResources = { statsig: {}, basic: {}, authapi: {} };
+  for (const k of keys) {
+    const args = Object.fromEntries(Object.entries(k.args).map(([f, v]) => [f, isSecretRef(v) ? cfg.requireSecret(v.secretConfig) : v]));
+    if (k.api === "statsig") out.statsig[k.name] = new Key(k.name, args as never, opts.resourceOptions);
+    else if (k.api === "basic") out.basic[k.name] = new ProjectKey(k.name, args as never, opts.resourceOptions);
+    else out.authapi[k.name] = new ApiKey(k.name, args as never, opts.resourceOptions);
+  }
+  return out;
+}

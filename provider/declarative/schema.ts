@@ -1,0 +1,103 @@
+// The declarative format: plain data that becomes key resources. No Pulumi here, so it can be
+// validated (and tested) on its own. Errors name the source, the key and the field.
+//
+//   vars:                      # values shared by several keys: "${vars.name}"
+//     shop: checkout
+//   keys:
+//     statsig:
+//       checkout-server: { type: SERVER, description: checkout, targetApp: "${vars.shop}" }
+//     basic:
+//       ci: { projectId: 6f1c…, label: ci, roles: [read] }
+//     authapi:
+//       billing: { projectId: proj_1, name: billing, customKey: { secretConfig: partnerKey } }
+//   stacks:                    # per-stack overrides, merged over each key's fields
+//     dev:
+//       statsig:
+//         checkout-server: { environments: [development] }
+import { z } from "zod";
+import { ApiKeyArgsSchema } from "../authapi/schema";
+import { ProjectKeyArgsSchema } from "../basic/schema";
+import { issuesToFailures } from "../core/checks";
+import { InputError } from "../core/errors";
+import { KeyArgsSchema } from "../statsig/schema";
+
+export const APIS = ["statsig", "basic", "authapi"] as const;
+export type DeclaredApi = (typeof APIS)[number];
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const KeyMap = z.record(z.string().regex(NAME, "key names use letters, digits, . _ -"), z.record(z.string(), z.unknown()));
+const ApiMap = z.strictObject({ statsig: KeyMap.optional(), basic: KeyMap.optional(), authapi: KeyMap.optional() });
+
+export const DocumentSchema = z.strictObject({
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
+  keys: ApiMap,
+  stacks: z.record(z.string(), ApiMap).optional(),
+});
+export type KeysDocument = z.infer<typeof DocumentSchema>;
+
+/** A field whose value comes from a secret stack config key, resolved by the Pulumi side. */
+export interface SecretConfigRef {
+  secretConfig: string;
+}
+export const isSecretRef = (v: unknown): v is SecretConfigRef =>
+  typeof v === "object" && v !== null && Object.keys(v).length === 1 && typeof (v as SecretConfigRef).secretConfig === "string";
+
+export interface DeclaredKey {
+  api: DeclaredApi;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+const ARG_SCHEMAS: Record<DeclaredApi, z.ZodType> = { statsig: KeyArgsSchema, basic: ProjectKeyArgsSchema, authapi: ApiKeyArgsSchema };
+
+/** Replaces "${vars.x}" (whole value or inside a string) everywhere; an unknown var is an error. */
+function interpolate(v: unknown, vars: Record<string, unknown>, where: string): unknown {
+  if (typeof v === "string") {
+    const whole = /^\$\{vars\.([A-Za-z0-9_-]+)\}$/.exec(v);
+    const lookup = (n: string) => {
+      if (!(n in vars)) throw new InputError(where, `refers to \${vars.${n}}, which vars does not define`);
+      return vars[n];
+    };
+    if (whole) return lookup(whole[1]!);
+    return v.replace(/\$\{vars\.([A-Za-z0-9_-]+)\}/g, (_m, n: string) => String(lookup(n)));
+  }
+  if (Array.isArray(v)) return v.map((x, i) => interpolate(x, vars, `${where}[${i}]`));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, interpolate(x, vars, `${where}.${k}`)]));
+  return v;
+}
+
+/**
+ * Validates a document and resolves it for one stack: overrides merged, vars substituted, every key's
+ * fields checked with the resource's own rules. Throws one InputError listing every problem.
+ */
+export function resolveKeys(data: unknown, source: string, stack: string): DeclaredKey[] {
+  const doc = DocumentSchema.safeParse(data ?? {});
+  if (!doc.success) {
+    const list = issuesToFailures(doc.error.issues).map((f) => `${source}: ${f.property}: ${f.reason}`);
+    throw new InputError(source, `invalid keys document:\n  ${list.join("\n  ")}`);
+  }
+  const vars = doc.data.vars ?? {};
+  const overrides = doc.data.stacks?.[stack] ?? {};
+  const problems: string[] = [];
+  const out: DeclaredKey[] = [];
+  for (const api of APIS) {
+    for (const name of Object.keys(overrides[api] ?? {})) {
+      if (!doc.data.keys[api]?.[name]) problems.push(`${source}: stacks.${stack}.${api}.${name}: overrides a key that keys.${api} does not declare`);
+    }
+    for (const [name, base] of Object.entries(doc.data.keys[api] ?? {})) {
+      const where = `${source}: ${api}.${name}`;
+      try {
+        const merged = interpolate({ ...base, ...(overrides[api]?.[name] ?? {}) }, vars, where) as Record<string, unknown>;
+        // Secret references are resolved later, by Pulumi; validate them as the strings they will be.
+        const probe = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, isSecretRef(v) ? "secret-placeholder" : v]));
+        const r = ARG_SCHEMAS[api].safeParse(probe);
+        if (!r.success) for (const f of issuesToFailures(r.error.issues)) problems.push(`${where}.${f.property}: ${f.reason}`);
+        else out.push({ api, name, args: merged });
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+  }
+  if (problems.length) throw new InputError(source, `invalid keys:\n  ${problems.join("\n  ")}`);
+  return out;
+}

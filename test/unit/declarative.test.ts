@@ -1,0 +1,54 @@
+import { resolveKeys } from "../../provider/declarative/schema";
+
+const doc = {
+  vars: { shop: "checkout", project: "6f1c2a7e-3b9d-4c5e-8a1f-0d2e3c4b5a69" },
+  keys: {
+    statsig: {
+      server: { type: "SERVER", description: "for ${vars.shop}", targetApp: "${vars.shop}", environments: ["production"] },
+      web: { type: "CLIENT", description: "web", targetApp: "${vars.shop}" },
+    },
+    basic: { ci: { projectId: "${vars.project}", label: "ci", roles: ["read"] } },
+    authapi: { partner: { projectId: "proj_1", name: "partner", customKey: { secretConfig: "partnerKey" } } },
+  },
+  stacks: { dev: { statsig: { server: { environments: ["development"] } } } },
+};
+
+describe("declarative keys", () => {
+  test("vars are shared between keys; per-stack overrides merge over the base", () => {
+    const prod = resolveKeys(doc, "keys.yaml", "prod");
+    const dev = resolveKeys(doc, "keys.yaml", "dev");
+    const server = (ks: typeof prod) => ks.find((k) => k.name === "server")!.args;
+    expect(server(prod)).toMatchObject({ description: "for checkout", targetApp: "checkout", environments: ["production"] });
+    expect(server(dev).environments).toEqual(["development"]);
+    expect(prod.find((k) => k.name === "web")!.args.targetApp).toBe("checkout");
+    expect(prod.find((k) => k.api === "basic")!.args.projectId).toBe(doc.vars.project);
+    expect(prod.find((k) => k.api === "authapi")!.args.customKey).toEqual({ secretConfig: "partnerKey" });
+    expect(prod).toHaveLength(4);
+  });
+
+  test("every problem is listed, naming the source, the key and the field", () => {
+    const bad = {
+      keys: {
+        statsig: { server: { type: "SERVER", description: "x", scopes: ["nope"] }, web: { description: "no type", targetApp: "${vars.missing}" } },
+        basic: { ci: { projectId: "not-a-uuid", label: "ci", roles: ["read"] } },
+      },
+      stacks: { dev: { authapi: { ghost: { name: "x" } } } },
+    };
+    let message = "";
+    try {
+      resolveKeys(bad, "keys.yaml", "dev");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("keys.yaml: statsig.server.scopes[0]: must be one of");
+    expect(message).toContain("keys.yaml: statsig.web.targetApp: refers to ${vars.missing}, which vars does not define");
+    expect(message).toContain("keys.yaml: basic.ci.projectId: must be a project UUID");
+    expect(message).toContain("keys.yaml: stacks.dev.authapi.ghost: overrides a key that keys.authapi does not declare");
+  });
+
+  test("the document's own shape is checked", () => {
+    expect(() => resolveKeys({ keys: { stripe: {} } }, "k.yaml", "s")).toThrow(/k\.yaml: keys\.stripe: unknown input/);
+    expect(() => resolveKeys({ keys: { statsig: { "bad name!": {} } } }, "k.yaml", "s")).toThrow(/key names use letters/);
+    expect(() => resolveKeys(null, "k.yaml", "s")).toThrow(/keys: is required/);
+  });
+});
