@@ -3,11 +3,5 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 pak_setup
-if [ ! -f "$ROOT/dist/demo/main.js" ]; then
-  (cd "$ROOT" && tsc -p tsconfig.json)
-fi
-if [ ! -f "$ROOT/dist/demo/main.js" ]; then
-  echo "The demo has not landed yet: npm test shows what works today." >&2
-  exit 1
-fi
+(cd "$ROOT" && tsc -p tsconfig.json)
 exec node "$ROOT/dist/demo/main.js" "$@"

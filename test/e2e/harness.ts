@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { installPackageCopy } from "../../demo/install";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
@@ -105,10 +106,7 @@ function layOutNodeModules(dir: string): void {
     if (entry.startsWith(".") || entry === "pulumi-api-keys") continue;
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules", entry), path.join(nm, entry), "dir");
   }
-  const pkg = path.join(nm, "pulumi-api-keys");
-  fs.mkdirSync(pkg);
-  fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(pkg, "package.json"));
-  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(pkg, "dist", "provider"), { recursive: true });
+  installPackageCopy(REPO_ROOT, nm);
 }
 
 /** A Pulumi project in a fresh temp directory, with the built library installed in its node_modules. */
