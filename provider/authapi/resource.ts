@@ -45,7 +45,8 @@ export class ApiKey extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...inputs, key: undefined, keyFingerprint: undefined, env: undefined, isActive: undefined, expiresAt: undefined, createdAt: undefined },
+      // Output placeholders first: an output name given as an input reaches check() and is rejected there.
+      { key: undefined, keyFingerprint: undefined, env: undefined, isActive: undefined, expiresAt: undefined, createdAt: undefined, ...inputs },
       { ...opts, additionalSecretOutputs: ["key", "customKey", ...(opts?.additionalSecretOutputs ?? [])] },
       "authapi",
       "ApiKey",

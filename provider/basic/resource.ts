@@ -27,7 +27,8 @@ export class ProjectKey extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, keyId: undefined, value: undefined, valueFingerprint: undefined, createdAt: undefined },
+      // Output placeholders first: an output name given as an input reaches check() and is rejected there.
+      { keyId: undefined, value: undefined, valueFingerprint: undefined, createdAt: undefined, ...args },
       { ...opts, additionalSecretOutputs: ["value", ...(opts?.additionalSecretOutputs ?? [])] },
       "basic",
       "ProjectKey",

@@ -43,7 +43,8 @@ export class Key extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, key: undefined, keyFingerprint: undefined, status: undefined },
+      // Output placeholders first: an output name given as an input reaches check() and is rejected there.
+      { key: undefined, keyFingerprint: undefined, status: undefined, ...args },
       { ...opts, additionalSecretOutputs: ["key", ...(opts?.additionalSecretOutputs ?? [])] },
       "statsig",
       "Key",
