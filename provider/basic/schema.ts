@@ -1,6 +1,7 @@
 // Basic project keys: Args (strict), wire DTOs (loose), state. Roles are a set in meaning and a
 // comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
 import { z } from "zod";
+import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy } from "../core/diff";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,17 +16,11 @@ export const ProjectKeyArgsSchema = z.strictObject({
     .min(1, "must not be empty")
     .max(200, "must be at most 200 characters")
     .refine((s) => s.trim() === s, "must not start or end with spaces"),
-  roles: z
-    .array(z.string({ error: "must be a string" }).min(1, "must not be empty").regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"), required("a list of permission names"))
-    .min(1, "must name at least one permission")
-    .superRefine((xs, ctx) => {
-      const seen = new Set<string>();
-      xs.forEach((x, i) => {
-        if (seen.has(x)) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value "${x}"` });
-        seen.add(x);
-      });
-    })
-    .transform(canonicalSet),
+  roles: uniqueList(
+    z.string({ error: "must be a string" }).min(1, "must not be empty").regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
+    { count: 1, message: "must name at least one permission" },
+    "must be a list of permission names",
+  ),
   rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
 });
 

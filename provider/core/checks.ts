@@ -1,6 +1,7 @@
 // zod issues -> Pulumi check failures that name the input and the rule, so `pulumi preview` shows
 // "scopes[1]: must be one of …" before any API call.
-import type { z } from "zod";
+import { z } from "zod";
+import { canonicalSet } from "./diff";
 
 export interface CheckFailure {
   property: string;
@@ -55,4 +56,22 @@ export function checkInputs(
     return { inputs: { ...known, ...unknown } };
   }
   return { inputs: { ...(parsed.data as Record<string, unknown>), ...unknown } };
+}
+
+/**
+ * A list with set meaning: duplicates are an error (they usually hide a typo), order is free, and the
+ * canonical form is sorted.
+ */
+export function uniqueList<T extends z.ZodType<string>>(item: T, min?: { count: number; message: string }, error = "must be a list") {
+  let list = z.array(item, { error: (i) => (i.input === undefined ? "is required" : error) });
+  if (min) list = list.min(min.count, min.message);
+  return list
+    .superRefine((xs, ctx) => {
+      const seen = new Set<string>();
+      xs.forEach((x, i) => {
+        if (seen.has(x)) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value "${x}"` });
+        seen.add(x);
+      });
+    })
+    .transform((xs) => canonicalSet(xs));
 }

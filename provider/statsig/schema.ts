@@ -3,6 +3,7 @@
 // Field names differ by direction on the wire: targetAppID/secondaryTargetAppIDs going out,
 // primaryTargetApp/secondaryTargetApps coming back; the user sees targetApp/secondaryTargetApps.
 import { z } from "zod";
+import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy } from "../core/diff";
 
 export const KEY_TYPES = ["SERVER", "CLIENT", "CONSOLE", "SCIM", "ORG"] as const;
@@ -22,20 +23,6 @@ const name = (what: string) =>
     .string({ error: (i) => (i.input === undefined ? "is required" : `must be a string`) })
     .min(1, `must not be empty`)
     .refine((s) => s.trim() === s, `${what} must not start or end with spaces`);
-
-/** A list with set meaning: duplicates are an error (they usually hide a typo), order is free. */
-export function uniqueList<T extends z.ZodType<string>>(item: T) {
-  return z
-    .array(item, { error: "must be a list" })
-    .superRefine((xs, ctx) => {
-      const seen = new Set<string>();
-      xs.forEach((x, i) => {
-        if (seen.has(x)) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value "${x}"` });
-        seen.add(x);
-      });
-    })
-    .transform((xs) => canonicalSet(xs));
-}
 
 export const KeyArgsSchema = z
   .strictObject({
