@@ -96,8 +96,14 @@ async function main(): Promise<void> {
     const refresh = await both("refresh", ["refresh", "--yes", "--skip-preview"]);
     const changed = Math.max(1, Math.round(n / 10));
     const update = await both(`up (change ${changed})`, ["up", "--yes", "--skip-preview"], (p) => p.ok(["config", "set", "changed", String(changed)]));
-    const floorState = (await floor.exportState()).raw.length;
-    const ourState = (await ours.exportState()).raw.length;
+    // Per key: the compact JSON of each key's own state entry (what grows with N), and the pretty-printed export / N.
+    const perKey = async (p: PulumiProject) => {
+      const st = await p.exportState();
+      const own = st.resources.filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic"));
+      return { compact: Math.round(own.reduce((a, r) => a + JSON.stringify(r).length, 0) / n), exported: Math.round(st.raw.length / n) };
+    };
+    const floorState = await perKey(floor);
+    const ourState = await perKey(ours);
     const before = calls();
     const driftMs = await timed(
       () =>
@@ -128,7 +134,7 @@ async function main(): Promise<void> {
     await emulator.stop();
     fs.rmSync(floor.dir, { recursive: true, force: true });
     fs.rmSync(ours.dir, { recursive: true, force: true });
-    rows.push({ n, create, preview, refresh, update, drift, rateLimited, stateBytesPerKey: Math.round(ourState / n), floorStateBytesPerKey: Math.round(floorState / n), providerPeakRssMiB: peakMiB });
+    rows.push({ n, create, preview, refresh, update, drift, rateLimited, stateBytesPerKey: ourState.compact, exportedBytesPerKey: ourState.exported, floorStateBytesPerKey: floorState.compact, providerPeakRssMiB: peakMiB });
   }
 
   const pulumiVersion = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
@@ -154,12 +160,12 @@ function renderTable(r: { date: string; machine: Record<string, unknown>; rows: 
   const lines = [
     `Run ${r.date.slice(0, 16).replace("T", " ")} UTC on ${m.cpus}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Pulumi ${m.pulumi}; emulator on loopback. Times in seconds; ratio = ours / no-op dynamic provider at the same N.`,
     "",
-    "| N | up (create): s, ratio, calls | preview, no changes: s, ratio, calls | refresh: s, ratio, calls | up changing 10%: s, ratio, calls | drift: s, calls | state bytes/key (floor) | provider peak RSS |",
+    "| N | up (create): s, ratio, calls | preview, no changes: s, ratio, calls | refresh: s, ratio, calls | up changing 10%: s, ratio, calls | drift: s, calls | state bytes/key, compact (floor; pretty export) | provider peak RSS |",
     "|---|---|---|---|---|---|---|---|",
   ];
   const c = (x: any) => `${(x.ms / 1000).toFixed(1)}, ${x.ratio}x, ${x.calls}`;
   for (const row of r.rows) {
-    lines.push(`| ${row.n} | ${c(row.create)} | ${c(row.preview)} | ${c(row.refresh)} | ${c(row.update)} | ${(row.drift.ms / 1000).toFixed(1)}, ${row.drift.calls} | ${row.stateBytesPerKey} (${row.floorStateBytesPerKey}) | ${row.providerPeakRssMiB} MiB |`);
+    lines.push(`| ${row.n} | ${c(row.create)} | ${c(row.preview)} | ${c(row.refresh)} | ${c(row.update)} | ${(row.drift.ms / 1000).toFixed(1)}, ${row.drift.calls} | ${row.stateBytesPerKey} (${row.floorStateBytesPerKey}; ${row.exportedBytesPerKey}) | ${row.providerPeakRssMiB} MiB |`);
   }
   for (const row of r.rows.filter((x) => x.rateLimited)) {
     const rl = row.rateLimited;
