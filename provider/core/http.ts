@@ -117,7 +117,7 @@ export class HttpClient {
       let outcome: AttemptOutcome;
       let failure: Error;
       try {
-        const res = await this.attempt(spec, op);
+        const res = await this.attempt(spec);
         if (res.status >= 200 && res.status < 300) {
           if (res.malformed) {
             // A garbled success: for a read, asking again is harmless; for a write, the caller decides.
@@ -146,7 +146,7 @@ export class HttpClient {
     }
   }
 
-  private async attempt(spec: RequestSpec, op: Operation): Promise<{ status: number; body: unknown; malformed: boolean; retryAfter?: string }> {
+  private async attempt(spec: RequestSpec): Promise<{ status: number; body: unknown; malformed: boolean; retryAfter?: string }> {
     const headers: Record<string, string> = { accept: "application/json", ...this.opts.headers };
     let payload: string | undefined;
     if (spec.body !== undefined) {
@@ -172,7 +172,6 @@ export class HttpClient {
         body = text;
       }
     }
-    void op;
     const ra = res.headers["retry-after"];
     return { status: res.statusCode, body, malformed, retryAfter: Array.isArray(ra) ? ra[0] : ra };
   }

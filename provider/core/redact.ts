@@ -1,6 +1,7 @@
 // Secrets never reach a message, a log line or state in plaintext. Every credential and key value the
 // library sees is registered here; messages are scrubbed of registered values and of anything shaped
 // like a vendor key or an auth header.
+import { createHash } from "node:crypto";
 
 const known = new Set<string>();
 
@@ -30,8 +31,5 @@ export function redact(text: string): string {
 
 /** A short, stable, non-reversible fingerprint of a secret, for ids and logs. */
 export function fingerprint(secret: string): string {
-  // FNV-1a 64 would do, but sha256 is in node:crypto and needs no thought about collisions.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { createHash } = require("node:crypto") as typeof import("node:crypto");
   return createHash("sha256").update(secret).digest("hex").slice(0, 16);
 }

@@ -73,7 +73,7 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
       const { changed } = diffInputs(STATSIG_DIFF_POLICY, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
       let key = olds.key;
       let status = olds.status;
-      const patch = updateBody(olds, news, changed);
+      const patch = updateBody(news, changed);
       if (Object.keys(patch).length) await c.update(key, patch);
       if (changed.includes("rotation")) key = (await c.rotate(key)).key ?? key;
       if (changed.includes("active") && !news.active && status === "active") {

@@ -138,14 +138,13 @@ export function createBody(i: KeyInputs): CreateBody {
 }
 
 /** One PATCH body carrying only what changed; clearing sends the API's clearing value (null / []). */
-export function updateBody(olds: KeyInputs, news: KeyInputs, changed: readonly string[]): UpdateBody {
+export function updateBody(news: KeyInputs, changed: readonly string[]): UpdateBody {
   const b: UpdateBody = {};
   if (changed.includes("description")) b.description = news.description;
   if (changed.includes("scopes")) b.scopes = news.scopes;
   if (changed.includes("environments")) b.environments = news.environments;
   if (changed.includes("targetApp")) b.targetAppID = news.targetApp ?? null;
   if (changed.includes("secondaryTargetApps")) b.secondaryTargetAppIDs = news.secondaryTargetApps.length ? news.secondaryTargetApps : null;
-  void olds;
   return b;
 }
 
