@@ -3,7 +3,7 @@
 // current value lives in the secret `key` output. A revoked key still exists (the list with
 // isActive=false shows it): that is drift on `active`, repaired by reactivate, not a deletion.
 import type * as pulumi from "@pulumi/pulumi";
-import { readSetting, requireSetting } from "../core/config";
+import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { check, createReconciled, diff, step } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
@@ -21,15 +21,17 @@ const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "e
 class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   accessKey?: string;
   baseUrl?: string;
+  http?: ReturnType<typeof httpOptionsFrom>;
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.accessKey = readSetting(AUTHAPI_SETTINGS.accessKey, req.config);
     this.baseUrl = readSetting(AUTHAPI_SETTINGS.baseUrl, req.config);
+    this.http = httpOptionsFrom(req.config);
   }
 
   private client(): AuthApiClient {
     const accessKey = this.accessKey ?? requireSetting(AUTHAPI_SETTINGS.accessKey, undefined, "The Auth API access key");
-    return new AuthApiClient({ accessKey, baseUrl: this.baseUrl ?? readSetting(AUTHAPI_SETTINGS.baseUrl, undefined) ?? AUTHAPI_DEFAULT_URL });
+    return new AuthApiClient({ accessKey, baseUrl: this.baseUrl ?? readSetting(AUTHAPI_SETTINGS.baseUrl, undefined) ?? AUTHAPI_DEFAULT_URL, http: this.http ?? httpOptionsFrom(undefined) });
   }
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {

@@ -1,6 +1,6 @@
 // The Basic project key's dynamic provider (module.exports of this file; see statsig/provider.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import { readSetting, requireSetting } from "../core/config";
+import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { check, createReconciled, diff, step } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
@@ -10,15 +10,17 @@ import { BASIC_DIFF_POLICY, liveInputs, ProjectKeyArgsCanonical, ProjectKeyInput
 class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
   token?: string;
   baseUrl?: string;
+  http?: ReturnType<typeof httpOptionsFrom>;
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.token = readSetting(BASIC_SETTINGS.token, req.config);
     this.baseUrl = readSetting(BASIC_SETTINGS.baseUrl, req.config);
+    this.http = httpOptionsFrom(req.config);
   }
 
   private client(): BasicClient {
     const token = this.token ?? requireSetting(BASIC_SETTINGS.token, undefined, "Basic API token");
-    return new BasicClient({ token, baseUrl: this.baseUrl ?? readSetting(BASIC_SETTINGS.baseUrl, undefined) ?? BASIC_DEFAULT_URL });
+    return new BasicClient({ token, baseUrl: this.baseUrl ?? readSetting(BASIC_SETTINGS.baseUrl, undefined) ?? BASIC_DEFAULT_URL, http: this.http ?? httpOptionsFrom(undefined) });
   }
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {

@@ -1,7 +1,7 @@
 // Credentials and endpoints: stack config (set with `pulumi config set --secret`) read in the provider's
 // `configure()`, then environment variables. They live on the provider object at run time only and
 // are never captured in the serialized provider (which Pulumi stores in state).
-import { CredentialsError } from "./errors";
+import { ApiKeysError, CredentialsError } from "./errors";
 import { registerSecret } from "./redact";
 
 export interface ConfigSource {
@@ -32,4 +32,22 @@ export function requireSetting(s: Setting, config: ConfigSource | undefined, wha
     );
   }
   return v;
+}
+
+/** How long to wait for an answer before a request counts as timed out (and is retried if it may be). */
+export const REQUEST_TIMEOUT_SETTING: Setting = { configKey: "requestTimeoutMs", env: "PULUMI_API_KEYS_REQUEST_TIMEOUT_MS", secret: false };
+
+/** HTTP client options from config or env; a bad value is the user's error, named with its rule. */
+export function httpOptionsFrom(config: ConfigSource | undefined): { timeouts?: { headersMs: number; bodyMs: number } } {
+  const raw = readSetting(REQUEST_TIMEOUT_SETTING, config);
+  if (raw === undefined) return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) {
+    throw new ApiKeysError(
+      "PAK_INVALID_INPUT",
+      "user",
+      `${CONFIG_NAMESPACE}:${REQUEST_TIMEOUT_SETTING.configKey} (or ${REQUEST_TIMEOUT_SETTING.env}) must be a whole number of milliseconds from 100 to 600000, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return { timeouts: { headersMs: ms, bodyMs: ms } };
 }

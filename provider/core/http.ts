@@ -98,17 +98,21 @@ export class HttpClient {
 
   /** Sends the request and checks the 2xx body against the documented shape (loose: extra fields pass). */
   async json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
-    const res = await this.send(spec);
-    const parsed = schema.safeParse(res.body);
-    if (!parsed.success) {
+    let data: T | undefined;
+    await this.send(spec, (body) => {
+      const parsed = schema.safeParse(body);
+      if (parsed.success) return void (data = parsed.data);
       const first = parsed.error.issues[0];
-      throw new BadResponseError({ api: this.api, method: spec.method, route: spec.route }, `${first?.path.join(".") || "body"}: ${first?.message}`);
-    }
-    return parsed.data;
+      return `${first?.path.join(".") || "body"}: ${first?.message}`;
+    });
+    return data as T;
   }
 
-  /** Sends the request, retrying per policy; resolves with a 2xx response, rejects with a typed error. */
-  async send(spec: RequestSpec): Promise<HttpResponse> {
+  /**
+   * Sends the request, retrying per policy; resolves with a 2xx response, rejects with a typed error.
+   * `problemWith` judges a 2xx body (undefined: fine); a bad one is retried like a garbled answer.
+   */
+  async send(spec: RequestSpec, problemWith?: (body: unknown) => string | undefined): Promise<HttpResponse> {
     const op: Operation = { api: this.api, method: spec.method, route: spec.route };
     const idempotent = spec.idempotent ?? spec.method !== "POST";
     for (let attempt = 1; ; attempt++) {
@@ -119,14 +123,12 @@ export class HttpClient {
       try {
         const res = await this.attempt(spec);
         if (res.status >= 200 && res.status < 300) {
-          if (res.malformed) {
-            // A garbled success: for a read, asking again is harmless; for a write, the caller decides.
-            // Like a dropped connection after sending: retryable only when repeating is harmless.
-            failure = new BadResponseError(op, "the body is not valid JSON");
-            outcome = { kind: "transport", sent: true };
-          } else {
-            return { status: res.status, body: res.body };
-          }
+          // A garbled or incomplete success is like a dropped connection after sending: for a read,
+          // asking again is harmless; for a write, the caller decides (it may have been applied).
+          const problem = res.malformed ? "the body is not valid JSON" : problemWith?.(res.body);
+          if (problem === undefined) return { status: res.status, body: res.body };
+          failure = new BadResponseError(op, problem);
+          outcome = { kind: "transport", sent: true };
         } else {
           const retryAfterMs = parseRetryAfter(res.retryAfter);
           outcome = { kind: "status", status: res.status, retryAfterMs };
@@ -134,7 +136,6 @@ export class HttpClient {
           if (res.status === 429 && retryAfterMs !== undefined) this.opts.limiter?.pause(retryAfterMs);
         }
       } catch (e) {
-        if (e instanceof BadResponseError) throw e;
         const code = (e as { code?: string }).code ?? "";
         const timeout = TIMEOUT_CODES.has(code);
         outcome = { kind: "transport", sent: !NOT_SENT_CODES.has(code) };

@@ -4,7 +4,7 @@ import { AuthApiClient, AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "../authapi
 import { AUTHAPI_DIFF_POLICY, liveInputs as authapiLive } from "../authapi/schema";
 import { BasicClient, BASIC_DEFAULT_URL, BASIC_SETTINGS } from "../basic/client";
 import { BASIC_DIFF_POLICY, liveInputs as basicLive } from "../basic/schema";
-import { ConfigSource, readSetting, requireSetting, Setting } from "../core/config";
+import { ConfigSource, httpOptionsFrom, readSetting, requireSetting, Setting } from "../core/config";
 import { canonical, DiffPolicy, sameValue } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "../statsig/client";
@@ -84,7 +84,7 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
   };
 
   await guard("statsig", async () => {
-    const c = new StatsigClient({ consoleKey: requireSetting(STATSIG_SETTINGS.consoleKey, cfg, "Statsig Console API key"), baseUrl: url(STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL), http: counter("statsig") });
+    const c = new StatsigClient({ consoleKey: requireSetting(STATSIG_SETTINGS.consoleKey, cfg, "Statsig Console API key"), baseUrl: url(STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL), http: { ...httpOptionsFrom(cfg), ...counter("statsig") } });
     progress("statsig: listing keys");
     const live = new Map((await c.list()).map((k) => [k.key, k]));
     const managed = new Set<string>();
@@ -97,7 +97,7 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
   });
 
   await guard("basic", async () => {
-    const c = new BasicClient({ token: requireSetting(BASIC_SETTINGS.token, cfg, "Basic API token"), baseUrl: url(BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL), http: counter("basic") });
+    const c = new BasicClient({ token: requireSetting(BASIC_SETTINGS.token, cfg, "Basic API token"), baseUrl: url(BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL), http: { ...httpOptionsFrom(cfg), ...counter("basic") } });
     for (const projectId of new Set(byApi("basic").map((r) => r.inputs.projectId as string))) {
       progress(`basic: listing keys of project ${projectId}`);
       const live = new Map((await c.list(projectId)).map((k) => [k.id, k]));
@@ -112,7 +112,7 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
   });
 
   await guard("authapi", async () => {
-    const c = new AuthApiClient({ accessKey: requireSetting(AUTHAPI_SETTINGS.accessKey, cfg, "The Auth API access key"), baseUrl: url(AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL), http: counter("authapi") });
+    const c = new AuthApiClient({ accessKey: requireSetting(AUTHAPI_SETTINGS.accessKey, cfg, "The Auth API access key"), baseUrl: url(AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL), http: { ...httpOptionsFrom(cfg), ...counter("authapi") } });
     for (const projectId of new Set(byApi("authapi").map((r) => r.inputs.projectId as string))) {
       progress(`authapi: listing keys of project ${projectId}`);
       // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.

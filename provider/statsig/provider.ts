@@ -2,7 +2,7 @@
 // HTTP in client.ts. This object is this file's module.exports, so that installed from node_modules
 // it serializes into state as a `require` of the package, not as a copy of its code.
 import type * as pulumi from "@pulumi/pulumi";
-import { readSetting, requireSetting } from "../core/config";
+import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
 import { check, createReconciled, diff, step } from "../core/lifecycle";
@@ -19,15 +19,17 @@ function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
 class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
   consoleKey?: string;
   baseUrl?: string;
+  http?: ReturnType<typeof httpOptionsFrom>;
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.consoleKey = readSetting(STATSIG_SETTINGS.consoleKey, req.config);
     this.baseUrl = readSetting(STATSIG_SETTINGS.baseUrl, req.config);
+    this.http = httpOptionsFrom(req.config);
   }
 
   private client(): StatsigClient {
     const consoleKey = this.consoleKey ?? requireSetting(STATSIG_SETTINGS.consoleKey, undefined, "Statsig Console API key");
-    return new StatsigClient({ consoleKey, baseUrl: this.baseUrl ?? readSetting(STATSIG_SETTINGS.baseUrl, undefined) ?? STATSIG_DEFAULT_URL });
+    return new StatsigClient({ consoleKey, baseUrl: this.baseUrl ?? readSetting(STATSIG_SETTINGS.baseUrl, undefined) ?? STATSIG_DEFAULT_URL, http: this.http ?? httpOptionsFrom(undefined) });
   }
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {

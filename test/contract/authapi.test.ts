@@ -67,7 +67,7 @@ describe("The Auth API contract", () => {
 
   test("transient failures on reads are retried; errors never echo the access key or a key value", async () => {
     const k = await client.create({ name: "faulty", projectId: AUTHAPI_PROJECT });
-    for (const kind of ["429", "429-bare", "500", "502", "503", "reset", "malformed"]) {
+    for (const kind of ["429", "429-bare", "500", "502", "503", "reset", "malformed", "missing-fields"]) {
       emulator.faults = [{ kind: kind as never, api: "authapi", method: "GET", times: 2, retryAfterSeconds: 0 }];
       expect((await client.get(k.key))?.name).toBe("faulty");
     }

@@ -60,7 +60,7 @@ describe("Basic contract", () => {
 
   test("retries transient failures on reads; errors never echo the token", async () => {
     const k = await client.create(BASIC_PROJECT, "faulty", "read");
-    for (const kind of ["429", "429-bare", "500", "502", "503", "reset", "malformed"]) {
+    for (const kind of ["429", "429-bare", "500", "502", "503", "reset", "malformed", "missing-fields"]) {
       emulator.faults = [{ kind: kind as never, api: "basic", method: "GET", times: 2, retryAfterSeconds: 0 }];
       expect((await client.get(BASIC_PROJECT, k.id))?.label).toBe("faulty");
     }

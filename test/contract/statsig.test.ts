@@ -74,9 +74,9 @@ describe("Statsig contract", () => {
     expect(KeyListResponse.safeParse(example("/console/v1/keys", "get")).success).toBe(true);
   });
 
-  test("retries 429 (with and without Retry-After), 5xx, resets and garbled reads; never blindly re-sends a create", async () => {
+  test("retries 429 (with and without Retry-After), 5xx, resets and garbled or incomplete reads; never blindly re-sends a create", async () => {
     const k = await client.create({ description: "faulty", type: "SERVER" });
-    for (const kind of ["429", "429-bare", "500", "502", "503", "reset", "malformed"]) {
+    for (const kind of ["429", "429-bare", "500", "502", "503", "reset", "malformed", "missing-fields"]) {
       emulator.faults = [{ kind: kind as never, api: "statsig", method: "GET", route: "/console/v1/keys/{id}", times: 2, retryAfterSeconds: 0 }];
       expect((await client.get(k.key!))?.description).toBe("faulty");
     }

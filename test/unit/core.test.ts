@@ -1,5 +1,6 @@
 import { checkInputs, UNKNOWN } from "../../provider/core/checks";
 import { canonical, diffInputs, sameValue } from "../../provider/core/diff";
+import { httpOptionsFrom } from "../../provider/core/config";
 import { HttpStatusError, TransportError } from "../../provider/core/errors";
 import { RateLimiter } from "../../provider/core/rate-limit";
 import { fingerprint, redact, registerSecret } from "../../provider/core/redact";
@@ -160,5 +161,18 @@ describe("checks", () => {
     expect(r.failures).toEqual([{ property: "secondaryTargetApps", reason: 'must not repeat targetApp "a"' }]);
     const r2 = checkInputs(KeyArgsCanonical, { type: "SERVER", description: "d", active: false, rotation: "1" });
     expect(r2.failures?.[0]?.property).toBe("rotation");
+  });
+});
+
+describe("request timeout setting", () => {
+  const cfg = (v?: string) => ({ get: (k: string) => (k === "pulumi-api-keys:requestTimeoutMs" ? v : undefined) });
+  test("unset keeps the defaults; a number of ms sets both the headers and the body timeout", () => {
+    expect(httpOptionsFrom(cfg(undefined))).toEqual({});
+    expect(httpOptionsFrom(cfg("2500"))).toEqual({ timeouts: { headersMs: 2500, bodyMs: 2500 } });
+  });
+  test("a bad value is the user's error, naming the setting and the rule", () => {
+    for (const bad of ["soon", "1.5", "0", "99", "600001"]) {
+      expect(() => httpOptionsFrom(cfg(bad))).toThrow(/pulumi-api-keys:requestTimeoutMs \(or PULUMI_API_KEYS_REQUEST_TIMEOUT_MS\) must be a whole number of milliseconds from 100 to 600000/);
+    }
   });
 });
