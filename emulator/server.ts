@@ -74,6 +74,8 @@ export class Emulator {
   private readonly sockets = new Set<Socket>();
   private readonly windows = new Map<string, SlidingWindow[]>();
   readonly violations: string[] = [];
+  /** API requests being handled now (a slow fault keeps one open): tests wait for 0 before comparing. */
+  inflight = 0;
 
   constructor(readonly opts: EmulatorOptions) {
     this.store = new Store(opts.stateFile);
@@ -130,8 +132,11 @@ export class Emulator {
     const url = new URL(req.url ?? "/", "http://emulator");
     const method = (req.method ?? "GET").toUpperCase();
     const raw = await this.readBody(req);
+    let counted = false;
     try {
       if (url.pathname.startsWith("/_admin/")) return this.send(res, this.admin(method, url, raw));
+      this.inflight++;
+      counted = true;
       const api = this.opts.apis.find((a) => a.doc.hasPath(url.pathname));
       if (!api) return this.send(res, { status: 404, body: { message: `no emulated API serves ${url.pathname}` } });
       const m = api.doc.match(method, url.pathname);
@@ -189,6 +194,8 @@ export class Emulator {
     } catch (e) {
       this.violations.push(`emulator error on ${method} ${url.pathname}: ${(e as Error).stack}`);
       return this.send(res, { status: 500, body: { message: "emulator error" } });
+    } finally {
+      if (counted) this.inflight--;
     }
   }
 
@@ -210,6 +217,7 @@ export class Emulator {
     if (p === "/faults" && method === "POST") return this.faults.push({ times: 1, ...body }), { status: 200, body: this.faults };
     if (p === "/faults" && method === "DELETE") return (this.faults = []), { status: 200, body: {} };
     if (p === "/violations" && method === "GET") return { status: 200, body: this.violations };
+    if (p === "/inflight" && method === "GET") return { status: 200, body: { inflight: this.inflight } };
     if (p === "/rate-limits" && method === "POST") return (this.rateLimits = !!body?.enabled), this.windows.clear(), { status: 200, body: {} };
     if (p === "/reset" && method === "POST") {
       this.store.reset();

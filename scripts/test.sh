@@ -11,7 +11,14 @@ if ! tsc -p tsconfig.json; then
   exit 1
 fi
 report=$(mktemp)
-jest --ci --json --outputFile="$report" "$@"
+# The unit, contract and end-to-end projects; `--reliability` (npm run test:reliability) the long suite.
+# Other arguments are jest's (file patterns first, since --selectProjects takes every word after it).
+projects=(unit contract e2e)
+if [ "${1:-}" = "--reliability" ]; then
+  projects=(reliability)
+  shift
+fi
+jest --ci --json --outputFile="$report" "$@" --selectProjects "${projects[@]}"
 code=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

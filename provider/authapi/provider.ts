@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
 import { diffInputs } from "../core/diff";
-import { check, createReconciled, diff, step } from "../core/lifecycle";
+import { check, createReconciled, diff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS, AuthApiClient } from "./client";
 import { ApiKeyArgsCanonical, ApiKeyDto, ApiKeyInputs, ApiKeyState, AUTHAPI_DIFF_POLICY, createBody, liveInputs, updateBody } from "./schema";
@@ -45,7 +45,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: ApiKeyInputs) {
     return step("creating a The Auth API key", async () => {
       const c = this.client();
-      let k = await createReconciled(
+      const k = await createReconciled(
         "The Auth API",
         () => c.create(createBody(inputs)),
         async () =>
@@ -53,12 +53,11 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
             .filter((x) => (inputs.customKey ? x.key === inputs.customKey : true) && (x.customAccountId ?? undefined) === inputs.customAccountId && (x.customUserId ?? undefined) === inputs.customUserId)
             .map((x) => `fingerprint ${fingerprint(x.key)}`),
       );
-      if (!inputs.active) {
-        await c.revoke(k.key);
-        k = { ...k, isActive: false };
-      }
-      const state = toState(inputs, k);
-      return { id: `authapi-${state.keyFingerprint}`, outs: state };
+      const created = toState(inputs, k);
+      const id = `authapi-${created.keyFingerprint}`;
+      if (inputs.active) return { id, outs: created };
+      await thenRecordingOnFailure(id, () => created, () => c.revoke(created.key));
+      return { id, outs: { ...created, isActive: false } satisfies ApiKeyState };
     });
   }
 
@@ -74,25 +73,35 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
-  async update(_id: string, olds: ApiKeyState, news: ApiKeyInputs) {
+  async update(id: string, olds: ApiKeyState, news: ApiKeyInputs) {
     return step("updating a The Auth API key", async () => {
       const c = this.client();
       const { changed } = diffInputs(AUTHAPI_DIFF_POLICY, olds as never, news as never);
       let live: ApiKeyDto | undefined;
-      let key = olds.key;
-      if (news.active && (!olds.isActive || changed.includes("active"))) live = (await c.reactivate(key)) ?? live;
-      if (changed.some((f) => PATCHED.includes(f))) {
-        live = await c.update(key, updateBody(news, changed));
-        key = live.key;
-      }
-      if (changed.includes("rotation")) {
-        live = await c.rotate(key);
-        key = live.key;
-      }
-      if (!news.active && olds.isActive) {
-        await c.revoke(key);
-        live = live ? { ...live, isActive: false } : undefined;
-      }
+      // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this
+      // (a customKey PATCH or a rotate has already changed the value the API knows it by).
+      let now: ApiKeyState = { ...olds };
+      const track = (k: ApiKeyDto, fields: Partial<ApiKeyInputs>) => {
+        live = k;
+        now = { ...now, ...fields, key: k.key, keyFingerprint: fingerprint(k.key), isActive: k.isActive };
+      };
+      await thenRecordingOnFailure(id, () => now, async () => {
+        if (news.active && !now.isActive) {
+          const k = await c.reactivate(now.key);
+          if (k) track(k, { active: true });
+        }
+        if (changed.some((f) => PATCHED.includes(f))) {
+          const patched = Object.fromEntries(PATCHED.map((f) => [f, (news as unknown as Record<string, unknown>)[f]]));
+          track(await c.update(now.key, updateBody(news, changed)), patched);
+        }
+        if (changed.includes("rotation")) track(await c.rotate(now.key), { rotation: news.rotation });
+        if (!news.active && now.isActive) {
+          await c.revoke(now.key);
+          now = { ...now, isActive: false };
+          live = live ? { ...live, isActive: false } : undefined;
+        }
+      });
+      const key = now.key;
       const base: ApiKeyDto = live ?? { key, name: news.name, env: olds.env, isActive: news.active, createdAt: olds.createdAt, expiresAt: news.expiry ?? null };
       return { outs: toState(news, { ...base, key, isActive: news.active, expiresAt: news.expiry ?? null }) };
     });

@@ -28,7 +28,28 @@ export async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const wrapped = new Error(`[${err.code}] ${what}: ${err.message}`);
     (wrapped as { code?: string }).code = err.code;
     wrapped.stack = wrapped.message; // the stack would only show our internals
+    const partial = (e as { partial?: PartialWrite }).partial;
+    // The dynamic provider's partial-failure contract: with `id` and `properties` on the error, Pulumi
+    // records the key as it now is (marked as not fully initialised) and the next `up` finishes the job.
+    if (partial) Object.assign(wrapped, { id: partial.id, properties: partial.properties, reasons: [wrapped.message] });
     throw wrapped;
+  }
+}
+
+export interface PartialWrite {
+  id: string;
+  properties: Record<string, unknown>;
+}
+
+/**
+ * Runs the calls that follow a write that already happened (deactivate after create, rotate after a
+ * PATCH). If one fails, the error carries what exists now, so the key is recorded rather than lost.
+ */
+export async function thenRecordingOnFailure<T>(id: string, soFar: () => object, rest: () => Promise<T>): Promise<T> {
+  try {
+    return await rest();
+  } catch (e) {
+    throw Object.assign(asApiKeysError(e), { partial: { id, properties: soFar() as Record<string, unknown> } satisfies PartialWrite });
   }
 }
 

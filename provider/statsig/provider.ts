@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, createReconciled, diff, step } from "../core/lifecycle";
+import { check, createReconciled, diff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, updateBody } from "./schema";
@@ -43,17 +43,16 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: KeyInputs) {
     return step("creating a Statsig key", async () => {
       const c = this.client();
-      let dto = await createReconciled("Statsig", () => c.create(createBody(inputs)), async () =>
+      const dto = await createReconciled("Statsig", () => c.create(createBody(inputs)), async () =>
         (await c.list())
           .filter((k) => !diffInputs(STATSIG_DIFF_POLICY, liveInputs(k, inputs) as never, { ...inputs, active: true } as never).changed.length)
           .map((k) => `fingerprint ${k.key ? fingerprint(k.key) : "?"}`),
       );
-      if (!inputs.active) {
-        await c.deactivate(dto.key!);
-        dto = { ...dto, status: "deactivated" };
-      }
-      const state = toState(inputs, dto);
-      return { id: `statsig-${inputs.type.toLowerCase()}-${state.keyFingerprint}`, outs: state };
+      const created = toState(inputs, dto);
+      const id = `statsig-${inputs.type.toLowerCase()}-${created.keyFingerprint}`;
+      if (inputs.active) return { id, outs: created };
+      await thenRecordingOnFailure(id, () => created, () => c.deactivate(created.key));
+      return { id, outs: { ...created, status: "deactivated" } satisfies KeyState };
     });
   }
 
@@ -69,20 +68,29 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
-  async update(_id: string, olds: KeyState, news: KeyInputs) {
+  async update(id: string, olds: KeyState, news: KeyInputs) {
     return step("updating a Statsig key", async () => {
       const c = this.client();
       const { changed } = diffInputs(STATSIG_DIFF_POLICY, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
-      let key = olds.key;
-      let status = olds.status;
+      // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this.
+      let now: KeyState = { ...olds };
       const patch = updateBody(news, changed);
-      if (Object.keys(patch).length) await c.update(key, patch);
-      if (changed.includes("rotation")) key = (await c.rotate(key)).key ?? key;
-      if (changed.includes("active") && !news.active && status === "active") {
-        await c.deactivate(key);
-        status = "deactivated";
-      }
-      return { outs: { ...news, key, keyFingerprint: fingerprint(key), status } satisfies KeyState };
+      await thenRecordingOnFailure(id, () => now, async () => {
+        if (Object.keys(patch).length) {
+          await c.update(now.key, patch);
+          now = { ...now, ...news, rotation: olds.rotation, active: olds.active };
+        }
+        if (changed.includes("rotation")) {
+          const key = (await c.rotate(now.key)).key ?? now.key;
+          now = { ...now, rotation: news.rotation, key, keyFingerprint: fingerprint(key) };
+        }
+        // Judged by the live status, not the diff: a create whose deactivate failed is finished here.
+        if (!news.active && now.status === "active") {
+          await c.deactivate(now.key);
+          now = { ...now, status: "deactivated" };
+        }
+      });
+      return { outs: { ...news, key: now.key, keyFingerprint: now.keyFingerprint, status: now.status } satisfies KeyState };
     });
   }
 

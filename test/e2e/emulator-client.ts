@@ -1,6 +1,6 @@
 // The test's side door into the emulator: its admin API, over real HTTP.
 import { request } from "undici";
-import type { LoggedRequest } from "../../emulator/server";
+import type { Fault, LoggedRequest } from "../../emulator/server";
 
 export class EmulatorAdmin {
   constructor(readonly url: string) {}
@@ -27,5 +27,19 @@ export class EmulatorAdmin {
   }
   violations(): Promise<string[]> {
     return this.call("GET", "/violations");
+  }
+  /** Arms a fault for the next matching request(s). */
+  fault(f: Partial<Fault> & Pick<Fault, "kind">): Promise<unknown> {
+    return this.call("POST", "/faults", f);
+  }
+  clearFaults(): Promise<void> {
+    return this.call("DELETE", "/faults");
+  }
+  /** Resolves once no API request is being handled (a slow one may still land after the client gave up). */
+  async settled(timeoutMs = 60_000): Promise<void> {
+    for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+      if ((await this.call<{ inflight: number }>("GET", "/inflight")).inflight === 0) return;
+    }
+    throw new Error(`the emulator still had requests in flight after ${timeoutMs} ms`);
   }
 }

@@ -48,6 +48,28 @@ describe("statsig provider against the emulator", () => {
     expect(err.message).not.toContain(emulator.store.data.statsig[0]!.key);
   });
 
+  test("a deactivate that fails after the create hands Pulumi the created key; the next update finishes it", async () => {
+    emulator.faults = [{ kind: "503", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/deactivate", times: 6 }];
+    const err = await provider.create({ ...inputs, active: false }).catch((e) => e);
+    expect(err.message).toMatch(/PAK_SERVER_ERROR/);
+    const live = emulator.store.data.statsig[0]!;
+    expect(err.id).toMatch(/^statsig-server-/);
+    expect(err.properties).toMatchObject({ key: live.key, status: "active", active: false }); // recorded, not lost
+    expect(err.reasons).toEqual([err.message]);
+    const { outs } = await provider.update(err.id, err.properties, { ...inputs, active: false });
+    expect(outs.status).toBe("deactivated");
+    expect(live.status).toBe("deactivated");
+  }, 60_000); // six attempts with backoff
+
+  test("a rotate followed by a failed deactivate records the new value, not the dead one", async () => {
+    const { id, outs } = await provider.create(inputs);
+    emulator.faults = [{ kind: "503", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/deactivate", times: 6 }];
+    const err = await provider.update(id, outs, { ...inputs, rotation: "1", active: false }).catch((e) => e);
+    const live = emulator.store.data.statsig[0]!;
+    expect(live.key).not.toBe(outs.key);
+    expect(err.properties).toMatchObject({ key: live.key, rotation: "1", status: "active" });
+  }, 60_000);
+
   test("missing credentials are a clear error naming both ways to set them", async () => {
     const bare = Object.create(Object.getPrototypeOf(provider));
     const saved = process.env.STATSIG_CONSOLE_API_KEY;

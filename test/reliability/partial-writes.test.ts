@@ -1,0 +1,95 @@
+// A write of several calls that fails part-way (the key is created, then deactivating or revoking it
+// keeps failing): the run fails with a clear error, the key is recorded in state rather than lost, and
+// the next `up` finishes the job. Through the real Pulumi CLI against the emulator.
+import * as fs from "node:fs";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
+import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import { fingerprint } from "../../provider/core/redact";
+import { EmulatorAdmin } from "../e2e/emulator-client";
+import { makeProject, PulumiProject } from "../e2e/harness";
+
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const { statsig, authapi } = require("pulumi-api-keys");
+const cfg = new pulumi.Config();
+new statsig.Key("dormant", { type: "SERVER", description: "dormant", active: false, rotation: cfg.get("rotation") });
+new authapi.ApiKey("revoked", { projectId: "${AUTHAPI_PROJECT}", name: "revoked", active: false });
+`;
+
+describe("partial writes through the Pulumi CLI", () => {
+  jest.setTimeout(10 * 60_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0, rateLimits: false });
+    admin = new EmulatorAdmin(await emulator.start());
+    project = makeProject("partial-writes", { "index.js": program });
+    await project.init(
+      { "pulumi-api-keys:statsigApiUrl": admin.url, "pulumi-api-keys:theauthapiApiUrl": admin.url },
+      { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin },
+    );
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  const recorded = async () => {
+    const { resources } = await project.exportState();
+    return Object.fromEntries(resources.filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.urn.split("::").pop(), r]));
+  };
+
+  test("create then deactivate/revoke failing: the keys are in state, marked unfinished, and the next up finishes them", async () => {
+    // Every attempt of the second call fails (the client makes six).
+    await admin.fault({ kind: "503", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/deactivate", times: 6 });
+    await admin.fault({ kind: "503", api: "authapi", method: "DELETE", times: 6 });
+    const first = await project.run(["up", "--yes", "--skip-preview"]);
+    expect(first.code).not.toBe(0);
+    expect(first.stdout + first.stderr).toMatch(/\[PAK_SERVER_ERROR\] creating a Statsig key/);
+    expect(first.stdout + first.stderr).toMatch(/\[PAK_SERVER_ERROR\] creating a The Auth API key/);
+
+    const live = await admin.state();
+    expect(live.statsig).toHaveLength(1);
+    expect(live.statsig[0].status).toBe("active"); // the deactivate never happened
+    expect(live.authapi.filter((k: any) => k.isActive)).toHaveLength(1);
+    const state = await recorded();
+    expect(state.dormant?.outputs.keyFingerprint).toBe(fingerprint(live.statsig[0].key)); // recorded, not lost
+    expect(state.revoked?.outputs.keyFingerprint).toBe(fingerprint(live.authapi[0].key));
+    expect(state.dormant?.initErrors?.[0]).toMatch(/PAK_SERVER_ERROR/);
+    // Still secret in state, even on this path.
+    const raw = (await project.exportState()).raw;
+    expect(raw).not.toContain(live.statsig[0].key);
+    expect(raw).not.toContain(live.authapi[0].key);
+
+    await project.up();
+    const after = await admin.state();
+    expect(after.statsig).toHaveLength(1);
+    expect(after.statsig[0].status).toBe("deactivated");
+    expect(after.authapi).toHaveLength(1);
+    expect(after.authapi[0].isActive).toBe(false);
+    expect((await recorded()).dormant?.initErrors ?? []).toEqual([]);
+    await project.ok(["preview", "--refresh", "--expect-no-changes"]);
+  });
+
+  test("rotate then deactivate failing: state holds the new value, not the dead one", async () => {
+    await project.ok(["config", "set", "rotation", "1"]);
+    const before = (await admin.state()).statsig[0].key;
+    // The key is already deactivated; reactivate it by hand so the update must deactivate again after rotating.
+    await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(before)}`, { status: "active" });
+    await project.ok(["refresh", "--yes", "--skip-preview"]);
+    await admin.fault({ kind: "503", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/deactivate", times: 6 });
+    const run = await project.run(["up", "--yes", "--skip-preview"]);
+    expect(run.code).not.toBe(0);
+    const now = (await admin.state()).statsig[0];
+    expect(now.key).not.toBe(before);
+    expect((await recorded()).dormant?.outputs.keyFingerprint).toBe(fingerprint(now.key));
+    await project.up();
+    expect((await admin.state()).statsig[0]).toMatchObject({ key: now.key, status: "deactivated" });
+    await project.ok(["preview", "--refresh", "--expect-no-changes"]);
+    await project.destroyAndRemove();
+  });
+});

@@ -1,0 +1,63 @@
+// 300 Statsig keys in one `pulumi up` with the emulator enforcing Statsig's documented limits
+// (100 requests / 10 s, 900 / 15 min): every create succeeds, none is refused with a 429.
+import * as fs from "node:fs";
+import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import { EmulatorAdmin } from "../e2e/emulator-client";
+import { makeProject, PulumiProject } from "../e2e/harness";
+import { record, table } from "./record";
+
+const N = 300;
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const { statsig } = require("pulumi-api-keys");
+const n = Number(new pulumi.Config().require("count"));
+for (let i = 0; i < n; i++) new statsig.Key("k" + i, { type: "SERVER", description: "load key " + i, environments: ["production"] });
+`;
+
+describe("Statsig rate limits through the Pulumi CLI", () => {
+  jest.setTimeout(20 * 60_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0, rateLimits: true });
+    admin = new EmulatorAdmin(await emulator.start());
+    project = makeProject("rate-limits", { "index.js": program });
+    await project.init({ count: String(N), "pulumi-api-keys:statsigApiUrl": admin.url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  test(`${N} keys created in one up with the limits enforced: zero failures`, async () => {
+    const started = Date.now();
+    const up = await project.run(["up", "--yes", "--skip-preview"], { timeoutMs: 15 * 60_000 });
+    const seconds = (Date.now() - started) / 1000;
+    const log = await admin.requests();
+    const refused = log.filter((r) => r.status === 429).length;
+    const failed = log.filter((r) => r.status >= 300 && r.status !== 429).length;
+
+    expect(up.code).toBe(0);
+    expect((await admin.state()).statsig).toHaveLength(N);
+    expect(log.filter((r) => r.method === "POST")).toHaveLength(N); // one call per key, none repeated
+    expect(failed).toBe(0);
+    expect(refused).toBe(0); // the client's shared budget kept every request inside the limit
+    expect(await admin.violations()).toEqual([]);
+    // The floor: the first 100 go at once, then 100 per 10 s window.
+    const floor = (Math.ceil(N / 100) - 1) * 10;
+    await project.expectNoChanges();
+
+    record(
+      "rate-limits",
+      table(
+        ["keys", "`pulumi up` wall", "rate-limit floor", "POST calls", "answered 429", "other failures"],
+        [[N, `${seconds.toFixed(1)} s`, `${floor} s`, log.filter((r) => r.method === "POST").length, refused, failed]],
+      ),
+      { n: N, seconds, floorSeconds: floor, requests: log.length, refused, failed },
+    );
+  });
+});
