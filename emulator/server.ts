@@ -74,8 +74,8 @@ export class Emulator {
   private readonly sockets = new Set<Socket>();
   private readonly windows = new Map<string, SlidingWindow[]>();
   readonly violations: string[] = [];
-  /** API requests being handled now (a slow fault keeps one open): tests wait for 0 before comparing. */
-  inflight = 0;
+  /** API requests being handled now, per API (a slow fault keeps one open): tests wait for 0 before comparing. */
+  readonly inflight = new Map<string, number>();
 
   constructor(readonly opts: EmulatorOptions) {
     this.store = new Store(opts.stateFile);
@@ -132,13 +132,13 @@ export class Emulator {
     const url = new URL(req.url ?? "/", "http://emulator");
     const method = (req.method ?? "GET").toUpperCase();
     const raw = await this.readBody(req);
-    let counted = false;
+    let counted: string | undefined;
     try {
       if (url.pathname.startsWith("/_admin/")) return this.send(res, this.admin(method, url, raw));
-      this.inflight++;
-      counted = true;
       const api = this.opts.apis.find((a) => a.doc.hasPath(url.pathname));
       if (!api) return this.send(res, { status: 404, body: { message: `no emulated API serves ${url.pathname}` } });
+      counted = api.name;
+      this.inflight.set(api.name, (this.inflight.get(api.name) ?? 0) + 1);
       const m = api.doc.match(method, url.pathname);
       if (!m) return this.send(res, api.error(404, `Cannot ${method} ${url.pathname}`));
       const entry: LoggedRequest = { api: api.name, method, route: m.template, status: 0, at: Date.now() };
@@ -195,7 +195,7 @@ export class Emulator {
       this.violations.push(`emulator error on ${method} ${url.pathname}: ${(e as Error).stack}`);
       return this.send(res, { status: 500, body: { message: "emulator error" } });
     } finally {
-      if (counted) this.inflight--;
+      if (counted) this.inflight.set(counted, this.inflight.get(counted)! - 1);
     }
   }
 
@@ -215,9 +215,18 @@ export class Emulator {
     if (p === "/requests" && method === "GET") return { status: 200, body: this.log };
     if (p === "/requests" && method === "DELETE") return (this.log.length = 0), { status: 200, body: {} };
     if (p === "/faults" && method === "POST") return this.faults.push({ times: 1, ...body }), { status: 200, body: this.faults };
-    if (p === "/faults" && method === "DELETE") return (this.faults = []), { status: 200, body: {} };
+    if (p === "/faults" && method === "DELETE") {
+      // ?api=statsig clears only that API's faults (tests that run APIs side by side).
+      const api = url.searchParams.get("api");
+      this.faults = api ? this.faults.filter((f) => f.api !== api) : [];
+      return { status: 200, body: {} };
+    }
     if (p === "/violations" && method === "GET") return { status: 200, body: this.violations };
-    if (p === "/inflight" && method === "GET") return { status: 200, body: { inflight: this.inflight } };
+    if (p === "/inflight" && method === "GET") {
+      const api = url.searchParams.get("api");
+      const n = api ? (this.inflight.get(api) ?? 0) : [...this.inflight.values()].reduce((a, b) => a + b, 0);
+      return { status: 200, body: { inflight: n } };
+    }
     if (p === "/rate-limits" && method === "POST") return (this.rateLimits = !!body?.enabled), this.windows.clear(), { status: 200, body: {} };
     if (p === "/reset" && method === "POST") {
       this.store.reset();

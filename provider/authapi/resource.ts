@@ -1,5 +1,6 @@
 // `authapi.ApiKey`: a The Auth API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicType, providerSource } from "../core/dynamic-resource";
 import provider = require("./provider");
 
 export interface ApiKeyArgs {
@@ -22,7 +23,7 @@ export interface ApiKeyArgs {
   active?: pulumi.Input<boolean>;
 }
 
-export class ApiKey extends pulumi.dynamic.Resource {
+export class ApiKey extends pulumi.CustomResource {
   declare readonly projectId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly customAccountId: pulumi.Output<string | undefined>;
@@ -43,13 +44,11 @@ export class ApiKey extends pulumi.dynamic.Resource {
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs = { ...args, customKey: args.customKey === undefined ? undefined : pulumi.secret(args.customKey) };
     super(
-      provider,
+      dynamicType("authapi", "ApiKey"),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { key: undefined, keyFingerprint: undefined, env: undefined, isActive: undefined, expiresAt: undefined, createdAt: undefined, ...inputs },
+      { key: undefined, keyFingerprint: undefined, env: undefined, isActive: undefined, expiresAt: undefined, createdAt: undefined, ...inputs, __provider: providerSource(require.resolve("./provider"), provider) },
       { ...opts, additionalSecretOutputs: ["key", "customKey", ...(opts?.additionalSecretOutputs ?? [])] },
-      "authapi",
-      "ApiKey",
     );
   }
 }

@@ -1,5 +1,6 @@
 // `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicType, providerSource } from "../core/dynamic-resource";
 import provider = require("./provider");
 
 export interface ProjectKeyArgs {
@@ -12,7 +13,7 @@ export interface ProjectKeyArgs {
   rotation?: pulumi.Input<string>;
 }
 
-export class ProjectKey extends pulumi.dynamic.Resource {
+export class ProjectKey extends pulumi.CustomResource {
   declare readonly projectId: pulumi.Output<string>;
   declare readonly label: pulumi.Output<string>;
   declare readonly roles: pulumi.Output<string[]>;
@@ -25,13 +26,11 @@ export class ProjectKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ProjectKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      dynamicType("basic", "ProjectKey"),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { keyId: undefined, value: undefined, valueFingerprint: undefined, createdAt: undefined, ...args },
+      { keyId: undefined, value: undefined, valueFingerprint: undefined, createdAt: undefined, ...args, __provider: providerSource(require.resolve("./provider"), provider) },
       { ...opts, additionalSecretOutputs: ["value", ...(opts?.additionalSecretOutputs ?? [])] },
-      "basic",
-      "ProjectKey",
     );
   }
 }

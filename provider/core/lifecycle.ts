@@ -31,7 +31,8 @@ export async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const partial = (e as { partial?: PartialWrite }).partial;
     // The dynamic provider's partial-failure contract: with `id` and `properties` on the error, Pulumi
     // records the key as it now is (marked as not fully initialised) and the next `up` finishes the job.
-    if (partial) Object.assign(wrapped, { id: partial.id, properties: partial.properties, reasons: [wrapped.message] });
+    // JSON round trip: protobuf's Struct cannot encode `undefined` (the host would crash and hang the run).
+    if (partial) Object.assign(wrapped, { id: partial.id, properties: JSON.parse(JSON.stringify(partial.properties)), reasons: [wrapped.message] });
     throw wrapped;
   }
 }

@@ -1,5 +1,6 @@
 // `statsig.Key`: a Statsig Console API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicType, providerSource } from "../core/dynamic-resource";
 import provider = require("./provider");
 import type { KEY_TYPES, SCOPES } from "./schema";
 
@@ -23,7 +24,7 @@ export interface KeyArgs {
   rotation?: pulumi.Input<string>;
 }
 
-export class Key extends pulumi.dynamic.Resource {
+export class Key extends pulumi.CustomResource {
   declare readonly type: pulumi.Output<KeyType>;
   declare readonly description: pulumi.Output<string>;
   declare readonly scopes: pulumi.Output<Scope[]>;
@@ -41,13 +42,11 @@ export class Key extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: KeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      dynamicType("statsig", "Key"),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { key: undefined, keyFingerprint: undefined, status: undefined, ...args },
+      { key: undefined, keyFingerprint: undefined, status: undefined, ...args, __provider: providerSource(require.resolve("./provider"), provider) },
       { ...opts, additionalSecretOutputs: ["key", ...(opts?.additionalSecretOutputs ?? [])] },
-      "statsig",
-      "Key",
     );
   }
 }

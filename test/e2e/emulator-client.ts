@@ -32,13 +32,14 @@ export class EmulatorAdmin {
   fault(f: Partial<Fault> & Pick<Fault, "kind">): Promise<unknown> {
     return this.call("POST", "/faults", f);
   }
-  clearFaults(): Promise<void> {
-    return this.call("DELETE", "/faults");
+  /** Clears the armed faults: all, or one API's. */
+  clearFaults(api?: string): Promise<void> {
+    return this.call("DELETE", api ? `/faults?api=${api}` : "/faults");
   }
   /** Resolves once no API request is being handled (a slow one may still land after the client gave up). */
-  async settled(timeoutMs = 60_000): Promise<void> {
+  async settled(api?: string, timeoutMs = 60_000): Promise<void> {
     for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-      if ((await this.call<{ inflight: number }>("GET", "/inflight")).inflight === 0) return;
+      if ((await this.call<{ inflight: number }>("GET", api ? `/inflight?api=${api}` : "/inflight")).inflight === 0) return;
     }
     throw new Error(`the emulator still had requests in flight after ${timeoutMs} ms`);
   }

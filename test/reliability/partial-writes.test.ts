@@ -14,8 +14,9 @@ const program = `
 const pulumi = require("@pulumi/pulumi");
 const { statsig, authapi } = require("pulumi-api-keys");
 const cfg = new pulumi.Config();
-new statsig.Key("dormant", { type: "SERVER", description: "dormant", active: false, rotation: cfg.get("rotation") });
+new statsig.Key("dormant", { type: "SERVER", description: "dormant", active: false });
 new authapi.ApiKey("revoked", { projectId: "${AUTHAPI_PROJECT}", name: "revoked", active: false });
+if (cfg.get("name")) new authapi.ApiKey("renamed", { projectId: "${AUTHAPI_PROJECT}", name: cfg.get("name"), rotation: cfg.get("rotation") });
 `;
 
 describe("partial writes through the Pulumi CLI", () => {
@@ -75,20 +76,27 @@ describe("partial writes through the Pulumi CLI", () => {
     await project.ok(["preview", "--refresh", "--expect-no-changes"]);
   });
 
-  test("rotate then deactivate failing: state holds the new value, not the dead one", async () => {
+  test("a rename then a failed rotate: state records the rename, and the next up rotates", async () => {
+    await project.ok(["config", "set", "name", "first name"]);
+    await project.up();
+    const before = (await admin.state()).authapi.find((k: any) => k.name === "first name").key;
+    await project.ok(["config", "set", "name", "second name"]);
     await project.ok(["config", "set", "rotation", "1"]);
-    const before = (await admin.state()).statsig[0].key;
-    // The key is already deactivated; reactivate it by hand so the update must deactivate again after rotating.
-    await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(before)}`, { status: "active" });
-    await project.ok(["refresh", "--yes", "--skip-preview"]);
-    await admin.fault({ kind: "503", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/deactivate", times: 6 });
+    // A rotate is never blindly retried (it is not idempotent), so one 503 fails it.
+    await admin.fault({ kind: "503", api: "authapi", method: "POST", route: "/api-keys/{key}/rotate", times: 1 });
     const run = await project.run(["up", "--yes", "--skip-preview"]);
     expect(run.code).not.toBe(0);
-    const now = (await admin.state()).statsig[0];
-    expect(now.key).not.toBe(before);
-    expect((await recorded()).dormant?.outputs.keyFingerprint).toBe(fingerprint(now.key));
-    await project.up();
-    expect((await admin.state()).statsig[0]).toMatchObject({ key: now.key, status: "deactivated" });
+    expect(run.stdout + run.stderr).toMatch(/\[PAK_SERVER_ERROR\] updating a The Auth API key/);
+    const state = (await recorded()).renamed;
+    expect(state?.outputs).toMatchObject({ name: "second name", keyFingerprint: fingerprint(before) }); // the PATCH happened
+    expect(state?.outputs.rotation).toBeUndefined(); // the rotate did not
+    expect(state?.initErrors?.[0]).toMatch(/PAK_SERVER_ERROR/);
+
+    await project.up(); // finishes the rotation
+    const rotated = (await admin.state()).authapi.filter((k: any) => k.name === "second name");
+    expect(rotated).toHaveLength(1);
+    expect(rotated[0].key).not.toBe(before);
+    expect((await recorded()).renamed?.outputs.keyFingerprint).toBe(fingerprint(rotated[0].key));
     await project.ok(["preview", "--refresh", "--expect-no-changes"]);
     await project.destroyAndRemove();
   });

@@ -4,10 +4,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../e2e/harness";
 
-export function record(name: string, markdown: string, data: unknown): void {
+/** The raw figures only: written even when a later assertion fails, to see what happened. */
+export function saveResults(name: string, data: unknown): void {
   const resultsDir = path.join(REPO_ROOT, "test/reliability/results");
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, `${name}.json`), JSON.stringify({ recordedAt: new Date().toISOString(), data }, null, 2) + "\n");
+}
+
+export function record(name: string, markdown: string, data: unknown): void {
+  saveResults(name, data);
   const doc = path.join(REPO_ROOT, "docs/RELIABILITY.md");
   const text = fs.readFileSync(doc, "utf8");
   const start = `<!-- ${name}:start -->`;

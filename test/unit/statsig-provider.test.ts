@@ -61,13 +61,12 @@ describe("statsig provider against the emulator", () => {
     expect(live.status).toBe("deactivated");
   }, 60_000); // six attempts with backoff
 
-  test("a rotate followed by a failed deactivate records the new value, not the dead one", async () => {
+  test("a PATCH followed by a failed deactivate records the patched key", async () => {
     const { id, outs } = await provider.create(inputs);
     emulator.faults = [{ kind: "503", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/deactivate", times: 6 }];
-    const err = await provider.update(id, outs, { ...inputs, rotation: "1", active: false }).catch((e) => e);
-    const live = emulator.store.data.statsig[0]!;
-    expect(live.key).not.toBe(outs.key);
-    expect(err.properties).toMatchObject({ key: live.key, rotation: "1", status: "active" });
+    const err = await provider.update(id, outs, { ...inputs, description: "renamed", active: false }).catch((e) => e);
+    expect(emulator.store.data.statsig[0]!.description).toBe("renamed");
+    expect(err.properties).toMatchObject({ key: outs.key, description: "renamed", active: true, status: "active" });
   }, 60_000);
 
   test("missing credentials are a clear error naming both ways to set them", async () => {
