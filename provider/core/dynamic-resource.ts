@@ -7,6 +7,10 @@
 //   dynamic.Resource is our constructor, not the user's line. One class less puts it on the user's line.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { redactSdkRpcResponses } from "./sdk-debug-redaction";
+
+// Loaded by every resource module, in the user's program: key values must not reach debug output.
+redactSdkRpcResponses();
 
 const sources = new Map<string, pulumi.Input<string>>();
 

@@ -1,6 +1,6 @@
 // No credential and no key value in plaintext anywhere a user or CI keeps: a whole lifecycle on the three
 // APIs (create, refresh, out-of-band edits and the drift command, rotation, failing runs, destroy) with
-// the engine's verbose logs on, then every byte of CLI output, the drift reports, the engine's log
+// the engine's verbose logs and --debug on, then every byte of CLI output, the drift reports, the engine's log
 // files and the state backend's files (checkpoints, history, backups) is scanned for every credential
 // and every key value the emulator ever held.
 import { execFile } from "node:child_process";
@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { RESPONSE_ELIDED } from "../../provider/core/sdk-debug-redaction";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../e2e/emulator-client";
@@ -53,9 +54,11 @@ describe("secrets never in plaintext", () => {
     for (const k of d.basic) secrets.add(k.value);
     for (const k of d.authapi) secrets.add(k.key);
   };
-  // -v=9 turns on the engine's most verbose logging, written under TMPDIR (scanned below).
+  // -v=9 turns on the engine's verbose logging, written under TMPDIR (scanned below); --debug prints
+  // debug diagnostics (the SDK's and the provider's) with the CLI output, as people do in CI.
   const pulumi = async (args: string[], expectOk = true) => {
-    const r = await project.run([...args, "-v=9", "--logflow"], { env: { TMPDIR: logDir }, timeoutMs: 300_000 });
+    const debug = ["up", "preview", "refresh", "destroy"].includes(args[0] ?? "") ? ["--debug"] : [];
+    const r = await project.run([...args, "-v=9", "--logflow", ...debug], { env: { TMPDIR: logDir }, timeoutMs: 300_000 });
     outputs.push(r);
     if (expectOk && r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     await collect();
@@ -88,7 +91,7 @@ describe("secrets never in plaintext", () => {
   });
   afterAll(async () => {
     await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+    if (project && !process.env.PAK_KEEP_TEST_PROJECT) fs.rmSync(project.dir, { recursive: true, force: true });
   });
 
   test("a whole lifecycle with verbose logs leaves no credential or key value in output, logs or state files", async () => {
@@ -112,8 +115,10 @@ describe("secrets never in plaintext", () => {
     await pulumi(["preview", "--diff"]);
 
     // Failing runs: a refused credential, and a create whose answer is lost (the error names a fingerprint).
+    // (An `up`, since a refresh uses the provider configuration recorded at the last deployment.)
     await project.ok(["config", "set", "--secret", "pulumi-api-keys:statsigConsoleApiKey", WRONG_CONSOLE_KEY]);
-    const refused = await pulumi(["refresh", "--yes"], false);
+    await project.ok(["config", "set", "rotation", "2"]);
+    const refused = await pulumi(["up", "--yes"], false);
     expect(refused.stdout + refused.stderr).toMatch(/PAK_UNAUTHORIZED/);
     await project.ok(["config", "set", "--secret", "pulumi-api-keys:statsigConsoleApiKey", STATSIG_CONSOLE_KEY]);
     await project.ok(["config", "set", "extra", "yes"]);
@@ -125,19 +130,38 @@ describe("secrets never in plaintext", () => {
     await pulumi(["destroy", "--yes"]);
 
     // The scan.
-    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    // Regular files only: the language host leaves named pipes under TMPDIR, and reading one blocks forever.
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
     const logFiles = files(logDir);
     const stateFiles = files(project.stateDir);
-    const haystacks: Array<[string, string]> = [
-      ...outputs.map((o, i): [string, string] => [`command ${i + 1} output`, o.stdout + o.stderr]),
-      ...logFiles.map((f): [string, string] => [path.relative(project.dir, f), fs.readFileSync(f, "utf8")]),
-      ...stateFiles.map((f): [string, string] => [path.relative(project.dir, f), fs.readFileSync(f, "utf8")]),
-    ];
-    const found = haystacks.flatMap(([where, text]) => [...secrets].filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 6)}…`));
+    const hits = (where: string, text: string) => [...secrets].filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 6)}…`);
+    const read = (f: string): [string, string] => [path.relative(project.dir, f), fs.readFileSync(f, "utf8")];
+    const outputTexts = outputs.map((o, i): [string, string] => [`command ${i + 1} output`, o.stdout + o.stderr]);
+    const logTexts = logFiles.map(read);
+    const stateTexts = stateFiles.map(read);
+    // At -v=9 the engine itself traces every RPC property value it (un)marshals, secrets included
+    // (pkg/resource/plugin/rpc.go): those lines are counted apart; every other log line must be clean.
+    const engineTrace = /"msg":"(Un)?[Mm]arshaling property for RPC\[.*"v":9\}$/;
+    let engineTraceLines = 0;
+    const logHits = logTexts.flatMap(([where, text]) =>
+      text.split("\n").flatMap((line, n) => {
+        const h = hits(`${where}:${n + 1}`, line);
+        if (h.length > 0 && engineTrace.test(line)) {
+          engineTraceLines++;
+          return [];
+        }
+        return h;
+      }),
+    );
     expect(logFiles.length).toBeGreaterThan(0); // the verbose logs were really written, and scanned
     expect(stateFiles.length).toBeGreaterThan(2);
     expect(secrets.size).toBeGreaterThan(12);
-    expect(found).toEqual([]);
+    // --debug really showed the SDK's RPC dumps, with the response (the key values) cut off.
+    expect(outputTexts.some(([, t]) => t.includes(`RegisterResource RPC finished`) && t.includes(RESPONSE_ELIDED))).toBe(true);
+    expect(outputTexts.flatMap(([w, t]) => hits(w, t))).toEqual([]);
+    expect(stateTexts.flatMap(([w, t]) => hits(w, t))).toEqual([]);
+    expect(logHits).toEqual([]);
 
     const bytes = (list: Array<[string, string]>) => list.reduce((n, [, t]) => n + t.length, 0);
     record(
@@ -145,12 +169,16 @@ describe("secrets never in plaintext", () => {
       table(
         ["scanned", "items", "bytes", "plaintext secrets found"],
         [
-          ["CLI output (stdout + stderr) of every command, drift reports", outputs.length, bytes(haystacks.slice(0, outputs.length)), 0],
-          ["engine log files (`-v=9 --logflow`)", logFiles.length, bytes(haystacks.slice(outputs.length, outputs.length + logFiles.length)), 0],
-          ["state backend files (checkpoints, history, backups)", stateFiles.length, bytes(haystacks.slice(outputs.length + logFiles.length)), 0],
+          ["CLI output (stdout + stderr) of every command (`--debug` on up, preview, refresh, destroy), drift reports", outputs.length, bytes(outputTexts), 0],
+          ["state backend files (checkpoints, history, backups)", stateFiles.length, bytes(stateTexts), 0],
+          ["log files (`-v=9 --logflow`): every line but the engine's own RPC property trace", logFiles.length, bytes(logTexts), 0],
+          ["log files: the engine's RPC property trace (`Marshaling property for RPC`, level 9 only)", "", "", `${engineTraceLines} lines`],
         ],
-      ) + `\n\nLooked for ${secrets.size} values: the three API credentials, a refused credential, a custom key given as secret config, and every key value the emulator held after each step (rotated-away values included).`,
-      { commands: outputs.length, logFiles: logFiles.length, stateFiles: stateFiles.length, values: secrets.size, found },
+      ) +
+        `\n\nLooked for ${secrets.size} values: the three API credentials, a refused credential, a custom key given as secret config, and every key value the emulator held after each step (rotated-away values included).` +
+        "\n\nThe last row is the Pulumi engine, not this provider: at `-v=9` and above it writes every property value it passes over gRPC to its log file, secrets included. Everything at `-v=8` and below, and every line the provider or the language host writes at any level, is clean. Do not share `-v=9` logs; `pulumi logs share` redacts secrets." +
+        "\n\nThe Node SDK also sends each RPC response it receives, secret outputs in plaintext, as a debug message (`RegisterResource RPC finished: …, resp: …`), which `--debug` prints and the engine logs from `-v=3` up. This package cuts the response off those messages in the program (`provider/core/sdk-debug-redaction.ts`); without that, the first version of this scan found every key value in the `--debug` output.",
+      { commands: outputs.length, logFiles: logFiles.length, stateFiles: stateFiles.length, values: secrets.size, engineTraceLines },
     );
   });
 });

@@ -4,6 +4,7 @@ import { httpOptionsFrom } from "../../provider/core/config";
 import { HttpStatusError, TransportError } from "../../provider/core/errors";
 import { RateLimiter } from "../../provider/core/rate-limit";
 import { fingerprint, redact, registerSecret } from "../../provider/core/redact";
+import { redactSdkRpcResponses, RESPONSE_ELIDED, withoutRpcResponse } from "../../provider/core/sdk-debug-redaction";
 import { backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter } from "../../provider/core/retry";
 import { KeyArgsCanonical } from "../../provider/statsig/schema";
 
@@ -88,6 +89,30 @@ describe("redaction", () => {
     expect(e.message).toContain("/console/v1/keys/{id}");
     expect(new TransportError({ api: "x", method: "GET", route: "/" }, "UND_ERR_HEADERS_TIMEOUT", true).code).toBe("PAK_TIMEOUT");
     expect(new HttpStatusError({ api: "x", method: "GET", route: "/" }, 503, "").code).toBe("PAK_SERVER_ERROR");
+  });
+
+  test("the SDK's debug dump of an RPC response loses its response, other debug messages are kept", async () => {
+    const dump = "RegisterResource RPC finished: resource:server[pulumi-nodejs:dynamic/statsig:Key]; err: null, resp: urn:x,key,,,value,,,secret-AbCdEf123456";
+    expect(withoutRpcResponse(dump)).toBe(`RegisterResource RPC finished: resource:server[pulumi-nodejs:dynamic/statsig:Key]; err: null, resp: ${RESPONSE_ELIDED}`);
+    expect(withoutRpcResponse("Invoke RPC finished: tok=x; err: null, resp: secret-AbCdEf123456")).not.toContain("secret-AbCdEf123456");
+    expect(withoutRpcResponse("Registering resource: t=x, name=y")).toBe("Registering resource: t=x, name=y");
+
+    // Installed on the module object the SDK's runtime calls through, once however often it is asked.
+    const sdkLog = require("@pulumi/pulumi/log") as { debug: (msg: string) => Promise<void> };
+    const real = sdkLog.debug;
+    const sent: string[] = [];
+    sdkLog.debug = async (msg: string) => void sent.push(msg);
+    try {
+      redactSdkRpcResponses();
+      const installed = sdkLog.debug;
+      redactSdkRpcResponses();
+      expect(sdkLog.debug).toBe(installed);
+      await sdkLog.debug(dump);
+      await sdkLog.debug("Registering resource: t=x, name=y");
+      expect(sent).toEqual([withoutRpcResponse(dump), "Registering resource: t=x, name=y"]);
+    } finally {
+      sdkLog.debug = real;
+    }
   });
 
   test("fingerprints are stable, short and not the secret", () => {
