@@ -1,7 +1,8 @@
 // Typed calls for every The Auth API key endpoint. No Pulumi here.
 import { Setting } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
-import { registerSecret } from "../core/redact";
+import { ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
+import { fingerprint, registerSecret } from "../core/redact";
 import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
 
 export const AUTHAPI_DEFAULT_URL = "https://api.theauthapi.com";
@@ -31,10 +32,18 @@ const PAGE = 100;
 
 export class AuthApiClient {
   private readonly http: HttpClient;
+  private readonly scope: string;
 
   constructor(opts: AuthApiClientOptions) {
+    const baseUrl = opts.baseUrl ?? AUTHAPI_DEFAULT_URL;
     // Management rate limits are undocumented: retries with backoff on 429 and 5xx (as the vendor's SDK does).
-    this.http = new HttpClient({ api: "theauthapi", baseUrl: opts.baseUrl ?? AUTHAPI_DEFAULT_URL, headers: { "x-api-key": opts.accessKey }, ...opts.http });
+    this.http = new HttpClient({ api: "theauthapi", baseUrl, headers: { "x-api-key": opts.accessKey }, ...opts.http });
+    this.scope = `theauthapi:${baseUrl}:${fingerprint(opts.accessKey)}`;
+  }
+
+  /** The project's shared listing for reads: active and revoked keys alike (no isActive filter). */
+  private reads(projectId: string): ListServedReads<ApiKeyDto> {
+    return listServedReadsFor<ApiKeyDto>(`${this.scope}:${projectId}`, { page: (n) => this.listPage({ projectId }, n), idOf: (k) => k.key });
   }
 
   private remember(k: ApiKeyDto): ApiKeyDto {
@@ -42,19 +51,25 @@ export class AuthApiClient {
     return k;
   }
 
+  /** One page of matching keys (100 a page, by offset). */
+  async listPage(filter: ListFilter, page: number): Promise<ListPage<ApiKeyDto>> {
+    const items = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { ...filter, limit: PAGE, offset: (page - 1) * PAGE } }, ApiKeyListResponse);
+    return { items: items.map((k) => this.remember(k)), more: items.length === PAGE };
+  }
+
   /** Every matching key, following limit/offset. */
   async list(filter: ListFilter): Promise<ApiKeyDto[]> {
     const out: ApiKeyDto[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { ...filter, limit: PAGE, offset } }, ApiKeyListResponse);
-      out.push(...page.map((k) => this.remember(k)));
-      if (page.length < PAGE) return out;
+    for (let page = 1; ; page++) {
+      const p = await this.listPage(filter, page);
+      out.push(...p.items);
+      if (!p.more) return out;
     }
   }
 
   async create(body: CreateBody): Promise<ApiKeyDto> {
     if (body.key) registerSecret(body.key);
-    return this.remember(await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, ApiKeyDtoSchema));
+    return this.wrote(body.projectId, this.remember(await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, ApiKeyDtoSchema)));
   }
 
   /** The active key, or undefined on 404 (which the API also answers for a revoked key). */
@@ -63,20 +78,28 @@ export class AuthApiClient {
     return k && this.remember(k);
   }
 
-  async update(key: string, body: UpdateBody): Promise<ApiKeyDto> {
+  /**
+   * The key, active or revoked; undefined when it is gone. A 404 means revoked or gone, and only the list of
+   * inactive keys tells which. Past a few reads, served from the project's listing (see list-served-reads.ts).
+   */
+  async read(projectId: string, key: string): Promise<ApiKeyDto | undefined> {
+    return this.reads(projectId).read(key, async () => (await this.get(key)) ?? (await this.list({ projectId, isActive: false })).find((k) => k.key === key));
+  }
+
+  async update(projectId: string, key: string, body: UpdateBody): Promise<ApiKeyDto> {
     if (body.key) registerSecret(body.key);
-    return this.remember(await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { key }, body }, ApiKeyDtoSchema));
+    return this.wrote(projectId, this.remember(await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { key }, body }, ApiKeyDtoSchema)));
   }
 
   /** Revokes (soft-deletes) the key; false when it was not there to revoke. */
-  async revoke(key: string): Promise<boolean> {
-    return (await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { key } }, DeleteResponse).then(() => true))) ?? false;
+  async revoke(projectId: string, key: string): Promise<boolean> {
+    return this.wrote(projectId, (await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { key } }, DeleteResponse).then(() => true))) ?? false);
   }
 
   /** Reactivates a revoked key; an already-active key (409) is fine. */
-  async reactivate(key: string): Promise<ApiKeyDto | undefined> {
+  async reactivate(projectId: string, key: string): Promise<ApiKeyDto | undefined> {
     try {
-      return this.remember(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/reactivate`, params: { key } }, ApiKeyDtoSchema));
+      return this.wrote(projectId, this.remember(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/reactivate`, params: { key } }, ApiKeyDtoSchema)));
     } catch (e) {
       if ((e as { code?: string }).code === "PAK_CONFLICT") return undefined;
       throw e;
@@ -84,7 +107,13 @@ export class AuthApiClient {
   }
 
   /** A new value with the same metadata; the old one stops at once. Not idempotent, never blindly retried. */
-  async rotate(key: string): Promise<ApiKeyDto> {
-    return this.remember(await this.http.json({ method: "POST", route: `${ROUTE_KEY}/rotate`, params: { key } }, ApiKeyDtoSchema));
+  async rotate(projectId: string, key: string): Promise<ApiKeyDto> {
+    return this.wrote(projectId, this.remember(await this.http.json({ method: "POST", route: `${ROUTE_KEY}/rotate`, params: { key } }, ApiKeyDtoSchema)));
+  }
+
+  /** Every write passes its result through here: a listing taken before it no longer holds. */
+  private wrote<T>(projectId: string | undefined, result: T): T {
+    if (projectId !== undefined) this.reads(projectId).invalidate();
+    return result;
   }
 }

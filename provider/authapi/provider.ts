@@ -56,7 +56,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
       const created = toState(inputs, k);
       const id = `authapi-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
-      await thenRecordingOnFailure(id, () => created, () => c.revoke(created.key));
+      await thenRecordingOnFailure(id, () => created, () => c.revoke(inputs.projectId, created.key));
       return { id, outs: { ...created, isActive: false } satisfies ApiKeyState };
     });
   }
@@ -64,9 +64,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   async read(id: string, props: ApiKeyState) {
     return step("reading a The Auth API key", async () => {
       const c = this.client();
-      let live = await c.get(props.key);
-      // 404 means revoked or gone; only the list of inactive keys tells which.
-      if (!live) live = (await c.list({ projectId: props.projectId, isActive: false })).find((k) => k.key === props.key);
+      const live = await c.read(props.projectId, props.key);
       if (!live) return {}; // deleted: gone, not an error
       const inputs = liveInputs(live, props.projectId, props);
       return { id, props: toState(inputs, live), inputs };
@@ -87,16 +85,16 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
       };
       await thenRecordingOnFailure(id, () => now, async () => {
         if (news.active && !now.isActive) {
-          const k = await c.reactivate(now.key);
+          const k = await c.reactivate(olds.projectId, now.key);
           if (k) track(k, { active: true });
         }
         if (changed.some((f) => PATCHED.includes(f))) {
           const patched = Object.fromEntries(PATCHED.map((f) => [f, (news as unknown as Record<string, unknown>)[f]]));
-          track(await c.update(now.key, updateBody(news, changed)), patched);
+          track(await c.update(olds.projectId, now.key, updateBody(news, changed)), patched);
         }
-        if (changed.includes("rotation")) track(await c.rotate(now.key), { rotation: news.rotation });
+        if (changed.includes("rotation")) track(await c.rotate(olds.projectId, now.key), { rotation: news.rotation });
         if (!news.active && now.isActive) {
-          await c.revoke(now.key);
+          await c.revoke(olds.projectId, now.key);
           now = { ...now, isActive: false };
           live = live ? { ...live, isActive: false } : undefined;
         }
@@ -109,7 +107,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
 
   async delete(_id: string, props: ApiKeyState) {
     return step("revoking a The Auth API key", async () => {
-      await this.client().revoke(props.key); // already revoked or gone is done
+      await this.client().revoke(props.projectId, props.key); // already revoked or gone is done
     });
   }
 }

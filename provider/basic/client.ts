@@ -1,7 +1,8 @@
 // Typed calls for every Basic Admin API project-key endpoint. No Pulumi here.
 import { Setting } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
-import { registerSecret } from "../core/redact";
+import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
+import { fingerprint, registerSecret } from "../core/redact";
 import { CreatedKeyResponse, KeyListResponse, KeyResponse, KeySummary, MessageResponse, UpdateBody, UpdatedKeyResponse } from "./schema";
 
 export const BASIC_DEFAULT_URL = "https://api.basic.tech";
@@ -22,10 +23,18 @@ const ROUTE_KEY = "/project/{id}/key/{key_id}";
 
 export class BasicClient {
   private readonly http: HttpClient;
+  private readonly scope: string;
 
   constructor(opts: BasicClientOptions) {
+    const baseUrl = opts.baseUrl ?? BASIC_DEFAULT_URL;
     // No documented rate limit: retries with backoff on 429 are the only brake.
-    this.http = new HttpClient({ api: "basic", baseUrl: opts.baseUrl ?? BASIC_DEFAULT_URL, headers: { Authorization: `Bearer ${opts.token}` }, ...opts.http });
+    this.http = new HttpClient({ api: "basic", baseUrl, headers: { Authorization: `Bearer ${opts.token}` }, ...opts.http });
+    this.scope = `basic:${baseUrl}:${fingerprint(opts.token)}`;
+  }
+
+  /** The project's shared listing for reads: the list endpoint returns every key of a project at once. */
+  private reads(projectId: string): ListServedReads<KeySummary> {
+    return listServedReadsFor<KeySummary>(`${this.scope}:${projectId}`, { page: async () => ({ items: await this.list(projectId), more: false }), idOf: (k) => k.id });
   }
 
   async list(projectId: string): Promise<KeySummary[]> {
@@ -36,20 +45,31 @@ export class BasicClient {
   async create(projectId: string, label: string, roles: string) {
     const r = await this.http.json({ method: "POST", route: ROUTE_KEYS, params: { id: projectId }, body: { label, roles } }, CreatedKeyResponse);
     registerSecret(r.key.value);
-    return r.key;
+    return this.wrote(projectId, r.key);
   }
 
   async get(projectId: string, keyId: string) {
     return (await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, KeyResponse)))?.key;
   }
 
+  /** As `get`, but one of many: past a few reads, served from the project's listing (see list-served-reads.ts). */
+  async read(projectId: string, keyId: string): Promise<{ label: string; roles: string } | undefined> {
+    return this.reads(projectId).read(keyId, () => this.get(projectId, keyId));
+  }
+
   async update(projectId: string, keyId: string, body: UpdateBody) {
-    return (await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { id: projectId, key_id: keyId }, body }, UpdatedKeyResponse)).key;
+    return this.wrote(projectId, (await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { id: projectId, key_id: keyId }, body }, UpdatedKeyResponse)).key);
   }
 
   /** Deletes the key; false when it was already gone. */
   async delete(projectId: string, keyId: string): Promise<boolean> {
     const r = await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, MessageResponse).then(() => true));
-    return r ?? false;
+    return this.wrote(projectId, r ?? false);
+  }
+
+  /** Every write passes its result through here: a listing taken before it no longer holds. */
+  private wrote<T>(projectId: string, result: T): T {
+    this.reads(projectId).invalidate();
+    return result;
   }
 }

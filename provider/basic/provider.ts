@@ -48,7 +48,7 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
 
   async read(id: string, props: ProjectKeyState) {
     return step("reading a Basic project key", async () => {
-      const live = await this.client().get(props.projectId, props.keyId);
+      const live = await this.client().read(props.projectId, props.keyId);
       if (!live) return {}; // deleted out of band
       const inputs = liveInputs(props.projectId, live, props);
       // The value is returned only at creation: keep the one from state, never wipe it.

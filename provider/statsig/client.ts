@@ -1,6 +1,7 @@
 // Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
 import { Setting } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
+import { ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { limiterFor } from "../core/rate-limit";
 import { fingerprint, registerSecret } from "../core/redact";
 import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
@@ -38,16 +39,19 @@ const ROUTE_KEY = "/console/v1/keys/{id}";
 
 export class StatsigClient {
   private readonly http: HttpClient;
+  private readonly reads: ListServedReads<KeyDto>;
 
   constructor(opts: StatsigClientOptions) {
     const baseUrl = opts.baseUrl ?? STATSIG_DEFAULT_URL;
+    const scope = `statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`;
     this.http = new HttpClient({
       api: "statsig",
       baseUrl,
       headers: { "STATSIG-API-KEY": opts.consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION },
-      limiter: limiterFor(`statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`, STATSIG_LIMITS),
+      limiter: limiterFor(scope, STATSIG_LIMITS),
       ...opts.http,
     });
+    this.reads = listServedReadsFor<KeyDto>(scope, { page: (n) => this.listPage(n), idOf: (k) => k.key ?? undefined });
   }
 
   private remember(dto: KeyDto): KeyDto {
@@ -55,18 +59,25 @@ export class StatsigClient {
     return dto;
   }
 
-  /** Every key, following pagination (100 a page). */
+  /** One page of keys (100 a page). */
+  async listPage(page: number, filter: ListFilter = {}): Promise<ListPage<KeyDto>> {
+    const r = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, KeyListResponse);
+    const total = r.pagination?.totalItems;
+    return { items: r.data.map((d) => this.remember(d)), more: !!r.pagination?.nextPage, pages: total === undefined ? undefined : Math.ceil(total / 100) };
+  }
+
+  /** Every key, following pagination. */
   async list(filter: ListFilter = {}): Promise<KeyDto[]> {
     const out: KeyDto[] = [];
     for (let page = 1; ; page++) {
-      const r = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, KeyListResponse);
-      out.push(...r.data.map((d) => this.remember(d)));
-      if (!r.pagination?.nextPage || r.data.length === 0) return out;
+      const p = await this.listPage(page, filter);
+      out.push(...p.items);
+      if (!p.more || p.items.length === 0) return out;
     }
   }
 
   async create(body: CreateBody): Promise<KeyDto> {
-    return this.remember((await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, SingleKeyResponse)).data);
+    return this.wrote(this.remember((await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, SingleKeyResponse)).data));
   }
 
   /** The key, or undefined when the API says it does not exist. */
@@ -75,24 +86,35 @@ export class StatsigClient {
     return r && this.remember(r.data);
   }
 
+  /** As `get`, but one of many: past a few reads, served from one shared listing (see list-served-reads.ts). */
+  async read(key: string): Promise<KeyDto | undefined> {
+    return this.reads.read(key, () => this.get(key));
+  }
+
   /** PATCH the given fields. The response is not trusted as the new state (its documented example is request-shaped). */
   async update(key: string, body: UpdateBody): Promise<void> {
-    await this.http.send({ method: "PATCH", route: ROUTE_KEY, params: { id: key }, body });
+    this.wrote(await this.http.send({ method: "PATCH", route: ROUTE_KEY, params: { id: key }, body }));
   }
 
   /** Deletes the key; false when it was already gone. */
   async delete(key: string): Promise<boolean> {
     const r = await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: key } }, MessageResponse).then(() => true));
-    return r ?? false;
+    return this.wrote(r ?? false);
   }
 
   /** A new secret for the same key; the old value stops working. Never retried blindly: a repeat would rotate twice. */
   async rotate(key: string): Promise<KeyDto> {
     const r = await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/rotate`, params: { id: key }, idempotent: false }, SingleKeyResponse);
-    return this.remember(r.data);
+    return this.wrote(this.remember(r.data));
   }
 
   async deactivate(key: string): Promise<void> {
-    await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, MessageResponse);
+    this.wrote(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, MessageResponse));
+  }
+
+  /** Every write passes its result through here: a listing taken before it no longer holds. */
+  private wrote<T>(result: T): T {
+    this.reads.invalidate();
+    return result;
   }
 }

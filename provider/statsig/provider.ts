@@ -61,7 +61,7 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
       if (!props?.key) {
         throw new ApiKeysError("PAK_INVALID_INPUT", "user", `cannot read ${id}: a Statsig key is addressed by its secret value, which this state does not hold (pulumi import is not supported; see the README)`);
       }
-      const dto = await this.client().get(props.key);
+      const dto = await this.client().read(props.key);
       if (!dto) return {}; // deleted out of band: gone, not an error
       const inputs = liveInputs(dto, props);
       return { id, props: toState(inputs, dto, props.key), inputs };

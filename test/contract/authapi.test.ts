@@ -26,21 +26,21 @@ describe("The Auth API contract", () => {
     const k = await client.create({ name: "svc", projectId: AUTHAPI_PROJECT, customAccountId: "acct", customMetaData: { tier: "gold" }, expiry: "2030-01-01T00:00:00.000Z", rateLimitConfigs: { rateLimit: 10, rateLimitTtl: 60 } });
     expect(k).toMatchObject({ name: "svc", env: "live", isActive: true, expiresAt: "2030-01-01T00:00:00.000Z", rateLimitConfigs: { rateLimit: 10, rateLimitTtl: 60 } });
     expect((await client.get(k.key))?.customMetaData).toEqual({ tier: "gold" });
-    const u = await client.update(k.key, { name: "svc", expiry: null, rateLimitConfigs: null });
+    const u = await client.update(AUTHAPI_PROJECT, k.key, { name: "svc", expiry: null, rateLimitConfigs: null });
     expect(u.expiresAt).toBeNull();
     expect(u.rateLimitConfigs).toBeNull();
-    const r = await client.rotate(k.key);
+    const r = await client.rotate(AUTHAPI_PROJECT, k.key);
     expect(r.key).not.toBe(k.key);
     expect(await client.get(k.key)).toBeUndefined();
-    expect(await client.revoke(r.key)).toBe(true);
+    expect(await client.revoke(AUTHAPI_PROJECT, r.key)).toBe(true);
     expect(await client.get(r.key)).toBeUndefined(); // 404 for a revoked key…
     expect((await client.list({ projectId: AUTHAPI_PROJECT, isActive: false })).map((x) => x.key)).toContain(r.key); // …which the list still shows
-    expect(await client.revoke(r.key)).toBe(false);
-    expect((await client.reactivate(r.key))?.isActive).toBe(true);
-    expect(await client.reactivate(r.key)).toBeUndefined(); // 409 when active is fine
+    expect(await client.revoke(AUTHAPI_PROJECT, r.key)).toBe(false);
+    expect((await client.reactivate(AUTHAPI_PROJECT, r.key))?.isActive).toBe(true);
+    expect(await client.reactivate(AUTHAPI_PROJECT, r.key)).toBeUndefined(); // 409 when active is fine
     const custom = await client.create({ name: "custom", projectId: AUTHAPI_PROJECT, key: "my-own-key-value-123" });
     expect(custom.key).toBe("my-own-key-value-123");
-    expect((await client.update(custom.key, { name: "custom", key: "my-new-key-value-456" })).key).toBe("my-new-key-value-456");
+    expect((await client.update(AUTHAPI_PROJECT, custom.key, { name: "custom", key: "my-new-key-value-456" })).key).toBe("my-new-key-value-456");
     expect(emulator.violations).toEqual([]);
   });
 

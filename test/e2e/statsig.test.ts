@@ -155,4 +155,42 @@ describe("statsig.Key end to end", () => {
     expect(await liveKeys()).toHaveLength(0);
     expect(await admin.violations()).toEqual([]);
   });
+
+  test("refreshing many keys: reads past the 10th come from one listing, and still see edits and deletions", async () => {
+    const bulk = makeProject("statsig-bulk", { "index.js": program });
+    try {
+      await bulk.init({ "pulumi-api-keys:statsigApiUrl": admin.url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
+      const decl = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, { type: "CLIENT", description: `bulk ${i}`, environments: ["production"] }]));
+      await bulk.ok(["config", "set", "keys", JSON.stringify(decl)]);
+      await bulk.up();
+      const live = (await liveKeys()).filter((k) => String(k.description).startsWith("bulk "));
+      expect(live).toHaveLength(25);
+
+      // By hand: three edits and two deletions, spread so that some fall among the single reads and some after.
+      const byDesc = (d: string) => live.find((k) => k.description === d)!;
+      for (const i of [2, 13, 24]) await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(byDesc(`bulk ${i}`).key)}`, { description: `bulk ${i} edited` });
+      for (const i of [5, 19]) await admin.call("DELETE", `/statsig/keys/${encodeURIComponent(byDesc(`bulk ${i}`).key)}`);
+
+      await admin.clearRequests();
+      await bulk.ok(["refresh", "--yes", "--skip-preview"]);
+      const calls = (await admin.requests()).map((r) => `${r.method} ${r.route}`);
+      expect(calls.filter((c) => c === "GET /console/v1/keys")).toHaveLength(1); // 23 keys: one page
+      // 10 single reads, plus one per deleted key the listing lacked (a deleted key among the first 10 was one of them).
+      expect(calls.filter((c) => c === "GET /console/v1/keys/{id}").length).toBeGreaterThanOrEqual(10);
+      expect(calls.filter((c) => c === "GET /console/v1/keys/{id}").length).toBeLessThanOrEqual(12);
+      expect(calls.length).toBeLessThan(25);
+
+      const state = (await bulk.exportState()).resources.filter((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key");
+      expect(state).toHaveLength(23);
+      expect(state.map((r) => r.outputs.description).filter((d: string) => d.endsWith("edited")).sort()).toEqual(["bulk 13 edited", "bulk 2 edited", "bulk 24 edited"]);
+
+      await bulk.up();
+      expect((await liveKeys()).filter((k) => String(k.description).startsWith("bulk ")).map((k) => k.description).sort()).toEqual(Object.values(decl).map((d) => d.description).sort());
+      await bulk.expectNoChanges(true);
+      await bulk.destroyAndRemove();
+      expect(await admin.violations()).toEqual([]);
+    } finally {
+      fs.rmSync(bulk.dir, { recursive: true, force: true });
+    }
+  });
 });

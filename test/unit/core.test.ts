@@ -2,6 +2,7 @@ import { checkInputs, UNKNOWN } from "../../provider/core/checks";
 import { canonical, diffInputs, sameValue } from "../../provider/core/diff";
 import { httpOptionsFrom } from "../../provider/core/config";
 import { HttpStatusError, TransportError } from "../../provider/core/errors";
+import { ListPage, ListServedReads } from "../../provider/core/list-served-reads";
 import { RateLimiter } from "../../provider/core/rate-limit";
 import { fingerprint, redact, registerSecret } from "../../provider/core/redact";
 import { redactSdkRpcResponses, RESPONSE_ELIDED, withoutRpcResponse } from "../../provider/core/sdk-debug-redaction";
@@ -66,6 +67,75 @@ describe("rate limiter", () => {
     const start = Date.now();
     for (let i = 0; i < 4; i++) await l.acquire();
     expect(Date.now() - start).toBeGreaterThanOrEqual(190);
+  });
+});
+
+describe("list-served reads", () => {
+  // A scope of `total` keys "k1".."kN", 100 a page; counts the calls each way.
+  const scope = (total: number, opts = { after: 3, maxPages: 5, maxAgeMs: 60_000 }, fail = false) => {
+    const calls = { pages: [] as number[], singles: [] as string[] };
+    let t = 0;
+    const source = {
+      async page(n: number): Promise<ListPage<string>> {
+        calls.pages.push(n);
+        if (fail) throw new Error("list failed");
+        const items = Array.from({ length: Math.max(0, Math.min(100, total - (n - 1) * 100)) }, (_, i) => `k${(n - 1) * 100 + i + 1}`);
+        return { items, more: n * 100 < total, pages: Math.ceil(total / 100) };
+      },
+      idOf: (k: string) => k,
+    };
+    const reads = new ListServedReads(source, opts, () => t);
+    const read = (id: string) =>
+      reads.read(id, async () => {
+        calls.singles.push(id);
+        return id.startsWith("k") && Number(id.slice(1)) <= total ? id : undefined;
+      });
+    return { reads, read, calls, tick: (ms: number) => (t += ms) };
+  };
+
+  test("a few reads cost one call each; past them, one shared listing serves the rest", async () => {
+    const s = scope(250);
+    for (const id of ["k1", "k2", "k3"]) expect(await s.read(id)).toBe(id);
+    expect(s.calls).toEqual({ pages: [], singles: ["k1", "k2", "k3"] });
+    const ids = Array.from({ length: 200 }, (_, i) => `k${i + 4}`);
+    expect(await Promise.all(ids.map(s.read))).toEqual(ids);
+    expect(s.calls.pages).toEqual([1, 2, 3]);
+    expect(s.calls.singles).toHaveLength(3);
+  });
+
+  test("a key missing from the listing is read on its own (gone stays gone)", async () => {
+    const s = scope(50);
+    for (const id of ["k1", "k2", "k3", "k4"]) await s.read(id);
+    expect(await s.read("k999")).toBeUndefined();
+    expect(s.calls.singles).toEqual(["k1", "k2", "k3", "k999"]);
+  });
+
+  test("a write invalidates the listing, and an old one is taken again", async () => {
+    const s = scope(50);
+    for (const id of ["k1", "k2", "k3", "k4", "k5"]) await s.read(id);
+    expect(s.calls.pages).toEqual([1]);
+    s.reads.invalidate();
+    await s.read("k6");
+    expect(s.calls.pages).toEqual([1, 1]);
+    s.tick(60_001);
+    await s.read("k7");
+    expect(s.calls.pages).toEqual([1, 1, 1]);
+  });
+
+  test("a huge scope is listed no further than its first page", async () => {
+    const s = scope(10_000);
+    for (const id of ["k1", "k2", "k3"]) await s.read(id);
+    expect(await s.read("k50")).toBe("k50");
+    expect(await s.read("k5000")).toBe("k5000");
+    expect(s.calls.pages).toEqual([1]);
+    expect(s.calls.singles).toEqual(["k1", "k2", "k3", "k5000"]);
+  });
+
+  test("a failed listing falls back to single reads", async () => {
+    const s = scope(50, undefined, true);
+    for (const id of ["k1", "k2", "k3", "k4", "k5"]) expect(await s.read(id)).toBe(id);
+    expect(s.calls.pages).toEqual([1]);
+    expect(s.calls.singles).toEqual(["k1", "k2", "k3", "k4", "k5"]);
   });
 });
 
