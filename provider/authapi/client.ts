@@ -1,7 +1,7 @@
 // Typed calls for every The Auth API key endpoint. No Pulumi here.
 import { Setting } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
-import { ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
+import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { fingerprint, registerSecret } from "../core/redact";
 import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
 
@@ -59,12 +59,7 @@ export class AuthApiClient {
 
   /** Every matching key, following limit/offset. */
   async list(filter: ListFilter): Promise<ApiKeyDto[]> {
-    const out: ApiKeyDto[] = [];
-    for (let page = 1; ; page++) {
-      const p = await this.listPage(filter, page);
-      out.push(...p.items);
-      if (!p.more) return out;
-    }
+    return everyPage((n) => this.listPage(filter, n));
   }
 
   async create(body: CreateBody): Promise<ApiKeyDto> {

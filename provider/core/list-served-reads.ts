@@ -19,6 +19,16 @@ export interface ListSource<T> {
   idOf(item: T): string | undefined;
 }
 
+/** Every item of a paged listing, page 1 onwards, until a page says there is no next one (or comes back empty). */
+export async function everyPage<T>(page: (n: number) => Promise<ListPage<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (let n = 1; ; n++) {
+    const p = await page(n);
+    out.push(...p.items);
+    if (!p.more || p.items.length === 0) return out;
+  }
+}
+
 export interface ListServedReadsOptions {
   /** Single reads before a listing is worth taking. */
   after: number;

@@ -1,7 +1,7 @@
 // Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
 import { Setting } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
-import { ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
+import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { limiterFor } from "../core/rate-limit";
 import { fingerprint, registerSecret } from "../core/redact";
 import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
@@ -68,12 +68,7 @@ export class StatsigClient {
 
   /** Every key, following pagination. */
   async list(filter: ListFilter = {}): Promise<KeyDto[]> {
-    const out: KeyDto[] = [];
-    for (let page = 1; ; page++) {
-      const p = await this.listPage(page, filter);
-      out.push(...p.items);
-      if (!p.more || p.items.length === 0) return out;
-    }
+    return everyPage((n) => this.listPage(n, filter));
   }
 
   async create(body: CreateBody): Promise<KeyDto> {
