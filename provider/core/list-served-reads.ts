@@ -32,7 +32,7 @@ export async function everyPage<T>(page: (n: number) => Promise<ListPage<T>>): P
 export interface ListServedReadsOptions {
   /** Single reads before a listing is worth taking. */
   after: number;
-  /** A listing longer than this many pages is cut at its first page: a few keys in a huge account. */
+  /** A listing stops after this many pages, or after its first when the API says it has more: a few keys in a huge account. */
   maxPages: number;
   /** A listing older than this is taken again. */
   maxAgeMs: number;
