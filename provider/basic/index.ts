@@ -1,2 +1,1 @@
 export { ProjectKey, ProjectKeyArgs } from "./resource";
-export { BasicClient } from "./client";

@@ -1,7 +1,7 @@
 // What `pulumi.dynamic.Resource` does, done directly on `CustomResource`, for two reasons:
 // - state: the SDK stores the provider as a ~290-byte closure wrapper, twice per resource (inputs and
-//   outputs). When this package is installed under node_modules, a one-line `require` of the provider
-//   module does the same job in ~80 bytes. Anywhere else (a linked checkout), the SDK's own
+//   outputs). When this package is installed under node_modules, a one-line `require` of the provider's
+//   stable entry point does the same job in ~80 bytes. Anywhere else (a linked checkout), the SDK's own
 //   serialization is used, which captures the code by value.
 // - source positions: the SDK records the caller four frames up, which for a subclass of
 //   dynamic.Resource is our constructor, not the user's line. One class less puts it on the user's line.
@@ -15,19 +15,24 @@ redactSdkRpcResponses();
 const sources = new Map<string, pulumi.Input<string>>();
 
 /**
+ * The module specifier state stores for an API's provider. These entry points are declared in
+ * package.json `exports` and are public API: every stack's state refers to them, so they never move.
+ * (0.1.0 stored `pulumi-api-keys/dist/provider/<api>/provider.js`; `exports` keeps those working too.)
+ */
+export const providerEntryPoint = (api: string): string => `pulumi-api-keys/providers/${api}`;
+
+/**
  * The `__provider` property the dynamic-provider host evaluates: a module whose `exports.handler()`
  * returns the provider. `providerFile` is the provider module's resolved path; `provider` its exports.
  */
-export function providerSource(providerFile: string, provider: pulumi.dynamic.ResourceProvider): pulumi.Input<string> {
-  let source = sources.get(providerFile);
+export function providerSource(api: string, providerFile: string, provider: pulumi.dynamic.ResourceProvider): pulumi.Input<string> {
+  let source = sources.get(api);
   if (source === undefined) {
-    const marker = `${path.sep}node_modules${path.sep}`;
-    const at = providerFile.lastIndexOf(marker);
-    source =
-      at >= 0
-        ? `exports.handler = () => require(${JSON.stringify(providerFile.slice(at + marker.length).split(path.sep).join("/"))});\n`
-        : pulumi.output(pulumi.runtime.serializeFunction(() => provider).then((f) => f.text));
-    sources.set(providerFile, source);
+    const installed = providerFile.includes(`${path.sep}node_modules${path.sep}pulumi-api-keys${path.sep}`);
+    source = installed
+      ? `exports.handler = () => require(${JSON.stringify(providerEntryPoint(api))});\n`
+      : pulumi.output(pulumi.runtime.serializeFunction(() => provider).then((f) => f.text));
+    sources.set(api, source);
   }
   return source;
 }

@@ -9,7 +9,7 @@ export interface CheckResultLike {
   failures?: CheckFailure[];
 }
 
-export function check(schema: z.ZodType<any>, news: Record<string, unknown>): CheckResultLike {
+export function check(schema: z.ZodType<object>, news: Record<string, unknown>): CheckResultLike {
   const r = checkInputs(schema, news);
   return r.failures ? { failures: r.failures } : { inputs: r.inputs };
 }

@@ -28,12 +28,21 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const KeyMap = z.record(z.string().regex(NAME, "key names use letters, digits, . _ -"), z.record(z.string(), z.unknown()));
 const ApiMap = z.strictObject({ statsig: KeyMap.optional(), basic: KeyMap.optional(), authapi: KeyMap.optional() });
 
-export const DocumentSchema = z.strictObject({
+type KeysByName = Record<string, Record<string, unknown>>;
+type KeysByApi = Partial<Record<DeclaredApi, KeysByName>>;
+
+/** A keys file (or the stack config object): shared vars, keys per API, per-stack overrides. */
+export interface KeysDocument {
+  vars?: Record<string, string | number | boolean | string[]>;
+  keys: KeysByApi;
+  stacks?: Record<string, KeysByApi>;
+}
+
+const DocumentSchema: z.ZodType<KeysDocument> = z.strictObject({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
   keys: ApiMap,
   stacks: z.record(z.string(), ApiMap).optional(),
 });
-export type KeysDocument = z.infer<typeof DocumentSchema>;
 
 /** A field whose value comes from a secret stack config key, resolved by the Pulumi side. */
 export interface SecretConfigRef {

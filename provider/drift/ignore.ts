@@ -10,13 +10,17 @@ import { z } from "zod";
 import { InputError } from "../core/errors";
 import type { Api } from "./report";
 
-const RuleSchema = z.union([
+/** A resource rule (its fields, or all of them) or an unmanaged-key rule. */
+export type IgnoreRule =
+  | { resource: string; fields?: string[]; reason?: string }
+  | { unmanaged: { api: Api; id: string }; reason?: string };
+
+// Typed against IgnoreRule, so the public type stays plain TypeScript and cannot drift from the parser.
+const RuleSchema: z.ZodType<IgnoreRule> = z.union([
   z.strictObject({ resource: z.string().min(1), fields: z.array(z.string().min(1)).optional(), reason: z.string().optional() }),
   z.strictObject({ unmanaged: z.strictObject({ api: z.enum(["statsig", "basic", "authapi"]), id: z.string().min(1) }), reason: z.string().optional() }),
 ]);
 const FileSchema = z.strictObject({ ignore: z.array(RuleSchema).default([]) });
-
-export type IgnoreRule = z.infer<typeof RuleSchema>;
 
 export class IgnoreRules {
   constructor(readonly rules: IgnoreRule[] = []) {}

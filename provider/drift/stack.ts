@@ -1,5 +1,6 @@
 // Reads a stack without changing it: `pulumi stack export --show-secrets` (the declared inputs and the
 // key values needed to address keys) and `pulumi config --show-secrets --json` (credentials).
+/* eslint-disable @typescript-eslint/no-explicit-any -- this file reads the JSON the CLI exports; callers check its shape */
 import { execFile } from "node:child_process";
 import { ApiKeysError } from "../core/errors";
 import type { Api } from "./report";

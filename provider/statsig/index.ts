@@ -1,2 +1,1 @@
 export { Key, KeyArgs, KeyType, Scope } from "./resource";
-export { StatsigClient } from "./client";

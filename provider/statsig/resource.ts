@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicType, providerSource } from "../core/dynamic-resource";
 import provider = require("./provider");
-import type { KEY_TYPES, SCOPES } from "./schema";
+import type { KEY_TYPES, SCOPES } from "./enums";
 
 export type KeyType = (typeof KEY_TYPES)[number];
 export type Scope = (typeof SCOPES)[number];
@@ -45,7 +45,7 @@ export class Key extends pulumi.CustomResource {
       dynamicType("statsig", "Key"),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { key: undefined, keyFingerprint: undefined, status: undefined, ...args, __provider: providerSource(require.resolve("./provider"), provider) },
+      { key: undefined, keyFingerprint: undefined, status: undefined, ...args, __provider: providerSource("statsig", require.resolve("./provider"), provider) },
       { ...opts, additionalSecretOutputs: ["key", ...(opts?.additionalSecretOutputs ?? [])] },
     );
   }

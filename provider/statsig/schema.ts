@@ -5,18 +5,9 @@
 import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy } from "../core/diff";
+import { KEY_TYPES, SCOPES } from "./enums";
 
-export const KEY_TYPES = ["SERVER", "CLIENT", "CONSOLE", "SCIM", "ORG"] as const;
-export const SCOPES = [
-  "omni_read_only",
-  "omni_read_write",
-  "client_download_config_specs",
-  "none_hash_enabled",
-  "can_access_keys",
-  "client_can_write_user_store",
-  "personal_read_only",
-  "personal_read_write",
-] as const;
+export { KEY_TYPES, SCOPES };
 
 const name = (what: string) =>
   z

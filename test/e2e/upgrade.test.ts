@@ -1,0 +1,97 @@
+// Upgrading: a stack created with the released 0.1.0 tarball (test/fixtures, packed from the 0.1.0
+// commit) keeps working after the user installs this version. 0.1.0's state loads its providers as
+// `require("pulumi-api-keys/dist/provider/<api>/provider.js")`; those paths are public API forever.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
+import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import { EmulatorAdmin } from "./emulator-client";
+import { PulumiProject, REPO_ROOT } from "./harness";
+import { npmInstall, packRepo, writeUserProject } from "./user-project";
+
+const RELEASE_0_1_0 = path.join(REPO_ROOT, "test/fixtures/pulumi-api-keys-0.1.0.tgz");
+
+const program = (description: string) => `const { statsig, basic, authapi } = require("pulumi-api-keys");
+new statsig.Key("server", { type: "SERVER", description: "${description}", scopes: ["omni_read_only"] });
+new basic.ProjectKey("ci", { projectId: "${BASIC_PROJECT}", label: "ci", roles: ["read"] });
+new authapi.ApiKey("billing", { projectId: "${AUTHAPI_PROJECT}", name: "billing" });
+`;
+
+describe("upgrading from 0.1.0", () => {
+  jest.setTimeout(900_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+  let packDir: string;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    admin = new EmulatorAdmin(await emulator.start());
+    packDir = fs.mkdtempSync(path.join(os.tmpdir(), "pak-pack-"));
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    for (const d of [packDir, project?.dir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  test("a 0.1.0 stack refreshes, updates in place and destroys after installing this version", async () => {
+    project = writeUserProject("upgrade", {
+      "Pulumi.yaml": "name: upgrade\nruntime: nodejs\n",
+      "package.json": JSON.stringify({ name: "upgrade", main: "index.js", dependencies: { "@pulumi/pulumi": "3.259.0", "pulumi-api-keys": `file:${RELEASE_0_1_0}` } }),
+      "index.js": program("checkout server"),
+    });
+    // 0.1.0 brought an optional Node binary; a user who has it or not is the same here.
+    await npmInstall(project.dir, ["--omit=optional"]);
+    expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-api-keys/package.json"), "utf8")).version).toBe("0.1.0");
+    await project.init(
+      { "pulumi-api-keys:statsigApiUrl": emulator.url, "pulumi-api-keys:basicApiUrl": emulator.url, "pulumi-api-keys:theauthapiApiUrl": emulator.url },
+      {
+        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
+        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
+        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
+      },
+    );
+    await project.up();
+    const before = await project.exportState();
+    const oldKeys = before.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    expect(oldKeys).toHaveLength(3);
+    for (const r of oldKeys) expect(r.outputs.__provider).toMatch(/^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic|authapi)\/provider\.js"\);\n$/);
+    const liveBefore = await admin.state();
+
+    // The upgrade, as a user does it.
+    const { tarball } = await packRepo(packDir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+    await npmInstall(project.dir, [`pulumi-api-keys@file:${tarball}`]);
+    expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-api-keys/package.json"), "utf8")).version).toBe(manifest.version);
+
+    // Refresh reads every key through the provider that 0.1.0's state names: nothing changes.
+    await project.ok(["refresh", "--yes", "--expect-no-changes"]);
+    await project.expectNoChanges();
+
+    // An update in place: never a replace, for any key.
+    fs.writeFileSync(path.join(project.dir, "index.js"), program("checkout server v2"));
+    const plan = JSON.parse((await project.ok(["preview", "--json"])).stdout);
+    const ops = Object.fromEntries(plan.steps.filter((s: { urn: string }) => s.urn.includes("dynamic")).map((s: { urn: string; op: string }) => [s.urn.split("::").pop(), s.op]));
+    expect(ops).toEqual({ server: "update", ci: "same", billing: "same" });
+    await project.up();
+    const live = await admin.state();
+    expect(live.statsig.map((k: { key: string; description: string }) => [k.key, k.description])).toEqual([[liveBefore.statsig[0].key, "checkout server v2"]]);
+    expect(live.basic.map((k: { id: string }) => k.id)).toEqual(liveBefore.basic.map((k: { id: string }) => k.id));
+    expect(live.authapi.map((k: { key: string }) => k.key)).toEqual(liveBefore.authapi.map((k: { key: string }) => k.key));
+    const after = await project.exportState();
+    const provider = (name: string) => after.resources.find((r) => r.urn.endsWith(`::${name}`))!.outputs.__provider;
+    // The updated key now names the stable entry point; the untouched ones still name 0.1.0's paths.
+    expect(provider("server")).toBe(`exports.handler = () => require("pulumi-api-keys/providers/statsig");\n`);
+    expect(provider("ci")).toMatch(/dist\/provider\/basic\/provider\.js/);
+    await project.expectNoChanges(true);
+
+    // Destroy goes through both kinds of entry point.
+    await project.destroyAndRemove();
+    const gone = await admin.state();
+    expect([gone.statsig, gone.basic, gone.authapi].map((ks: unknown[]) => ks.length)).toEqual([0, 0, 0]);
+  });
+});
