@@ -25,6 +25,11 @@ export class EmulatorAdmin {
   state(): Promise<any> {
     return this.call("GET", "/state");
   }
+  /** Live keys per API: Statsig, Basic, and active Auth API keys (its DELETE is a soft delete, a revoke). */
+  async liveCounts(): Promise<{ statsig: number; basic: number; authapi: number }> {
+    const s = await this.state();
+    return { statsig: s.statsig.length, basic: s.basic.length, authapi: s.authapi.filter((k: { isActive: boolean }) => k.isActive).length };
+  }
   violations(): Promise<string[]> {
     return this.call("GET", "/violations");
   }
