@@ -28,7 +28,11 @@ export function pinnedPulumiVersion(): string {
 
 export class PulumiProject {
   readonly stateDir: string;
-  constructor(readonly dir: string, readonly stack = "test", readonly extraEnv: Record<string, string> = {}) {
+  constructor(
+    readonly dir: string,
+    readonly stack = "test",
+    readonly extraEnv: Record<string, string> = {},
+  ) {
     this.stateDir = path.join(dir, ".state");
     fs.mkdirSync(this.stateDir, { recursive: true });
   }

@@ -108,9 +108,10 @@ async function main(): Promise<void> {
     const driftMs = await timed(
       () =>
         new Promise<void>((resolve, reject) =>
-          spawn("node", [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", ours.dir, "--stack", ours.stack, "--format", "json"], { env: ours.env(), stdio: "ignore" }).on("close", (c) =>
-            c === 0 ? resolve() : reject(new Error(`drift exited ${c}`)),
-          ),
+          spawn("node", [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", ours.dir, "--stack", ours.stack, "--format", "json"], {
+            env: ours.env(),
+            stdio: "ignore",
+          }).on("close", (c) => (c === 0 ? resolve() : reject(new Error(`drift exited ${c}`)))),
         ),
     );
     const drift = { ms: Math.round(driftMs), calls: calls() - before };
@@ -134,11 +135,29 @@ async function main(): Promise<void> {
     await emulator.stop();
     fs.rmSync(floor.dir, { recursive: true, force: true });
     fs.rmSync(ours.dir, { recursive: true, force: true });
-    rows.push({ n, create, preview, refresh, update, drift, rateLimited, stateBytesPerKey: ourState.compact, exportedBytesPerKey: ourState.exported, floorStateBytesPerKey: floorState.compact, providerPeakRssMiB: peakMiB });
+    rows.push({
+      n,
+      create,
+      preview,
+      refresh,
+      update,
+      drift,
+      rateLimited,
+      stateBytesPerKey: ourState.compact,
+      exportedBytesPerKey: ourState.exported,
+      floorStateBytesPerKey: floorState.compact,
+      providerPeakRssMiB: peakMiB,
+    });
   }
 
   const pulumiVersion = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
-  const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, pulumi: pulumiVersion, os: `${os.type()} ${os.release()}` };
+  const machine = {
+    cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    pulumi: pulumiVersion,
+    os: `${os.type()} ${os.release()}`,
+  };
   const result = { date: new Date().toISOString(), machine, rows };
   const dir = path.join(REPO_ROOT, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
@@ -151,7 +170,8 @@ async function main(): Promise<void> {
   const text = fs.readFileSync(readme, "utf8");
   const start = "<!-- bench:start -->";
   const end = "<!-- bench:end -->";
-  if (text.includes(start) && text.includes(end)) fs.writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + "\n" + table + text.slice(text.indexOf(end)));
+  if (text.includes(start) && text.includes(end))
+    fs.writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + "\n" + table + text.slice(text.indexOf(end)));
   process.stdout.write(table);
 }
 
@@ -165,11 +185,16 @@ function renderTable(r: { date: string; machine: Record<string, unknown>; rows: 
   ];
   const c = (x: any) => `${(x.ms / 1000).toFixed(1)}, ${x.ratio}x, ${x.calls}`;
   for (const row of r.rows) {
-    lines.push(`| ${row.n} | ${c(row.create)} | ${c(row.preview)} | ${c(row.refresh)} | ${c(row.update)} | ${(row.drift.ms / 1000).toFixed(1)}, ${row.drift.calls} | ${row.stateBytesPerKey} (${row.floorStateBytesPerKey}; ${row.exportedBytesPerKey}) | ${row.providerPeakRssMiB} MiB |`);
+    lines.push(
+      `| ${row.n} | ${c(row.create)} | ${c(row.preview)} | ${c(row.refresh)} | ${c(row.update)} | ${(row.drift.ms / 1000).toFixed(1)}, ${row.drift.calls} | ${row.stateBytesPerKey} (${row.floorStateBytesPerKey}; ${row.exportedBytesPerKey}) | ${row.providerPeakRssMiB} MiB |`,
+    );
   }
   for (const row of r.rows.filter((x) => x.rateLimited)) {
     const rl = row.rateLimited;
-    lines.push("", `Refresh of ${row.n} keys with Statsig's limits enforced (100 / 10 s): ${(rl.ms / 1000).toFixed(1)} s against a rate-limit floor of ${(rl.floorMs / 1000).toFixed(1)} s at 10 requests/s (${rl.ratio}x; the sliding window's strict minimum is ${(rl.windowMinMs / 1000).toFixed(1)} s), ${rl.calls} calls, ${rl.throttled429} answered 429, ${rl.failures} failures.`);
+    lines.push(
+      "",
+      `Refresh of ${row.n} keys with Statsig's limits enforced (100 / 10 s): ${(rl.ms / 1000).toFixed(1)} s against a rate-limit floor of ${(rl.floorMs / 1000).toFixed(1)} s at 10 requests/s (${rl.ratio}x; the sliding window's strict minimum is ${(rl.windowMinMs / 1000).toFixed(1)} s), ${rl.calls} calls, ${rl.throttled429} answered 429, ${rl.failures} failures.`,
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -43,7 +43,11 @@ const pulumi = async (args: string[], opts?: { quiet?: boolean; allow?: number[]
 const drift = () => run("node", [path.join(ROOT, "dist/provider/cli.js"), "drift", "--stack", STACK], { allow: [0, 2] });
 
 async function admin(url: string, method: string, p: string, body?: unknown): Promise<any> {
-  const r = await fetch(`${url}/_admin${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const r = await fetch(`${url}/_admin${p}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   if (!r.ok) throw new Error(`emulator admin ${method} ${p}: ${r.status}`);
   return r.json();
 }
@@ -60,10 +64,18 @@ async function main(): Promise<void> {
   console.log(`   listening on ${url}`);
 
   try {
-    step("Create the stack and store credentials as secrets", "Credentials live in stack config, encrypted; the provider reads them at run time and never stores them.");
+    step(
+      "Create the stack and store credentials as secrets",
+      "Credentials live in stack config, encrypted; the provider reads them at run time and never stores them.",
+    );
     await run("pulumi", ["stack", "init", STACK, "--non-interactive"]);
-    for (const [k, v] of Object.entries({ statsigApiUrl: url, basicApiUrl: url, theauthapiApiUrl: url })) await pulumi(["config", "set", `pulumi-api-keys:${k}`, v], { quiet: true });
-    for (const [k, v] of Object.entries({ statsigConsoleApiKey: STATSIG_CONSOLE_KEY, basicApiToken: BASIC_TOKEN, theauthapiAccessKey: authApiCredentials().admin })) {
+    for (const [k, v] of Object.entries({ statsigApiUrl: url, basicApiUrl: url, theauthapiApiUrl: url }))
+      await pulumi(["config", "set", `pulumi-api-keys:${k}`, v], { quiet: true });
+    for (const [k, v] of Object.entries({
+      statsigConsoleApiKey: STATSIG_CONSOLE_KEY,
+      basicApiToken: BASIC_TOKEN,
+      theauthapiAccessKey: authApiCredentials().admin,
+    })) {
       await pulumi(["config", "set", "--secret", `pulumi-api-keys:${k}`, v], { quiet: true });
     }
     console.log("   pulumi-api-keys:{statsig,basic,theauthapi}* set (the three credentials with --secret)");
@@ -74,7 +86,10 @@ async function main(): Promise<void> {
     step("Show the keys", "Outputs as Pulumi shows them: key values are secrets, masked; fingerprints are safe to show.");
     await pulumi(["stack", "output"]);
 
-    step("Someone edits keys by hand in the vendor consoles", "Through the emulator's admin API: a Statsig scope added, Basic roles changed, The Auth API key revoked.");
+    step(
+      "Someone edits keys by hand in the vendor consoles",
+      "Through the emulator's admin API: a Statsig scope added, Basic roles changed, The Auth API key revoked.",
+    );
     const state = await admin(url, "GET", "/state");
     const server = state.statsig.find((k: any) => k.description.startsWith("checkout service"));
     await admin(url, "PATCH", `/statsig/keys/${encodeURIComponent(server.key)}`, { scopes: ["omni_read_only", "omni_read_write"] });

@@ -24,7 +24,9 @@ async function main(argv: string[]): Promise<void> {
   console.log(`  Statsig      STATSIG_API_URL=${url}  STATSIG_CONSOLE_API_KEY=${STATSIG_CONSOLE_KEY}`);
   console.log(`  Basic        BASIC_API_URL=${url}  BASIC_API_TOKEN=${BASIC_TOKEN}  (any UUID is a project, e.g. ${BASIC_PROJECT})`);
   const creds = authApiCredentials();
-  console.log(`  The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (account-level: pass projectId, e.g. ${AUTHAPI_PROJECT}; viewer: ${creds.viewer})`);
+  console.log(
+    `  The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (account-level: pass projectId, e.g. ${AUTHAPI_PROJECT}; viewer: ${creds.viewer})`,
+  );
   console.log(`  admin        ${url}/_admin/{requests,faults,state,reset}`);
   const stop = () => void emulator.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);

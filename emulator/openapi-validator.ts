@@ -21,9 +21,7 @@ interface OperationValidators {
 }
 
 // Run from source (ts-jest) or from dist/emulator: the YAML files stay in emulator/openapi.
-export const SPEC_DIR = [path.join(__dirname, "openapi"), path.resolve(__dirname, "..", "..", "emulator", "openapi")].find((d) =>
-  fs.existsSync(d),
-)!;
+export const SPEC_DIR = [path.join(__dirname, "openapi"), path.resolve(__dirname, "..", "..", "emulator", "openapi")].find((d) => fs.existsSync(d))!;
 
 /** One OpenAPI document: route matching plus request/response validation. */
 export class OpenApiDocument {
@@ -31,7 +29,10 @@ export class OpenApiDocument {
   private readonly ops = new Map<string, OperationValidators>();
   readonly routes: Array<{ method: string; template: string; regex: RegExp; names: string[] }> = [];
 
-  constructor(readonly id: string, readonly doc: Json) {
+  constructor(
+    readonly id: string,
+    readonly doc: Json,
+  ) {
     this.ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false });
     addFormats(this.ajv);
     this.ajv.addSchema({ $id: id, components: doc.components ?? {} });

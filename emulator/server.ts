@@ -55,7 +55,10 @@ function safeJson(raw: string): unknown {
 
 class SlidingWindow {
   private stamps: number[] = [];
-  constructor(readonly limit: number, readonly windowMs: number) {}
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
   /** Counts the request if it fits; otherwise returns ms until it would. */
   take(now: number): number {
     this.stamps = this.stamps.filter((t) => t > now - this.windowMs);
@@ -114,15 +117,18 @@ export class Emulator {
   }
 
   private send(res: http.ServerResponse, reply: Reply): void {
-    const payload = reply.body === undefined ? "" : typeof reply.body === "string" && reply.headers?.["content-type"] === "text/plain" ? reply.body : JSON.stringify(reply.body);
+    const payload =
+      reply.body === undefined
+        ? ""
+        : typeof reply.body === "string" && reply.headers?.["content-type"] === "text/plain"
+          ? reply.body
+          : JSON.stringify(reply.body);
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
     res.end(payload);
   }
 
   private takeFault(api: string, method: string, route: string): Fault | undefined {
-    const f = this.faults.find(
-      (x) => x.times > 0 && (!x.api || x.api === api) && (!x.method || x.method === method) && (!x.route || x.route === route),
-    );
+    const f = this.faults.find((x) => x.times > 0 && (!x.api || x.api === api) && (!x.method || x.method === method) && (!x.route || x.route === route));
     if (f) f.times--;
     this.faults = this.faults.filter((x) => x.times > 0);
     return f;
@@ -164,12 +170,15 @@ export class Emulator {
       const fault = this.takeFault(api.name, method, m.template);
       if (fault) {
         entry.fault = fault.kind;
-        if (fault.kind === "429") return this.finish(res, api, entry, { ...api.error(429, "Too Many Requests"), headers: { "retry-after": String(fault.retryAfterSeconds ?? 1) } });
+        if (fault.kind === "429")
+          return this.finish(res, api, entry, { ...api.error(429, "Too Many Requests"), headers: { "retry-after": String(fault.retryAfterSeconds ?? 1) } });
         if (fault.kind === "429-bare") return this.finish(res, api, entry, api.error(429, "Too Many Requests"));
-        if (fault.kind === "500" || fault.kind === "502" || fault.kind === "503") return this.finish(res, api, entry, api.error(Number(fault.kind), "Internal server error"));
+        if (fault.kind === "500" || fault.kind === "502" || fault.kind === "503")
+          return this.finish(res, api, entry, api.error(Number(fault.kind), "Internal server error"));
         if (fault.kind === "reset") return void req.socket.destroy();
         if (fault.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 60_000));
-        if (fault.kind === "malformed") return this.finish(res, api, entry, { status: 200, body: '{"data": {"key": ', headers: { "content-type": "text/plain" } }, false);
+        if (fault.kind === "malformed")
+          return this.finish(res, api, entry, { status: 200, body: '{"data": {"key": ', headers: { "content-type": "text/plain" } }, false);
       }
 
       let body: unknown = undefined;
@@ -213,8 +222,8 @@ export class Emulator {
     const body = raw ? JSON.parse(raw) : undefined;
     const p = url.pathname.replace(/^\/_admin/, "");
     if (p === "/requests" && method === "GET") return { status: 200, body: this.log };
-    if (p === "/requests" && method === "DELETE") return (this.log.length = 0), { status: 200, body: {} };
-    if (p === "/faults" && method === "POST") return this.faults.push({ times: 1, ...body }), { status: 200, body: this.faults };
+    if (p === "/requests" && method === "DELETE") return ((this.log.length = 0), { status: 200, body: {} });
+    if (p === "/faults" && method === "POST") return (this.faults.push({ times: 1, ...body }), { status: 200, body: this.faults });
     if (p === "/faults" && method === "DELETE") {
       // ?api=statsig clears only that API's faults (tests that run APIs side by side).
       const api = url.searchParams.get("api");
@@ -227,7 +236,7 @@ export class Emulator {
       const n = api ? (this.inflight.get(api) ?? 0) : [...this.inflight.values()].reduce((a, b) => a + b, 0);
       return { status: 200, body: { inflight: n } };
     }
-    if (p === "/rate-limits" && method === "POST") return (this.rateLimits = !!body?.enabled), this.windows.clear(), { status: 200, body: {} };
+    if (p === "/rate-limits" && method === "POST") return ((this.rateLimits = !!body?.enabled), this.windows.clear(), { status: 200, body: {} });
     if (p === "/reset" && method === "POST") {
       this.store.reset();
       this.log.length = 0;

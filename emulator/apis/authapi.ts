@@ -19,7 +19,14 @@ export function authApiCredentials() {
   return { admin, user, viewer };
 }
 
-const ERRORS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests" };
+const ERRORS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  429: "Too Many Requests",
+};
 function err(status: number, message: string): Reply {
   return { status, body: { statusCode: status, message, error: ERRORS[status] ?? "Error" } };
 }
@@ -178,8 +185,18 @@ export function authapiApi(): EmulatedApi {
       "POST /authapi/keys": (store, _p, body) => {
         const now = new Date().toISOString();
         const k: AuthApiKey = {
-          key: newValue(), projectId: body?.projectId ?? AUTHAPI_PROJECT, name: body?.name ?? "made by hand", customMetaData: null,
-          customAccountId: null, customUserId: null, env: "live", createdAt: now, updatedAt: now, isActive: true, expiresAt: null, rateLimitConfigs: null,
+          key: newValue(),
+          projectId: body?.projectId ?? AUTHAPI_PROJECT,
+          name: body?.name ?? "made by hand",
+          customMetaData: null,
+          customAccountId: null,
+          customUserId: null,
+          env: "live",
+          createdAt: now,
+          updatedAt: now,
+          isActive: true,
+          expiresAt: null,
+          rateLimitConfigs: null,
         };
         store.data.authapi.push(k);
         return { status: 200, body: toApiKey(k) };

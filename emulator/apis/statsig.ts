@@ -108,7 +108,9 @@ export function statsigApi(): EmulatedApi {
       },
       "GET /console/v1/keys/{id}": ({ params, store, principal }) => {
         const k = find(store, principal, params.id!);
-        return k ? { status: 200, body: { message: "Key read successfully.", data: toDto(k) } } : err(404, "Not Found. The requested resource could not be found.");
+        return k
+          ? { status: 200, body: { message: "Key read successfully.", data: toDto(k) } }
+          : err(404, "Not Found. The requested resource could not be found.");
       },
       "PATCH /console/v1/keys/{id}": ({ params, body, store, principal }) => {
         const k = find(store, principal, params.id!);

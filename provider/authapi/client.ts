@@ -88,13 +88,19 @@ export class AuthApiClient {
 
   /** Revokes (soft-deletes) the key; false when it was not there to revoke. */
   async revoke(projectId: string, key: string): Promise<boolean> {
-    return this.wrote(projectId, (await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { key } }, DeleteResponse).then(() => true))) ?? false);
+    return this.wrote(
+      projectId,
+      (await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { key } }, DeleteResponse).then(() => true))) ?? false,
+    );
   }
 
   /** Reactivates a revoked key; an already-active key (409) is fine. */
   async reactivate(projectId: string, key: string): Promise<ApiKeyDto | undefined> {
     try {
-      return this.wrote(projectId, this.remember(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/reactivate`, params: { key } }, ApiKeyDtoSchema)));
+      return this.wrote(
+        projectId,
+        this.remember(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/reactivate`, params: { key } }, ApiKeyDtoSchema)),
+      );
     } catch (e) {
       if ((e as { code?: string }).code === "PAK_CONFLICT") return undefined;
       throw e;

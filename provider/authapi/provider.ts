@@ -31,7 +31,11 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
 
   private client(): AuthApiClient {
     const accessKey = this.accessKey ?? requireSetting(AUTHAPI_SETTINGS.accessKey, undefined, "The Auth API access key");
-    return new AuthApiClient({ accessKey, baseUrl: this.baseUrl ?? readSetting(AUTHAPI_SETTINGS.baseUrl, undefined) ?? AUTHAPI_DEFAULT_URL, http: this.http ?? httpOptionsFrom(undefined) });
+    return new AuthApiClient({
+      accessKey,
+      baseUrl: this.baseUrl ?? readSetting(AUTHAPI_SETTINGS.baseUrl, undefined) ?? AUTHAPI_DEFAULT_URL,
+      http: this.http ?? httpOptionsFrom(undefined),
+    });
   }
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -50,13 +54,22 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
         () => c.create(createBody(inputs)),
         async () =>
           (await c.list({ projectId: inputs.projectId, name: inputs.name }))
-            .filter((x) => (inputs.customKey ? x.key === inputs.customKey : true) && (x.customAccountId ?? undefined) === inputs.customAccountId && (x.customUserId ?? undefined) === inputs.customUserId)
+            .filter(
+              (x) =>
+                (inputs.customKey ? x.key === inputs.customKey : true) &&
+                (x.customAccountId ?? undefined) === inputs.customAccountId &&
+                (x.customUserId ?? undefined) === inputs.customUserId,
+            )
             .map((x) => `fingerprint ${fingerprint(x.key)}`),
       );
       const created = toState(inputs, k);
       const id = `authapi-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
-      await thenRecordingOnFailure(id, () => created, () => c.revoke(inputs.projectId, created.key));
+      await thenRecordingOnFailure(
+        id,
+        () => created,
+        () => c.revoke(inputs.projectId, created.key),
+      );
       return { id, outs: { ...created, isActive: false } satisfies ApiKeyState };
     });
   }
@@ -83,22 +96,26 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
         live = k;
         now = { ...now, ...fields, key: k.key, keyFingerprint: fingerprint(k.key), isActive: k.isActive };
       };
-      await thenRecordingOnFailure(id, () => now, async () => {
-        if (news.active && !now.isActive) {
-          const k = await c.reactivate(olds.projectId, now.key);
-          if (k) track(k, { active: true });
-        }
-        if (changed.some((f) => PATCHED.includes(f))) {
-          const patched = Object.fromEntries(PATCHED.map((f) => [f, (news as unknown as Record<string, unknown>)[f]]));
-          track(await c.update(olds.projectId, now.key, updateBody(news, changed)), patched);
-        }
-        if (changed.includes("rotation")) track(await c.rotate(olds.projectId, now.key), { rotation: news.rotation });
-        if (!news.active && now.isActive) {
-          await c.revoke(olds.projectId, now.key);
-          now = { ...now, isActive: false };
-          live = live ? { ...live, isActive: false } : undefined;
-        }
-      });
+      await thenRecordingOnFailure(
+        id,
+        () => now,
+        async () => {
+          if (news.active && !now.isActive) {
+            const k = await c.reactivate(olds.projectId, now.key);
+            if (k) track(k, { active: true });
+          }
+          if (changed.some((f) => PATCHED.includes(f))) {
+            const patched = Object.fromEntries(PATCHED.map((f) => [f, (news as unknown as Record<string, unknown>)[f]]));
+            track(await c.update(olds.projectId, now.key, updateBody(news, changed)), patched);
+          }
+          if (changed.includes("rotation")) track(await c.rotate(olds.projectId, now.key), { rotation: news.rotation });
+          if (!news.active && now.isActive) {
+            await c.revoke(olds.projectId, now.key);
+            now = { ...now, isActive: false };
+            live = live ? { ...live, isActive: false } : undefined;
+          }
+        },
+      );
       const key = now.key;
       const base: ApiKeyDto = live ?? { key, name: news.name, env: olds.env, isActive: news.active, createdAt: olds.createdAt, expiresAt: news.expiry ?? null };
       return { outs: toState(news, { ...base, key, isActive: news.active, expiresAt: news.expiry ?? null }) };

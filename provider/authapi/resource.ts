@@ -47,7 +47,16 @@ export class ApiKey extends pulumi.CustomResource {
       dynamicType("authapi", "ApiKey"),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { key: undefined, keyFingerprint: undefined, env: undefined, isActive: undefined, expiresAt: undefined, createdAt: undefined, ...inputs, __provider: providerSource("authapi", require.resolve("./provider"), provider) },
+      {
+        key: undefined,
+        keyFingerprint: undefined,
+        env: undefined,
+        isActive: undefined,
+        expiresAt: undefined,
+        createdAt: undefined,
+        ...inputs,
+        __provider: providerSource("authapi", require.resolve("./provider"), provider),
+      },
       { ...opts, additionalSecretOutputs: ["key", "customKey", ...(opts?.additionalSecretOutputs ?? [])] },
     );
   }

@@ -28,10 +28,13 @@ export const ApiKeyArgsSchema = z
       .refine((s) => !Number.isNaN(Date.parse(s)), "is not a real date")
       .optional(),
     rateLimit: z
-      .strictObject({
-        limit: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
-        ttlSeconds: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
-      }, { error: "must be an object {limit, ttlSeconds}" })
+      .strictObject(
+        {
+          limit: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+          ttlSeconds: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+        },
+        { error: "must be an object {limit, ttlSeconds}" },
+      )
       .optional(),
     customKey: z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
     rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),

@@ -34,7 +34,10 @@ export class BasicClient {
 
   /** The project's shared listing for reads: the list endpoint returns every key of a project at once. */
   private reads(projectId: string): ListServedReads<KeySummary> {
-    return listServedReadsFor<KeySummary>(`${this.scope}:${projectId}`, { page: async () => ({ items: await this.list(projectId), more: false }), idOf: (k) => k.id });
+    return listServedReadsFor<KeySummary>(`${this.scope}:${projectId}`, {
+      page: async () => ({ items: await this.list(projectId), more: false }),
+      idOf: (k) => k.id,
+    });
   }
 
   async list(projectId: string): Promise<KeySummary[]> {
@@ -58,12 +61,17 @@ export class BasicClient {
   }
 
   async update(projectId: string, keyId: string, body: UpdateBody) {
-    return this.wrote(projectId, (await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { id: projectId, key_id: keyId }, body }, UpdatedKeyResponse)).key);
+    return this.wrote(
+      projectId,
+      (await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { id: projectId, key_id: keyId }, body }, UpdatedKeyResponse)).key,
+    );
   }
 
   /** Deletes the key; false when it was already gone. */
   async delete(projectId: string, keyId: string): Promise<boolean> {
-    const r = await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, MessageResponse).then(() => true));
+    const r = await unlessNotFound(
+      this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, MessageResponse).then(() => true),
+    );
     return this.wrote(projectId, r ?? false);
   }
 

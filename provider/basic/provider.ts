@@ -20,7 +20,11 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
 
   private client(): BasicClient {
     const token = this.token ?? requireSetting(BASIC_SETTINGS.token, undefined, "Basic API token");
-    return new BasicClient({ token, baseUrl: this.baseUrl ?? readSetting(BASIC_SETTINGS.baseUrl, undefined) ?? BASIC_DEFAULT_URL, http: this.http ?? httpOptionsFrom(undefined) });
+    return new BasicClient({
+      token,
+      baseUrl: this.baseUrl ?? readSetting(BASIC_SETTINGS.baseUrl, undefined) ?? BASIC_DEFAULT_URL,
+      http: this.http ?? httpOptionsFrom(undefined),
+    });
   }
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -38,7 +42,8 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
       const k = await createReconciled(
         "Basic",
         () => c.create(inputs.projectId, inputs.label, roles),
-        async () => (await c.list(inputs.projectId)).filter((x) => x.label === inputs.label && rolesToWire(x.roles.split(",")) === roles).map((x) => `key id ${x.id}`),
+        async () =>
+          (await c.list(inputs.projectId)).filter((x) => x.label === inputs.label && rolesToWire(x.roles.split(",")) === roles).map((x) => `key id ${x.id}`),
       );
       const state: ProjectKeyState = { ...inputs, keyId: k.id, value: k.value, valueFingerprint: fingerprint(k.value) };
       if (k.created_at) state.createdAt = k.created_at;

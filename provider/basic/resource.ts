@@ -29,7 +29,14 @@ export class ProjectKey extends pulumi.CustomResource {
       dynamicType("basic", "ProjectKey"),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { keyId: undefined, value: undefined, valueFingerprint: undefined, createdAt: undefined, ...args, __provider: providerSource("basic", require.resolve("./provider"), provider) },
+      {
+        keyId: undefined,
+        value: undefined,
+        valueFingerprint: undefined,
+        createdAt: undefined,
+        ...args,
+        __provider: providerSource("basic", require.resolve("./provider"), provider),
+      },
       { ...opts, additionalSecretOutputs: ["value", ...(opts?.additionalSecretOutputs ?? [])] },
     );
   }

@@ -17,7 +17,10 @@ export const ProjectKeyArgsSchema = z.strictObject({
     .max(200, "must be at most 200 characters")
     .refine((s) => s.trim() === s, "must not start or end with spaces"),
   roles: uniqueList(
-    z.string({ error: "must be a string" }).min(1, "must not be empty").regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
+    z
+      .string({ error: "must be a string" })
+      .min(1, "must not be empty")
+      .regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
     { count: 1, message: "must name at least one permission" },
     "must be a list of permission names",
   ),

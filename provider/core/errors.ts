@@ -34,7 +34,10 @@ export class ApiKeysError extends Error {
 
 /** The declared inputs are wrong; `property` is the input's name as the user wrote it. */
 export class InputError extends ApiKeysError {
-  constructor(readonly property: string, readonly reason: string) {
+  constructor(
+    readonly property: string,
+    readonly reason: string,
+  ) {
     super("PAK_INVALID_INPUT", "user", `${property}: ${reason}`);
     this.name = "InputError";
   }
@@ -70,7 +73,12 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 
 /** The API answered with a status that is not success. */
 export class HttpStatusError extends ApiKeysError {
-  constructor(readonly op: Operation, readonly status: number, readonly apiMessage: string, readonly attempts = 1) {
+  constructor(
+    readonly op: Operation,
+    readonly status: number,
+    readonly apiMessage: string,
+    readonly attempts = 1,
+  ) {
     const code = STATUS_CODES[status] ?? (status >= 500 ? "PAK_SERVER_ERROR" : "PAK_REJECTED");
     const kind: ErrorKind = status === 400 || status === 401 || status === 403 || status === 422 ? "user" : "api";
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
@@ -81,7 +89,12 @@ export class HttpStatusError extends ApiKeysError {
 
 /** The request never got an answer: connection refused or reset, or a timeout. */
 export class TransportError extends ApiKeysError {
-  constructor(readonly op: Operation, readonly detail: string, timeout: boolean, readonly attempts = 1) {
+  constructor(
+    readonly op: Operation,
+    readonly detail: string,
+    timeout: boolean,
+    readonly attempts = 1,
+  ) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
     super(timeout ? "PAK_TIMEOUT" : "PAK_NETWORK", "api", `${describeOp(op)} ${timeout ? "timed out" : "failed"}${tries}: ${detail}`);
     this.name = "TransportError";
@@ -90,7 +103,10 @@ export class TransportError extends ApiKeysError {
 
 /** The API answered 2xx with a body its documented schema does not allow. */
 export class BadResponseError extends ApiKeysError {
-  constructor(readonly op: Operation, detail: string) {
+  constructor(
+    readonly op: Operation,
+    detail: string,
+  ) {
     super("PAK_BAD_RESPONSE", "api", `${describeOp(op)} returned an unexpected body: ${detail}`);
     this.name = "BadResponseError";
   }

@@ -11,7 +11,10 @@ export class RateLimiter {
   private readonly stamps: number[][];
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(readonly windows: Window[], private readonly now: () => number = Date.now) {
+  constructor(
+    readonly windows: Window[],
+    private readonly now: () => number = Date.now,
+  ) {
     this.stamps = windows.map(() => []);
   }
 

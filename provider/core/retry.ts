@@ -13,9 +13,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 20_000, maxRetryAfterMs: 120_000 };
 
 /** What one attempt produced, as far as retrying is concerned. */
-export type AttemptOutcome =
-  | { kind: "status"; status: number; retryAfterMs?: number }
-  | { kind: "transport"; sent: boolean }; // sent=false: the request never left (connect refused)
+export type AttemptOutcome = { kind: "status"; status: number; retryAfterMs?: number } | { kind: "transport"; sent: boolean }; // sent=false: the request never left (connect refused)
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 

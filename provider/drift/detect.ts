@@ -84,7 +84,11 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
   };
 
   await guard("statsig", async () => {
-    const c = new StatsigClient({ consoleKey: requireSetting(STATSIG_SETTINGS.consoleKey, cfg, "Statsig Console API key"), baseUrl: url(STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL), http: { ...httpOptionsFrom(cfg), ...counter("statsig") } });
+    const c = new StatsigClient({
+      consoleKey: requireSetting(STATSIG_SETTINGS.consoleKey, cfg, "Statsig Console API key"),
+      baseUrl: url(STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL),
+      http: { ...httpOptionsFrom(cfg), ...counter("statsig") },
+    });
     progress("statsig: listing keys");
     const live = new Map((await c.list()).map((k) => [k.key, k]));
     const managed = new Set<string>();
@@ -93,11 +97,16 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
       managed.add(r.outputs.key);
       resources.push(resourceReport(r, dto ? compareFields(STATSIG_DIFF_POLICY, r.inputs, statsigLive(dto, r.inputs) as never) : "deleted", ignore));
     }
-    for (const [key, dto] of live) if (key && !managed.has(key)) addUnmanaged({ api: "statsig", id: fingerprint(key), label: `${dto.type} ${dto.description}` });
+    for (const [key, dto] of live)
+      if (key && !managed.has(key)) addUnmanaged({ api: "statsig", id: fingerprint(key), label: `${dto.type} ${dto.description}` });
   });
 
   await guard("basic", async () => {
-    const c = new BasicClient({ token: requireSetting(BASIC_SETTINGS.token, cfg, "Basic API token"), baseUrl: url(BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL), http: { ...httpOptionsFrom(cfg), ...counter("basic") } });
+    const c = new BasicClient({
+      token: requireSetting(BASIC_SETTINGS.token, cfg, "Basic API token"),
+      baseUrl: url(BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL),
+      http: { ...httpOptionsFrom(cfg), ...counter("basic") },
+    });
     for (const projectId of new Set(byApi("basic").map((r) => r.inputs.projectId as string))) {
       progress(`basic: listing keys of project ${projectId}`);
       const live = new Map((await c.list(projectId)).map((k) => [k.id, k]));
@@ -112,7 +121,11 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
   });
 
   await guard("authapi", async () => {
-    const c = new AuthApiClient({ accessKey: requireSetting(AUTHAPI_SETTINGS.accessKey, cfg, "The Auth API access key"), baseUrl: url(AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL), http: { ...httpOptionsFrom(cfg), ...counter("authapi") } });
+    const c = new AuthApiClient({
+      accessKey: requireSetting(AUTHAPI_SETTINGS.accessKey, cfg, "The Auth API access key"),
+      baseUrl: url(AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL),
+      http: { ...httpOptionsFrom(cfg), ...counter("authapi") },
+    });
     for (const projectId of new Set(byApi("authapi").map((r) => r.inputs.projectId as string))) {
       progress(`authapi: listing keys of project ${projectId}`);
       // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.
@@ -124,11 +137,21 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
         managed.add(r.outputs.key);
         resources.push(resourceReport(r, k ? compareFields(AUTHAPI_DIFF_POLICY, r.inputs, authapiLive(k, projectId, r.inputs) as never) : "deleted", ignore));
       }
-      for (const [key, k] of live) if (!managed.has(key) && k.isActive) addUnmanaged({ api: "authapi", id: fingerprint(key), label: k.name, project: projectId });
+      for (const [key, k] of live)
+        if (!managed.has(key) && k.isActive) addUnmanaged({ api: "authapi", id: fingerprint(key), label: k.name, project: projectId });
     }
   });
 
-  return summarize({ schemaVersion: 1, project: snapshot.project, stack: snapshot.stack, generatedAt: new Date().toISOString(), resources, unmanaged, errors, apiCalls });
+  return summarize({
+    schemaVersion: 1,
+    project: snapshot.project,
+    stack: snapshot.stack,
+    generatedAt: new Date().toISOString(),
+    resources,
+    unmanaged,
+    errors,
+    apiCalls,
+  });
 }
 
 /** Reads the stack (read-only) and compares it with the live APIs. */

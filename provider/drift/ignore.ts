@@ -11,9 +11,7 @@ import { InputError } from "../core/errors";
 import type { Api } from "./report";
 
 /** A resource rule (its fields, or all of them) or an unmanaged-key rule. */
-export type IgnoreRule =
-  | { resource: string; fields?: string[]; reason?: string }
-  | { unmanaged: { api: Api; id: string }; reason?: string };
+export type IgnoreRule = { resource: string; fields?: string[]; reason?: string } | { unmanaged: { api: Api; id: string }; reason?: string };
 
 // Typed against IgnoreRule, so the public type stays plain TypeScript and cannot drift from the parser.
 const RuleSchema: z.ZodType<IgnoreRule> = z.union([
@@ -41,12 +39,21 @@ export class IgnoreRules {
   }
 
   private static glob(pattern: string, s: string): boolean {
-    const re = new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+    const re = new RegExp(
+      "^" +
+        pattern
+          .split("*")
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*") +
+        "$",
+    );
     return re.test(s);
   }
 
   field(name: string, urn: string, field: string): boolean {
-    return this.rules.some((r) => "resource" in r && (IgnoreRules.glob(r.resource, name) || IgnoreRules.glob(r.resource, urn)) && (!r.fields || r.fields.includes(field)));
+    return this.rules.some(
+      (r) => "resource" in r && (IgnoreRules.glob(r.resource, name) || IgnoreRules.glob(r.resource, urn)) && (!r.fields || r.fields.includes(field)),
+    );
   }
 
   unmanaged(api: Api, id: string): boolean {

@@ -16,12 +16,15 @@ function verdict(r: DriftReport): string {
 export function renderText(r: DriftReport): string {
   const s = r.summary;
   const lines = [`pulumi-api-keys drift: ${r.project}/${r.stack}: ${verdict(r)}`];
-  lines.push(`  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}`);
+  lines.push(
+    `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}`,
+  );
   for (const x of r.resources.filter((x) => x.status !== "in-sync")) {
     lines.push(`  ${x.status === "deleted" ? "deleted " : "drifted "} ${x.api} ${x.name} (${x.id})`);
     for (const f of x.fields) lines.push(`      ${fieldLine(f)}`);
   }
-  for (const u of r.unmanaged) lines.push(`  unmanaged ${u.api} ${u.id} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`);
+  for (const u of r.unmanaged)
+    lines.push(`  unmanaged ${u.api} ${u.id} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`);
   for (const e of r.errors) lines.push(`  error: ${e}`);
   return lines.join("\n") + "\n";
 }
@@ -36,14 +39,20 @@ export function renderMarkdown(r: DriftReport): string {
   const s = r.summary;
   const icon = { 0: "✅", 1: "❌", 2: "⚠️" }[exitCodeOf(r)];
   const out = [`## ${icon} API key drift: \`${r.project}/${r.stack}\` — ${verdict(r)}`, ""];
-  out.push(`${s.managed} managed keys: **${s.inSync}** in sync, **${s.drifted}** drifted, **${s.deleted}** deleted; **${s.unmanaged}** unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}.`, "");
+  out.push(
+    `${s.managed} managed keys: **${s.inSync}** in sync, **${s.drifted}** drifted, **${s.deleted}** deleted; **${s.unmanaged}** unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}.`,
+    "",
+  );
   const changed = r.resources.filter((x) => x.status !== "in-sync");
   if (changed.length) {
     out.push("| key | API | status | field | declared | live |", "|---|---|---|---|---|---|");
     for (const x of changed) {
       if (!x.fields.length) out.push(`| ${md(x.name)} | ${x.api} | deleted | | | |`);
       for (const f of x.fields) {
-        const live = f.added || f.removed ? `${md(show(f.live))}<br>${[...(f.added ?? []).map((a) => `+${md(a)}`), ...(f.removed ?? []).map((a) => `−${md(a)}`)].join(" ")}` : md(show(f.live));
+        const live =
+          f.added || f.removed
+            ? `${md(show(f.live))}<br>${[...(f.added ?? []).map((a) => `+${md(a)}`), ...(f.removed ?? []).map((a) => `−${md(a)}`)].join(" ")}`
+            : md(show(f.live));
         out.push(`| ${md(x.name)} | ${x.api} | ${f.ignored ? "ignored" : "drifted"} | ${md(f.field)} | ${md(show(f.declared))} | ${live} |`);
       }
     }
@@ -51,7 +60,8 @@ export function renderMarkdown(r: DriftReport): string {
   }
   if (r.unmanaged.length) {
     out.push("**Unmanaged keys** (in the API, in no stack):", "");
-    for (const u of r.unmanaged) out.push(`- ${u.api} \`${u.id}\` ${md(u.label)}${u.project ? ` (project ${md(u.project)})` : ""}${u.ignored ? " — ignored" : ""}`);
+    for (const u of r.unmanaged)
+      out.push(`- ${u.api} \`${u.id}\` ${md(u.label)}${u.project ? ` (project ${md(u.project)})` : ""}${u.ignored ? " — ignored" : ""}`);
     out.push("");
   }
   for (const e of r.errors) out.push(`> **Error:** ${md(e)}`);

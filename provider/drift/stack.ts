@@ -30,7 +30,14 @@ const TYPES: Record<string, Api> = {
 function pulumi(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile(bin, [...args, "--non-interactive"], { cwd, env, maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new ApiKeysError("PAK_INVALID_INPUT", "user", `pulumi ${args.slice(0, 2).join(" ")} failed: ${(stderr || err.message).trim().split("\n").slice(-3).join(" ")}`));
+      if (err)
+        reject(
+          new ApiKeysError(
+            "PAK_INVALID_INPUT",
+            "user",
+            `pulumi ${args.slice(0, 2).join(" ")} failed: ${(stderr || err.message).trim().split("\n").slice(-3).join(" ")}`,
+          ),
+        );
       else resolve(stdout);
     }),
   );
@@ -70,6 +77,7 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
       outputs: reveal(r.outputs ?? {}),
     }));
   const cfg: Record<string, string> = {};
-  for (const [k, v] of Object.entries<any>(JSON.parse(config || "{}"))) if (v && v.value !== undefined) cfg[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
+  for (const [k, v] of Object.entries<any>(JSON.parse(config || "{}")))
+    if (v && v.value !== undefined) cfg[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
   return { project: projectName, stack: stackName, resources, config: cfg };
 }

@@ -29,7 +29,11 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
 
   private client(): StatsigClient {
     const consoleKey = this.consoleKey ?? requireSetting(STATSIG_SETTINGS.consoleKey, undefined, "Statsig Console API key");
-    return new StatsigClient({ consoleKey, baseUrl: this.baseUrl ?? readSetting(STATSIG_SETTINGS.baseUrl, undefined) ?? STATSIG_DEFAULT_URL, http: this.http ?? httpOptionsFrom(undefined) });
+    return new StatsigClient({
+      consoleKey,
+      baseUrl: this.baseUrl ?? readSetting(STATSIG_SETTINGS.baseUrl, undefined) ?? STATSIG_DEFAULT_URL,
+      http: this.http ?? httpOptionsFrom(undefined),
+    });
   }
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -43,15 +47,22 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: KeyInputs) {
     return step("creating a Statsig key", async () => {
       const c = this.client();
-      const dto = await createReconciled("Statsig", () => c.create(createBody(inputs)), async () =>
-        (await c.list())
-          .filter((k) => !diffInputs(STATSIG_DIFF_POLICY, liveInputs(k, inputs) as never, { ...inputs, active: true } as never).changed.length)
-          .map((k) => `fingerprint ${k.key ? fingerprint(k.key) : "?"}`),
+      const dto = await createReconciled(
+        "Statsig",
+        () => c.create(createBody(inputs)),
+        async () =>
+          (await c.list())
+            .filter((k) => !diffInputs(STATSIG_DIFF_POLICY, liveInputs(k, inputs) as never, { ...inputs, active: true } as never).changed.length)
+            .map((k) => `fingerprint ${k.key ? fingerprint(k.key) : "?"}`),
       );
       const created = toState(inputs, dto);
       const id = `statsig-${inputs.type.toLowerCase()}-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
-      await thenRecordingOnFailure(id, () => created, () => c.deactivate(created.key));
+      await thenRecordingOnFailure(
+        id,
+        () => created,
+        () => c.deactivate(created.key),
+      );
       return { id, outs: { ...created, status: "deactivated" } satisfies KeyState };
     });
   }
@@ -59,7 +70,11 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
   async read(id: string, props?: KeyState) {
     return step("reading a Statsig key", async () => {
       if (!props?.key) {
-        throw new ApiKeysError("PAK_INVALID_INPUT", "user", `cannot read ${id}: a Statsig key is addressed by its secret value, which this state does not hold (pulumi import is not supported; see the README)`);
+        throw new ApiKeysError(
+          "PAK_INVALID_INPUT",
+          "user",
+          `cannot read ${id}: a Statsig key is addressed by its secret value, which this state does not hold (pulumi import is not supported; see the README)`,
+        );
       }
       const dto = await this.client().read(props.key);
       if (!dto) return {}; // deleted out of band: gone, not an error
@@ -75,21 +90,25 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this.
       let now: KeyState = { ...olds };
       const patch = updateBody(news, changed);
-      await thenRecordingOnFailure(id, () => now, async () => {
-        if (Object.keys(patch).length) {
-          await c.update(now.key, patch);
-          now = { ...now, ...news, rotation: olds.rotation, active: olds.active };
-        }
-        if (changed.includes("rotation")) {
-          const key = (await c.rotate(now.key)).key ?? now.key;
-          now = { ...now, rotation: news.rotation, key, keyFingerprint: fingerprint(key) };
-        }
-        // Judged by the live status, not the diff: a create whose deactivate failed is finished here.
-        if (!news.active && now.status === "active") {
-          await c.deactivate(now.key);
-          now = { ...now, status: "deactivated" };
-        }
-      });
+      await thenRecordingOnFailure(
+        id,
+        () => now,
+        async () => {
+          if (Object.keys(patch).length) {
+            await c.update(now.key, patch);
+            now = { ...now, ...news, rotation: olds.rotation, active: olds.active };
+          }
+          if (changed.includes("rotation")) {
+            const key = (await c.rotate(now.key)).key ?? now.key;
+            now = { ...now, rotation: news.rotation, key, keyFingerprint: fingerprint(key) };
+          }
+          // Judged by the live status, not the diff: a create whose deactivate failed is finished here.
+          if (!news.active && now.status === "active") {
+            await c.deactivate(now.key);
+            now = { ...now, status: "deactivated" };
+          }
+        },
+      );
       return { outs: { ...news, key: now.key, keyFingerprint: now.keyFingerprint, status: now.status } satisfies KeyState };
     });
   }

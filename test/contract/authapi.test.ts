@@ -23,8 +23,21 @@ describe("The Auth API contract", () => {
   });
 
   test("every endpoint conforms in both directions", async () => {
-    const k = await client.create({ name: "svc", projectId: AUTHAPI_PROJECT, customAccountId: "acct", customMetaData: { tier: "gold" }, expiry: "2030-01-01T00:00:00.000Z", rateLimitConfigs: { rateLimit: 10, rateLimitTtl: 60 } });
-    expect(k).toMatchObject({ name: "svc", env: "live", isActive: true, expiresAt: "2030-01-01T00:00:00.000Z", rateLimitConfigs: { rateLimit: 10, rateLimitTtl: 60 } });
+    const k = await client.create({
+      name: "svc",
+      projectId: AUTHAPI_PROJECT,
+      customAccountId: "acct",
+      customMetaData: { tier: "gold" },
+      expiry: "2030-01-01T00:00:00.000Z",
+      rateLimitConfigs: { rateLimit: 10, rateLimitTtl: 60 },
+    });
+    expect(k).toMatchObject({
+      name: "svc",
+      env: "live",
+      isActive: true,
+      expiresAt: "2030-01-01T00:00:00.000Z",
+      rateLimitConfigs: { rateLimit: 10, rateLimitTtl: 60 },
+    });
     expect((await client.get(k.key))?.customMetaData).toEqual({ tier: "gold" });
     const u = await client.update(AUTHAPI_PROJECT, k.key, { name: "svc", expiry: null, rateLimitConfigs: null });
     expect(u.expiresAt).toBeNull();
@@ -58,7 +71,11 @@ describe("The Auth API contract", () => {
     expect(raw.statusCode).toBe(400);
     expect(await raw.body.json()).toMatchObject({ statusCode: 400, message: expect.any(String), error: "Bad Request" });
     const k = await client.create({ name: "n", projectId: AUTHAPI_PROJECT });
-    const noName = await request(`${url}/api-keys/${k.key}`, { method: "PATCH", headers: { "x-api-key": creds.admin, "content-type": "application/json" }, body: JSON.stringify({ customUserId: "u" }) });
+    const noName = await request(`${url}/api-keys/${k.key}`, {
+      method: "PATCH",
+      headers: { "x-api-key": creds.admin, "content-type": "application/json" },
+      body: JSON.stringify({ customUserId: "u" }),
+    });
     expect(noName.statusCode).toBe(400);
     await noName.body.dump();
     const user = new AuthApiClient({ accessKey: creds.user, baseUrl: url });
@@ -72,7 +89,9 @@ describe("The Auth API contract", () => {
       expect((await client.get(k.key))?.name).toBe("faulty");
     }
     emulator.faults = [{ kind: "500", api: "authapi", method: "GET", route: "/api-keys/{key}", times: 10 }];
-    const err = await new AuthApiClient({ accessKey: creds.admin, baseUrl: url, http: { retry: { maxAttempts: 2, baseDelayMs: 5 } } }).get(k.key).catch((e) => e);
+    const err = await new AuthApiClient({ accessKey: creds.admin, baseUrl: url, http: { retry: { maxAttempts: 2, baseDelayMs: 5 } } })
+      .get(k.key)
+      .catch((e) => e);
     expect(err.code).toBe("PAK_SERVER_ERROR");
     expect(err.message).not.toContain(k.key);
     expect(err.message).not.toContain(creds.admin);

@@ -45,7 +45,11 @@ describe("Basic contract", () => {
   test("the spec's rules are enforced by the emulator: PATCH needs a field, create needs label and roles, bearer auth", async () => {
     const k = await client.create(BASIC_PROJECT, "x", "read");
     const call = (method: string, path: string, body?: unknown, token = BASIC_TOKEN) =>
-      request(`${url}${path}`, { method: method as "GET", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      request(`${url}${path}`, {
+        method: method as "GET",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const patch = await call("PATCH", `/project/${BASIC_PROJECT}/key/${k.id}`, {});
     expect(patch.statusCode).toBe(400);
     expect(await patch.body.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });

@@ -25,7 +25,14 @@ describe("Statsig contract", () => {
   });
 
   test("every endpoint, exercised by the client, conforms in both directions", async () => {
-    const a = await client.create({ description: "a", type: "SERVER", scopes: ["omni_read_only"], environments: ["production"], targetAppID: "app1", secondaryTargetAppIDs: ["app2"] });
+    const a = await client.create({
+      description: "a",
+      type: "SERVER",
+      scopes: ["omni_read_only"],
+      environments: ["production"],
+      targetAppID: "app1",
+      secondaryTargetAppIDs: ["app2"],
+    });
     const b = await client.create({ description: "b", type: "CLIENT" });
     expect(a.key).toMatch(/^secret-/);
     expect(b.key).toMatch(/^client-/);
@@ -45,7 +52,8 @@ describe("Statsig contract", () => {
   });
 
   test("list follows pagination", async () => {
-    for (let i = 0; i < 230; i++) emulator.store.data.statsig.push({ ...emulator.store.data.statsig[0]!, key: `secret-bulk${i}xxxxxxxx`, description: `bulk ${i}` });
+    for (let i = 0; i < 230; i++)
+      emulator.store.data.statsig.push({ ...emulator.store.data.statsig[0]!, key: `secret-bulk${i}xxxxxxxx`, description: `bulk ${i}` });
     const all = await client.list();
     expect(all.filter((k) => k.description.startsWith("bulk "))).toHaveLength(230);
     emulator.store.data.statsig = emulator.store.data.statsig.filter((k) => !k.description.startsWith("bulk "));
@@ -53,8 +61,17 @@ describe("Statsig contract", () => {
 
   test("requests the spec forbids get the vendor's 400, independently of the client", async () => {
     const post = (body: unknown) =>
-      request(`${url}/console/v1/keys`, { method: "POST", headers: { "STATSIG-API-KEY": STATSIG_CONSOLE_KEY, "content-type": "application/json" }, body: JSON.stringify(body) });
-    for (const bad of [{ type: "SERVER" }, { description: "x", type: "PUBLIC" }, { description: "x".repeat(1001), type: "SERVER" }, { description: "x", type: "SERVER", scopes: ["nope"] }]) {
+      request(`${url}/console/v1/keys`, {
+        method: "POST",
+        headers: { "STATSIG-API-KEY": STATSIG_CONSOLE_KEY, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    for (const bad of [
+      { type: "SERVER" },
+      { description: "x", type: "PUBLIC" },
+      { description: "x".repeat(1001), type: "SERVER" },
+      { description: "x", type: "SERVER", scopes: ["nope"] },
+    ]) {
       const r = await post(bad);
       expect(r.statusCode).toBe(400);
       expect(await r.body.json()).toMatchObject({ status: 400, message: expect.any(String) });
@@ -87,7 +104,11 @@ describe("Statsig contract", () => {
   });
 
   test("a response slower than the timeout is a clear timeout error", async () => {
-    const slow = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: url, http: { timeouts: { headersMs: 200 }, retry: { maxAttempts: 2, baseDelayMs: 5 } } });
+    const slow = new StatsigClient({
+      consoleKey: STATSIG_CONSOLE_KEY,
+      baseUrl: url,
+      http: { timeouts: { headersMs: 200 }, retry: { maxAttempts: 2, baseDelayMs: 5 } },
+    });
     emulator.faults = [{ kind: "slow", api: "statsig", method: "GET", times: 2, delayMs: 8000 }]; // far past the timeout: undici's timers are coarse
     await expect(slow.list()).rejects.toMatchObject({ code: "PAK_TIMEOUT" });
   });

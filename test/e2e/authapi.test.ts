@@ -86,7 +86,14 @@ describe("authapi.ApiKey end to end", () => {
     await project.up(["--refresh", "--skip-preview"]);
     const patches = (await admin.requests()).filter((r) => r.method === "PATCH");
     expect(patches).toHaveLength(1);
-    expect(await byName("billing service")).toMatchObject({ key, customAccountId: "acct-42", customUserId: "user-7", customMetaData: { tier: "gold", limits: { daily: 1000 } }, expiresAt: "2030-01-31T00:00:00.000Z", rateLimitConfigs: { rateLimit: 100, rateLimitTtl: 60 } });
+    expect(await byName("billing service")).toMatchObject({
+      key,
+      customAccountId: "acct-42",
+      customUserId: "user-7",
+      customMetaData: { tier: "gold", limits: { daily: 1000 } },
+      expiresAt: "2030-01-31T00:00:00.000Z",
+      rateLimitConfigs: { rateLimit: 100, rateLimitTtl: 60 },
+    });
     await project.expectNoChanges(true);
 
     // Removing expiry and the rate limit clears them (null on the wire).

@@ -100,10 +100,23 @@ describe("bad input is rejected at preview", () => {
     const url = await emulator.start();
     const first = makeProject("bad-input", { "index.js": program });
     for (let w = 0; w < WORKERS; w++) stacks.push(w === 0 ? first : new PulumiProject(first.dir, `s${w}`));
-    await Promise.all(stacks.map((project) => project.init(
-      { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url, cases: JSON.stringify(CASES.map(([api, args]) => [api, args])) },
-      { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin },
-    )));
+    await Promise.all(
+      stacks.map((project) =>
+        project.init(
+          {
+            "pulumi-api-keys:statsigApiUrl": url,
+            "pulumi-api-keys:basicApiUrl": url,
+            "pulumi-api-keys:theauthapiApiUrl": url,
+            cases: JSON.stringify(CASES.map(([api, args]) => [api, args])),
+          },
+          {
+            "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
+            "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
+            "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
+          },
+        ),
+      ),
+    );
   });
   afterAll(async () => {
     await emulator?.stop();
@@ -122,7 +135,14 @@ describe("bad input is rejected at preview", () => {
           const [, , field, reason] = CASES[i]!;
           const r = await project.run(["preview"], { env: { BAD_CASE: String(i) } });
           const re = new RegExp(`'bad${i}': property ${esc(field)} value .* has a problem: [^\\n]*${esc(reason)}`);
-          if (r.code === 0 || !re.test(r.stdout + r.stderr)) missing.push(`bad${i}: ${field}: ${reason}\n${(r.stdout + r.stderr).split("\n").filter((l) => /error/.test(l)).slice(0, 2).join("\n")}`);
+          if (r.code === 0 || !re.test(r.stdout + r.stderr))
+            missing.push(
+              `bad${i}: ${field}: ${reason}\n${(r.stdout + r.stderr)
+                .split("\n")
+                .filter((l) => /error/.test(l))
+                .slice(0, 2)
+                .join("\n")}`,
+            );
         }
       }),
     );

@@ -41,8 +41,11 @@ describe("pulumi-api-keys drift end to end", () => {
 
   const drift = (args: string[]): Promise<CliRun> =>
     new Promise((resolve) =>
-      execFile("node", [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack, ...args], { env: project.env() }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        "node",
+        [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack, ...args],
+        { env: project.env() },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
   const live = async () => admin.state();
@@ -54,7 +57,11 @@ describe("pulumi-api-keys drift end to end", () => {
     project = makeProject("drift-e2e", { "index.js": program });
     await project.init(
       { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
-      { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin },
+      {
+        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
+        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
+        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
+      },
     );
     await project.up();
   });
@@ -94,8 +101,12 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(r.code).toBe(2);
     const report: DriftReport = JSON.parse(r.stdout);
     const byName = Object.fromEntries(report.resources.map((x) => [x.name, x]));
-    expect(byName.server!.fields).toEqual([{ field: "scopes", declared: ["omni_read_only"], live: ["omni_read_only", "omni_read_write"], added: ["omni_read_write"], removed: [] }]);
-    expect(byName.client!.fields).toEqual([{ field: "environments", declared: ["production", "staging"], live: ["production"], added: [], removed: ["staging"] }]);
+    expect(byName.server!.fields).toEqual([
+      { field: "scopes", declared: ["omni_read_only"], live: ["omni_read_only", "omni_read_write"], added: ["omni_read_write"], removed: [] },
+    ]);
+    expect(byName.client!.fields).toEqual([
+      { field: "environments", declared: ["production", "staging"], live: ["production"], added: [], removed: ["staging"] },
+    ]);
     expect(byName.console!.fields.map((f) => f.field)).toEqual(["targetApp", "secondaryTargetApps"]);
     expect(byName.deploys!.fields).toEqual([{ field: "label", declared: "deploys", live: "deploys (edited)" }]);
     expect(byName.reader!.fields).toEqual([{ field: "roles", declared: ["read"], live: ["admin", "read"], added: ["admin"], removed: [] }]);
@@ -106,10 +117,16 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(report.unmanaged).toEqual([expect.objectContaining({ api: "statsig", label: "SERVER made by hand" })]);
     expect(r.stdout).not.toContain(stray.key); // unmanaged keys by fingerprint, never by value
 
-    const reportNames = report.resources.filter((x) => x.status !== "in-sync").map((x) => x.name).sort();
+    const reportNames = report.resources
+      .filter((x) => x.status !== "in-sync")
+      .map((x) => x.name)
+      .sort();
     const preview = await project.run(["preview", "--refresh", "--json"]);
     const steps: Array<{ op: string; urn: string }> = JSON.parse(preview.stdout).steps ?? [];
-    const engineNames = steps.filter((st) => !["same", "refresh", "read"].includes(st.op) && !st.urn.includes("pulumi:pulumi:Stack")).map((st) => st.urn.split("::").pop()!).sort();
+    const engineNames = steps
+      .filter((st) => !["same", "refresh", "read"].includes(st.op) && !st.urn.includes("pulumi:pulumi:Stack"))
+      .map((st) => st.urn.split("::").pop()!)
+      .sort();
     expect(engineNames).toEqual(reportNames);
 
     // The other formats carry the same findings.
@@ -122,7 +139,10 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(fs.readFileSync(summaryFile, "utf8")).toContain("| partner | authapi | drifted | active | true | false |");
 
     // Accepted drift, in an ignore file: the unmanaged key and billing's metadata.
-    fs.writeFileSync(path.join(project.dir, ".pulumi-api-keys-ignore.yaml"), `ignore:\n  - resource: billing\n    fields: [customMetaData]\n  - unmanaged: { api: statsig, id: ${report.unmanaged[0]!.id} }\n`);
+    fs.writeFileSync(
+      path.join(project.dir, ".pulumi-api-keys-ignore.yaml"),
+      `ignore:\n  - resource: billing\n    fields: [customMetaData]\n  - unmanaged: { api: statsig, id: ${report.unmanaged[0]!.id} }\n`,
+    );
     const ignored: DriftReport = JSON.parse((await drift(["--format", "json"])).stdout);
     expect(ignored.summary.ignored).toBe(2);
     expect(ignored.summary.unmanaged).toBe(0);

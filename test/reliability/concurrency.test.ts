@@ -26,7 +26,12 @@ for (let i = 0; i < ${PER_API}; i++) {
 
 // What a key is, without what differs run to run (values, ids, fingerprints, timestamps).
 const SKIP = new Set(["key", "keyFingerprint", "value", "valueFingerprint", "keyId", "createdAt", "__provider"]);
-const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !SKIP.has(k)).sort(([a], [b]) => a.localeCompare(b)));
+const strip = (o: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(o ?? {})
+      .filter(([k]) => !SKIP.has(k))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 const sortedSet = (x: unknown) => (Array.isArray(x) ? [...x].sort() : x);
 
 function liveShape(d: any) {
@@ -40,7 +45,10 @@ function liveShape(d: any) {
 async function stateShape(p: PulumiProject) {
   const { resources } = await p.exportState();
   return Object.fromEntries(
-    resources.filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.urn.split("::").pop(), { inputs: strip(r.inputs), outputs: strip(r.outputs) }]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+    resources
+      .filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic/"))
+      .map((r) => [r.urn.split("::").pop(), { inputs: strip(r.inputs), outputs: strip(r.outputs) }])
+      .sort(([a], [b]) => String(a).localeCompare(String(b))),
   );
 }
 
@@ -49,13 +57,21 @@ describe("concurrency", () => {
   const runs: Array<{ label: string; parallel?: number; emulator: Emulator; admin: EmulatorAdmin; project: PulumiProject; seconds: number[] }> = [];
 
   beforeAll(async () => {
-    for (const [label, parallel] of [["1 (serial)", 1], [`default (${os.cpus().length * 4})`, undefined], ["1000", 1000]] as const) {
+    for (const [label, parallel] of [
+      ["1 (serial)", 1],
+      [`default (${os.cpus().length * 4})`, undefined],
+      ["1000", 1000],
+    ] as const) {
       const emulator = createEmulator({ port: 0, rateLimits: true });
       const admin = new EmulatorAdmin(await emulator.start());
       const project = makeProject(`parallel-${parallel ?? "default"}`, { "index.js": program });
       await project.init(
         { version: "1", "pulumi-api-keys:statsigApiUrl": admin.url, "pulumi-api-keys:basicApiUrl": admin.url, "pulumi-api-keys:theauthapiApiUrl": admin.url },
-        { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin },
+        {
+          "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
+          "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
+          "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
+        },
       );
       runs.push({ label, parallel, emulator, admin, project, seconds: [] });
     }

@@ -19,7 +19,9 @@ type Api = "statsig" | "basic" | "authapi";
 type Op = "create" | "read" | "update" | "delete";
 
 // PAK_FAULTS=slow,500 runs only those rows (for working on one).
-const FAULTS: FaultKind[] = process.env.PAK_FAULTS ? (process.env.PAK_FAULTS.split(",") as FaultKind[]) : ["429", "429-bare", "500", "502", "503", "reset", "reset-after", "slow", "malformed", "missing-fields"];
+const FAULTS: FaultKind[] = process.env.PAK_FAULTS
+  ? (process.env.PAK_FAULTS.split(",") as FaultKind[])
+  : ["429", "429-bare", "500", "502", "503", "reset", "reset-after", "slow", "malformed", "missing-fields"];
 const OPS: Op[] = ["create", "read", "update", "delete"];
 const METHOD: Record<Op, string> = { create: "POST", read: "GET", update: "PATCH", delete: "DELETE" };
 const TIMEOUT_MS = 1000; // pulumi-api-keys:requestTimeoutMs for these stacks
@@ -36,13 +38,16 @@ for (const [name, args] of Object.entries(JSON.parse(cfg.require("keys")))) new 
 `;
 
 /** What each API's keys look like, and how a key is identified in state and live. */
-const APIS: Record<Api, {
-  type: string;
-  args: (name: string) => Record<string, unknown>;
-  stateId: (r: Record<string, any>) => string;
-  liveIds: (data: any) => string[];
-  removeLive: (admin: EmulatorAdmin, id: string, data: any) => Promise<unknown>;
-}> = {
+const APIS: Record<
+  Api,
+  {
+    type: string;
+    args: (name: string) => Record<string, unknown>;
+    stateId: (r: Record<string, any>) => string;
+    liveIds: (data: any) => string[];
+    removeLive: (admin: EmulatorAdmin, id: string, data: any) => Promise<unknown>;
+  }
+> = {
   statsig: {
     type: "statsig:Key",
     args: (d) => ({ type: "SERVER", description: d, scopes: ["omni_read_only"], environments: ["production"] }),
@@ -110,7 +115,11 @@ describe("fault matrix through the Pulumi CLI", () => {
         "pulumi-api-keys:basicApiUrl": admin.url,
         "pulumi-api-keys:theauthapiApiUrl": admin.url,
       },
-      { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin },
+      {
+        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
+        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
+        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
+      },
     );
     // A neighbour in the same project that no fault is aimed at: the stack is never empty, as in real use.
     const neighbour = spec.args("neighbour");
@@ -147,16 +156,31 @@ describe("fault matrix through the Pulumi CLI", () => {
         if (extra.length) {
           const report = await detectDrift({ cwd: project.dir, stack: project.stack, env: project.env() });
           const shown = new Set(report.unmanaged.map((u) => u.id));
-          expect({ cell: `${api} ${op} ${fault}`, notShownByDrift: extra.filter((id) => !shown.has(id)) }).toEqual({ cell: `${api} ${op} ${fault}`, notShownByDrift: [] });
+          expect({ cell: `${api} ${op} ${fault}`, notShownByDrift: extra.filter((id) => !shown.has(id)) }).toEqual({
+            cell: `${api} ${op} ${fault}`,
+            notShownByDrift: [],
+          });
           for (const id of extra) await spec.removeLive(admin, id, data); // what the error tells the user to do
         }
         // A failed run is followed by the same run again; then the engine must see nothing left to do.
-        if (first.code !== 0) await run().then((r) => expect({ cell: `${api} ${op} ${fault}`, rerun: r.code, out: r.code ? r.stdout : "" }).toEqual({ cell: `${api} ${op} ${fault}`, rerun: 0, out: "" }));
+        if (first.code !== 0)
+          await run().then((r) =>
+            expect({ cell: `${api} ${op} ${fault}`, rerun: r.code, out: r.code ? r.stdout : "" }).toEqual({ cell: `${api} ${op} ${fault}`, rerun: 0, out: "" }),
+          );
         const converged = (await project.run(["preview", "--refresh", "--expect-no-changes"])).code === 0;
 
         cells.push({
-          api, op, fault, outcome: first.code === 0 ? "ok" : "failed", code: first.code === 0 ? undefined : code,
-          requests: log.length, faulted: log.filter((r) => r.fault).length, unmanaged: extra.length, lost: lost.length, converged, seconds: (Date.now() - started) / 1000,
+          api,
+          op,
+          fault,
+          outcome: first.code === 0 ? "ok" : "failed",
+          code: first.code === 0 ? undefined : code,
+          requests: log.length,
+          faulted: log.filter((r) => r.fault).length,
+          unmanaged: extra.length,
+          lost: lost.length,
+          converged,
+          seconds: (Date.now() - started) / 1000,
         });
         expect({ cell: `${api} ${op} ${fault}`, lost, converged }).toEqual({ cell: `${api} ${op} ${fault}`, lost: [], converged: true });
         if (first.code !== 0) {
@@ -178,7 +202,9 @@ describe("fault matrix through the Pulumi CLI", () => {
     const failed = cells.filter((c) => c.outcome === "failed").map((c) => `${c.api} ${c.op} ${c.fault} ${c.code}`);
     expect(failed.sort()).toEqual(
       (["statsig", "basic", "authapi"] as Api[])
-        .flatMap((a) => (["missing-fields", "reset-after"] as FaultKind[]).filter((f) => FAULTS.includes(f)).map((f) => `${a} create ${f} PAK_AMBIGUOUS_CREATE`))
+        .flatMap((a) =>
+          (["missing-fields", "reset-after"] as FaultKind[]).filter((f) => FAULTS.includes(f)).map((f) => `${a} create ${f} PAK_AMBIGUOUS_CREATE`),
+        )
         .sort(),
     );
     // Every armed fault was actually hit.

@@ -66,11 +66,16 @@ describe("secrets never in plaintext", () => {
   };
   const drift = (format: string) =>
     new Promise<CliResult>((resolve) =>
-      execFile("node", [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack, "--format", format], { env: project.env() }, (err, stdout, stderr) => {
-        const r = { code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr };
-        outputs.push(r);
-        resolve(r);
-      }),
+      execFile(
+        "node",
+        [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack, "--format", format],
+        { env: project.env() },
+        (err, stdout, stderr) => {
+          const r = { code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr };
+          outputs.push(r);
+          resolve(r);
+        },
+      ),
     );
 
   beforeAll(async () => {
@@ -132,7 +137,9 @@ describe("secrets never in plaintext", () => {
     // The scan.
     // Regular files only: the language host leaves named pipes under TMPDIR, and reading one blocks forever.
     const files = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
     const logFiles = files(logDir);
     const stateFiles = files(project.stateDir);
     const hits = (where: string, text: string) => [...secrets].filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 6)}…`);

@@ -8,12 +8,24 @@ import provider = require("../../provider/authapi/provider");
 
 describe("authapi provider against the emulator", () => {
   let emulator: Emulator;
-  const inputs = { projectId: AUTHAPI_PROJECT, name: "billing", customMetaData: { a: 1, b: { c: [1, 2] } }, expiry: "2030-01-31T00:00:00.000Z", rateLimit: { limit: 100, ttlSeconds: 60 }, active: true };
+  const inputs = {
+    projectId: AUTHAPI_PROJECT,
+    name: "billing",
+    customMetaData: { a: 1, b: { c: [1, 2] } },
+    expiry: "2030-01-31T00:00:00.000Z",
+    rateLimit: { limit: 100, ttlSeconds: 60 },
+    active: true,
+  };
 
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
     const url = await emulator.start();
-    await provider.configure({ config: { get: (k: string) => ({ "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin, "pulumi-api-keys:theauthapiApiUrl": url })[k], require: () => "" } });
+    await provider.configure({
+      config: {
+        get: (k: string) => ({ "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin, "pulumi-api-keys:theauthapiApiUrl": url })[k],
+        require: () => "",
+      },
+    });
   });
   afterAll(() => emulator.stop());
   beforeEach(() => emulator.store.reset());

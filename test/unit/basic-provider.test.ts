@@ -13,7 +13,9 @@ describe("basic provider against the emulator", () => {
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
     const url = await emulator.start();
-    await provider.configure({ config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url })[k], require: () => "" } });
+    await provider.configure({
+      config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url })[k], require: () => "" },
+    });
   });
   afterAll(() => emulator.stop());
   beforeEach(() => emulator.store.reset());
@@ -51,7 +53,8 @@ describe("basic provider against the emulator", () => {
   });
 
   test("input rules", () => {
-    const f = (args: Record<string, unknown>) => Object.fromEntries((checkInputs(ProjectKeyArgsCanonical, args).failures ?? []).map((x) => [x.property, x.reason]));
+    const f = (args: Record<string, unknown>) =>
+      Object.fromEntries((checkInputs(ProjectKeyArgsCanonical, args).failures ?? []).map((x) => [x.property, x.reason]));
     expect(f({ ...inputs, projectId: "proj-1" }).projectId).toMatch(/UUID/);
     expect(f({ ...inputs, roles: [] }).roles).toMatch(/at least one/);
     expect(f({ ...inputs, roles: ["read,write"] })["roles[0]"]).toMatch(/no commas/);

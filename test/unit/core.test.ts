@@ -55,7 +55,13 @@ describe("rate limiter", () => {
 
   test("the tighter of two windows governs", async () => {
     let t = 0;
-    const l = new RateLimiter([{ limit: 10, windowMs: 1000 }, { limit: 2, windowMs: 60_000 }], () => t);
+    const l = new RateLimiter(
+      [
+        { limit: 10, windowMs: 1000 },
+        { limit: 2, windowMs: 60_000 },
+      ],
+      () => t,
+    );
     await l.acquire();
     await l.acquire();
     t = 5000;
@@ -163,7 +169,9 @@ describe("redaction", () => {
 
   test("the SDK's debug dump of an RPC response loses its response, other debug messages are kept", async () => {
     const dump = "RegisterResource RPC finished: resource:server[pulumi-nodejs:dynamic/statsig:Key]; err: null, resp: urn:x,key,,,value,,,secret-AbCdEf123456";
-    expect(withoutRpcResponse(dump)).toBe(`RegisterResource RPC finished: resource:server[pulumi-nodejs:dynamic/statsig:Key]; err: null, resp: ${RESPONSE_ELIDED}`);
+    expect(withoutRpcResponse(dump)).toBe(
+      `RegisterResource RPC finished: resource:server[pulumi-nodejs:dynamic/statsig:Key]; err: null, resp: ${RESPONSE_ELIDED}`,
+    );
     expect(withoutRpcResponse("Invoke RPC finished: tok=x; err: null, resp: secret-AbCdEf123456")).not.toContain("secret-AbCdEf123456");
     expect(withoutRpcResponse("Registering resource: t=x, name=y")).toBe("Registering resource: t=x, name=y");
 
@@ -216,7 +224,12 @@ describe("diff", () => {
 
 describe("checks", () => {
   test("canonical inputs: sets sorted, defaults filled", () => {
-    const r = checkInputs(KeyArgsCanonical, { type: "SERVER", description: "d", scopes: ["omni_read_write", "can_access_keys"], environments: ["prod", "dev"] });
+    const r = checkInputs(KeyArgsCanonical, {
+      type: "SERVER",
+      description: "d",
+      scopes: ["omni_read_write", "can_access_keys"],
+      environments: ["prod", "dev"],
+    });
     expect(r.inputs).toEqual({
       type: "SERVER",
       description: "d",
@@ -267,7 +280,9 @@ describe("request timeout setting", () => {
   });
   test("a bad value is the user's error, naming the setting and the rule", () => {
     for (const bad of ["soon", "1.5", "0", "99", "600001"]) {
-      expect(() => httpOptionsFrom(cfg(bad))).toThrow(/pulumi-api-keys:requestTimeoutMs \(or PULUMI_API_KEYS_REQUEST_TIMEOUT_MS\) must be a whole number of milliseconds from 100 to 600000/);
+      expect(() => httpOptionsFrom(cfg(bad))).toThrow(
+        /pulumi-api-keys:requestTimeoutMs \(or PULUMI_API_KEYS_REQUEST_TIMEOUT_MS\) must be a whole number of milliseconds from 100 to 600000/,
+      );
     }
   });
 });

@@ -11,7 +11,17 @@ import { STATSIG_DIFF_POLICY } from "../../provider/statsig/schema";
 const declared = { type: "SERVER", description: "svc", scopes: ["a", "b"], environments: ["prod"], secondaryTargetApps: [], active: true, rotation: "1" };
 
 function report(parts: Partial<Omit<DriftReport, "summary">>): DriftReport {
-  return summarize({ schemaVersion: 1, project: "p", stack: "s", generatedAt: "2026-11-22T00:00:00.000Z", resources: [], unmanaged: [], errors: [], apiCalls: {}, ...parts });
+  return summarize({
+    schemaVersion: 1,
+    project: "p",
+    stack: "s",
+    generatedAt: "2026-11-22T00:00:00.000Z",
+    resources: [],
+    unmanaged: [],
+    errors: [],
+    apiCalls: {},
+    ...parts,
+  });
 }
 
 describe("compareFields", () => {
@@ -45,7 +55,14 @@ describe("ignore rules", () => {
 describe("report, exit codes and renderers", () => {
   const drifted = report({
     resources: [
-      { api: "statsig", name: "server", urn: "u1", id: "statsig-server-1", status: "drifted", fields: [{ field: "scopes", declared: ["a"], live: ["a", "b"], added: ["b"], removed: [] }] },
+      {
+        api: "statsig",
+        name: "server",
+        urn: "u1",
+        id: "statsig-server-1",
+        status: "drifted",
+        fields: [{ field: "scopes", declared: ["a"], live: ["a", "b"], added: ["b"], removed: [] }],
+      },
       { api: "basic", name: "ci", urn: "u2", id: "p/k", status: "deleted", fields: [] },
       { api: "authapi", name: "billing", urn: "u3", id: "authapi-1", status: "in-sync", fields: [] },
     ],
@@ -56,7 +73,12 @@ describe("report, exit codes and renderers", () => {
     expect(exitCodeOf(report({}))).toBe(0);
     expect(exitCodeOf(drifted)).toBe(2);
     expect(exitCodeOf(report({ errors: ["statsig: down"] }))).toBe(1);
-    const onlyIgnored = report({ resources: [{ api: "statsig", name: "s", urn: "u", id: "i", status: "drifted", fields: [{ field: "description", declared: "a", live: "b", ignored: true }] }], unmanaged: [{ api: "basic", id: "k", label: "l", ignored: true }] });
+    const onlyIgnored = report({
+      resources: [
+        { api: "statsig", name: "s", urn: "u", id: "i", status: "drifted", fields: [{ field: "description", declared: "a", live: "b", ignored: true }] },
+      ],
+      unmanaged: [{ api: "basic", id: "k", label: "l", ignored: true }],
+    });
     expect(onlyIgnored.summary).toMatchObject({ drifted: 0, inSync: 1, unmanaged: 0, ignored: 2 });
     expect(exitCodeOf(onlyIgnored)).toBe(0);
   });
@@ -91,7 +113,12 @@ describe("report, exit codes and renderers", () => {
   });
 
   test("arguments", () => {
-    expect(parseDriftArgs(["--cwd", "infra", "--stack", "prod", "--format", "markdown", "--no-unmanaged"])).toMatchObject({ cwd: "infra", stack: "prod", format: "markdown", unmanaged: false });
+    expect(parseDriftArgs(["--cwd", "infra", "--stack", "prod", "--format", "markdown", "--no-unmanaged"])).toMatchObject({
+      cwd: "infra",
+      stack: "prod",
+      format: "markdown",
+      unmanaged: false,
+    });
     expect(parseDriftArgs(["--format", "yaml"])).toMatch(/--format must be text, json or markdown/);
     expect(parseDriftArgs(["--bogus"])).toMatch(/unknown option --bogus/);
     expect(parseDriftArgs(["--stack"])).toMatch(/needs a value/);

@@ -6,12 +6,24 @@ import provider = require("../../provider/statsig/provider");
 
 describe("statsig provider against the emulator", () => {
   let emulator: Emulator;
-  const inputs = { type: "SERVER" as const, description: "svc", scopes: ["omni_read_only"], environments: ["production"], secondaryTargetApps: [], active: true };
+  const inputs = {
+    type: "SERVER" as const,
+    description: "svc",
+    scopes: ["omni_read_only"],
+    environments: ["production"],
+    secondaryTargetApps: [],
+    active: true,
+  };
 
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
     const url = await emulator.start();
-    await provider.configure({ config: { get: (k: string) => ({ "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:statsigApiUrl": url })[k], require: () => "" } });
+    await provider.configure({
+      config: {
+        get: (k: string) => ({ "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:statsigApiUrl": url })[k],
+        require: () => "",
+      },
+    });
   });
   afterAll(() => emulator.stop());
   beforeEach(() => emulator.store.reset());
