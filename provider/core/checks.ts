@@ -67,10 +67,12 @@ export function uniqueList<T extends z.ZodType<string>>(item: T, min?: { count: 
   if (min) list = list.min(min.count, min.message);
   return list
     .superRefine((xs, ctx) => {
-      const seen = new Set<string>();
+      // Positions, never values: a value may be a secret.
+      const first = new Map<string, number>();
       xs.forEach((x, i) => {
-        if (seen.has(x)) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value "${x}"` });
-        seen.add(x);
+        const at = first.get(x);
+        if (at !== undefined) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value (the same as [${at}])` });
+        else first.set(x, i);
       });
     })
     .transform((xs) => canonicalSet(xs));

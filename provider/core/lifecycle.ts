@@ -9,9 +9,14 @@ export interface CheckResultLike {
   failures?: CheckFailure[];
 }
 
+/**
+ * Validates a resource's inputs. Each failure goes to the engine with an empty `property` and the field
+ * named in its reason: given a property, the engine prints that input's value next to the failure, and
+ * a dynamic provider cannot tell which inputs are secrets (the engine strips the marking before Check).
+ */
 export function check(schema: z.ZodType<object>, news: Record<string, unknown>): CheckResultLike {
   const r = checkInputs(schema, news);
-  return r.failures ? { failures: r.failures } : { inputs: r.inputs };
+  return r.failures ? { failures: r.failures.map((f) => ({ property: "", reason: `${f.property}: ${f.reason}` })) } : { inputs: r.inputs };
 }
 
 export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>) {

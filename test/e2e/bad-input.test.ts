@@ -134,8 +134,9 @@ describe("bad input is rejected at preview", () => {
         for (let i = next++; i < CASES.length; i = next++) {
           const [, , field, reason] = CASES[i]!;
           const r = await project.run(["preview"], { env: { BAD_CASE: String(i) } });
-          const re = new RegExp(`'bad${i}': property ${esc(field)} value .* has a problem: [^\\n]*${esc(reason)}`);
-          if (r.code === 0 || !re.test(r.stdout + r.stderr))
+          const re = new RegExp(`'bad${i}' has a problem: ${esc(field)}: [^\\n]*${esc(reason)}`);
+          // The engine prints an input's value beside a failure that names a property; ours never do.
+          if (r.code === 0 || !re.test(r.stdout + r.stderr) || /property \S+ value/.test(r.stdout + r.stderr))
             missing.push(
               `bad${i}: ${field}: ${reason}\n${(r.stdout + r.stderr)
                 .split("\n")
