@@ -4,14 +4,17 @@
 // isActive=false shows it): that is drift on `active`, repaired by reactivate, not a deletion.
 import type * as pulumi from "@pulumi/pulumi";
 import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
-import { diffInputs } from "../core/diff";
-import { check, createReconciled, diff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { diffInputs, rotates } from "../core/diff";
+import { check, createReconciled, diff, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS, AuthApiClient } from "./client";
-import { ApiKeyArgsCanonical, ApiKeyDto, ApiKeyInputs, ApiKeyState, AUTHAPI_DIFF_POLICY, createBody, liveInputs, updateBody } from "./schema";
+import { ApiKeyArgsCanonical, ApiKeyDto, ApiKeyInputs, ApiKeyState, AUTHAPI_DIFF_POLICY, createBody, isExpired, liveInputs, updateBody } from "./schema";
+import { isUnknown } from "../core/checks";
+import { InputError } from "../core/errors";
 
 function toState(i: ApiKeyInputs, k: ApiKeyDto): ApiKeyState {
-  const s: ApiKeyState = { ...i, key: k.key, keyFingerprint: fingerprint(k.key), env: k.env, isActive: k.isActive, createdAt: k.createdAt };
+  const status = k.isActive ? "active" : isExpired(k) ? "expired" : "revoked";
+  const s: ApiKeyState = { ...i, key: k.key, keyFingerprint: fingerprint(k.key), env: k.env, isActive: k.isActive, status, createdAt: k.createdAt };
   if (k.expiresAt) s.expiresAt = k.expiresAt;
   return s;
 }
@@ -38,8 +41,15 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return check(ApiKeyArgsCanonical, news);
+  async check(olds: Partial<ApiKeyInputs>, news: Record<string, unknown>) {
+    const r = refuseRotatingWhileOff(check(ApiKeyArgsCanonical, news), olds, "revoked");
+    // A past expiry is refused when it is declared (a new key, or a changed date), never later, when
+    // an unchanged date simply passes.
+    const expiry = (r.inputs as Partial<ApiKeyInputs> | undefined)?.expiry;
+    if (typeof expiry === "string" && !isUnknown(expiry) && expiry !== olds.expiry && Date.parse(expiry) <= Date.now()) {
+      return { failures: [{ property: "", reason: "expiry: is in the past: a key cannot be created or changed to expire before now" }] };
+    }
+    return r;
   }
 
   async diff(_id: string, olds: ApiKeyState, news: ApiKeyInputs) {
@@ -100,7 +110,15 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
         id,
         () => now,
         async () => {
-          if (news.active && !now.isActive) {
+          // An expired key stays expired until its declared expiry moves into the future (or goes).
+          const staysExpired = isExpired(olds) && news.expiry !== undefined && Date.parse(news.expiry) <= Date.now();
+          if (staysExpired && (changed.some((f) => PATCHED.includes(f)) || rotates(olds, news))) {
+            throw new InputError(
+              "expiry",
+              `the key expired on ${olds.expiresAt}, and The Auth API does not change an expired key: move expiry into the future (or remove it) first`,
+            );
+          }
+          if (news.active && !now.isActive && !staysExpired) {
             const k = await c.reactivate(olds.projectId, now.key);
             if (k) track(k, { active: true });
           }
@@ -108,7 +126,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
             const patched = Object.fromEntries(PATCHED.map((f) => [f, (news as unknown as Record<string, unknown>)[f]]));
             track(await c.update(olds.projectId, now.key, updateBody(news, changed)), patched);
           }
-          if (changed.includes("rotation")) track(await c.rotate(olds.projectId, now.key), { rotation: news.rotation });
+          if (rotates(olds, news)) track(await c.rotate(olds.projectId, now.key), { rotation: news.rotation });
           if (!news.active && now.isActive) {
             await c.revoke(olds.projectId, now.key);
             now = { ...now, isActive: false };
@@ -117,8 +135,15 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
         },
       );
       const key = now.key;
-      const base: ApiKeyDto = live ?? { key, name: news.name, env: olds.env, isActive: news.active, createdAt: olds.createdAt, expiresAt: news.expiry ?? null };
-      return { outs: toState(news, { ...base, key, isActive: news.active, expiresAt: news.expiry ?? null }) };
+      const base: ApiKeyDto = live ?? {
+        key,
+        name: news.name,
+        env: olds.env,
+        isActive: now.isActive,
+        createdAt: olds.createdAt,
+        expiresAt: news.expiry ?? null,
+      };
+      return { outs: toState(news, { ...base, key, isActive: now.isActive, expiresAt: news.expiry ?? null }) };
     });
   }
 

@@ -1,6 +1,6 @@
 // `authapi.ApiKey`: a The Auth API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerSource } from "../core/dynamic-resource";
+import { dynamicType, providerSource, refuseImport } from "../core/dynamic-resource";
 import provider = require("./provider");
 
 export interface ApiKeyArgs {
@@ -38,10 +38,13 @@ export class ApiKey extends pulumi.CustomResource {
   /** live or test. */
   declare readonly env: pulumi.Output<string>;
   declare readonly isActive: pulumi.Output<boolean>;
+  /** active, revoked, or expired: off because its declared expiry passed, which is in sync, not drift. */
+  declare readonly status: pulumi.Output<"active" | "revoked" | "expired">;
   declare readonly expiresAt: pulumi.Output<string | undefined>;
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport("authapi.ApiKey", name, opts);
     const inputs = { ...args, customKey: args.customKey === undefined ? undefined : pulumi.secret(args.customKey) };
     super(
       dynamicType("authapi", "ApiKey"),
@@ -52,6 +55,7 @@ export class ApiKey extends pulumi.CustomResource {
         keyFingerprint: undefined,
         env: undefined,
         isActive: undefined,
+        status: undefined,
         expiresAt: undefined,
         createdAt: undefined,
         ...inputs,

@@ -13,6 +13,20 @@ export function canonicalInstant(s: string): string {
   return new Date(s).toISOString();
 }
 
+/** Whether an ISO string names a real calendar date and time: `Date` itself rolls 2027-02-30 over to March. */
+export function isRealInstant(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?/.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h = 0, mi = 0, se = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const day = new Date(Date.UTC(y!, mo! - 1, d!));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo! - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && se < 60;
+}
+
+/** A key is expired, not revoked, when it is off and its expiry has passed: that is what was declared. */
+export function isExpired(k: { isActive: boolean; expiresAt?: string | null }, now = Date.now()): boolean {
+  return !k.isActive && !!k.expiresAt && Date.parse(k.expiresAt) <= now;
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export const ApiKeyArgsSchema = z
@@ -25,7 +39,7 @@ export const ApiKeyArgsSchema = z
     expiry: z
       .string({ error: "must be an ISO 8601 date or date-time string" })
       .regex(ISO, { message: "must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)", abort: true })
-      .refine((s) => !Number.isNaN(Date.parse(s)), "is not a real date")
+      .refine(isRealInstant, "is not a real date")
       .optional(),
     rateLimit: z
       .strictObject(
@@ -164,13 +178,16 @@ export interface ApiKeyState extends ApiKeyInputs {
   keyFingerprint: string;
   env: string;
   isActive: boolean;
+  /** active, revoked, or expired (off because its declared expiry passed: in sync, not drift). */
+  status: "active" | "revoked" | "expired";
   expiresAt?: string;
   createdAt: string;
 }
 
 /** The live key projected onto the input names, canonical; "" and {} read as absent. */
 export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<ApiKeyInputs>): ApiKeyInputs {
-  const out: ApiKeyInputs = { projectId, name: dto.name, active: dto.isActive };
+  // An expired key is off as declared: it reads as the declaration's `active`, so it is not drift.
+  const out: ApiKeyInputs = { projectId, name: dto.name, active: isExpired(dto) ? (prior.active ?? true) : dto.isActive };
   if (dto.customAccountId) out.customAccountId = dto.customAccountId;
   if (dto.customUserId) out.customUserId = dto.customUserId;
   if (dto.customMetaData && Object.keys(dto.customMetaData).length) out.customMetaData = canonical(dto.customMetaData) as Record<string, unknown>;

@@ -66,7 +66,8 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
       const { changed } = diffInputs(BASIC_DIFF_POLICY, olds as never, news as never);
       const body = updateBody(news, changed);
       if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
-      return { outs: { ...olds, ...news } satisfies ProjectKeyState };
+      const { rotation: _recorded, ...kept } = olds; // a removed trigger leaves state too
+      return { outs: { ...kept, ...news } satisfies ProjectKeyState };
     });
   }
 

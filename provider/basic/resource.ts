@@ -1,6 +1,6 @@
 // `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerSource } from "../core/dynamic-resource";
+import { dynamicType, providerSource, refuseImport } from "../core/dynamic-resource";
 import provider = require("./provider");
 
 export interface ProjectKeyArgs {
@@ -25,6 +25,7 @@ export class ProjectKey extends pulumi.CustomResource {
   declare readonly createdAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ProjectKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport("basic.ProjectKey", name, opts);
     super(
       dynamicType("basic", "ProjectKey"),
       name,

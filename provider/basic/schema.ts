@@ -2,7 +2,7 @@
 // comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
 import { z } from "zod";
 import { uniqueList } from "../core/checks";
-import { canonicalSet, DiffPolicy } from "../core/diff";
+import { canonicalSet, DiffPolicy, rotationByReplacement } from "../core/diff";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE = /^[A-Za-z0-9_.:*-]+$/;
@@ -47,7 +47,7 @@ export const BASIC_DIFF_POLICY: DiffPolicy = {
   projectId: "replace",
   label: "update",
   roles: "set",
-  rotation: "replace",
+  rotation: rotationByReplacement, // a new value replaces; removing it only stops recording it
 };
 
 // ---- wire ----

@@ -11,8 +11,12 @@ export interface CheckFailure {
 /** Pulumi's marker for a value not known until apply (preview of a computed input). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** Whether a value is, or holds at any depth, a value not known until apply. */
 export function isUnknown(v: unknown): boolean {
-  return v === UNKNOWN || (Array.isArray(v) && v.some(isUnknown));
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(isUnknown);
+  if (v !== null && typeof v === "object") return Object.values(v).some(isUnknown);
+  return false;
 }
 
 function pathOf(path: ReadonlyArray<PropertyKey>): string {
@@ -34,12 +38,17 @@ export function issuesToFailures(issues: ReadonlyArray<z.core.$ZodIssue>, prefix
   });
 }
 
+/** A resource's input rules: the strict object of its Args, piped into the canonical form. */
+export type InputSchema = z.ZodPipe<z.ZodObject, z.ZodTransform>;
+
 /**
- * Validates `news` with `schema`, skipping inputs whose values are still unknown (they are checked
- * again at apply time, when known). Returns the canonical inputs or the failures.
+ * Validates `news` and returns the canonical inputs or the failures. An input that is, or holds, a value
+ * not known until apply (a preview with another resource's output) is not judged now: it is checked
+ * again at apply time, when known. The known inputs still get their canonical form and defaults, so
+ * an unknown value never makes another field look changed.
  */
 export function checkInputs(
-  schema: z.ZodType<object>,
+  schema: InputSchema,
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures?: undefined } | { failures: CheckFailure[]; inputs?: undefined } {
   const known: Record<string, unknown> = {};
@@ -50,12 +59,14 @@ export function checkInputs(
     else known[k] = v;
   }
   const parsed = schema.safeParse(known);
-  if (!parsed.success) {
-    const failures = issuesToFailures(parsed.error.issues).filter((f) => !(f.property.split(/[.[]/)[0]! in unknown));
-    if (failures.length) return { failures };
-    return { inputs: { ...known, ...unknown } };
-  }
-  return { inputs: { ...(parsed.data as Record<string, unknown>), ...unknown } };
+  if (parsed.success) return { inputs: { ...(parsed.data as Record<string, unknown>), ...unknown } };
+  const failures = issuesToFailures(parsed.error.issues).filter((f) => !(f.property.split(/[.[]/)[0]! in unknown));
+  if (failures.length) return { failures };
+  // Only unknown inputs are missing or unjudged: canonicalize the known ones field by field (cross-field
+  // rules wait for apply), fill the defaults, and put the unknown values back as they are.
+  const shape = schema.in.shape as Record<string, z.ZodType>;
+  const fields = Object.fromEntries(Object.entries(known).map(([k, v]) => [k, shape[k]!.parse(v)]));
+  return { inputs: { ...(schema.out.parse(fields) as Record<string, unknown>), ...unknown } };
 }
 
 /**

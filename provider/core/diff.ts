@@ -53,3 +53,15 @@ export function diffInputs(policy: DiffPolicy, olds: Record<string, unknown>, ne
 export function canonicalSet(xs: readonly string[] | null | undefined): string[] {
   return [...new Set(xs ?? [])].sort();
 }
+
+/**
+ * Whether a change of the `rotation` trigger rotates: only a new value does. Removing the field only
+ * stops recording it; rotating there would surprise whoever was tidying the program.
+ */
+export function rotates(olds: { rotation?: unknown }, news: { rotation?: unknown }): boolean {
+  return news.rotation !== undefined && news.rotation !== null && !sameValue(olds.rotation, news.rotation);
+}
+
+/** The policy of a `rotation` trigger whose rotation is a replacement (Basic): only a new value replaces. */
+export const rotationByReplacement = (olds: unknown, news: unknown): "update" | "replace" =>
+  rotates({ rotation: olds }, { rotation: news }) ? "replace" : "update";

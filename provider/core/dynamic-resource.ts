@@ -37,6 +37,18 @@ export function providerSource(api: string, providerFile: string, provider: pulu
   return source;
 }
 
+/**
+ * The `import` resource option cannot work for a dynamic resource: the engine reads the key before the
+ * program has given it a provider, and the Node SDK's host crashes on that read. Say so plainly instead.
+ */
+export function refuseImport(type: string, name: string, opts: pulumi.CustomResourceOptions | undefined): void {
+  if (opts?.import === undefined) return;
+  throw new pulumi.RunError(
+    `${type} "${name}" cannot be imported (the import option): Pulumi's dynamic providers cannot adopt a key they did not create. ` +
+      'Instead, declare the key without `import` (pulumi up creates a new one), move its users to the new value, then delete the old key in the vendor\'s console. See the README, "Importing existing keys".',
+  );
+}
+
 /** The type token the dynamic-provider host serves: `pulumi-nodejs:dynamic/<module>:<type>`. */
 export function dynamicType(module: string, type: string): string {
   return `pulumi-nodejs:dynamic/${module}:${type}`;

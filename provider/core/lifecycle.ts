@@ -1,7 +1,6 @@
 // The parts of a dynamic provider's lifecycle that are the same for every API.
-import type { z } from "zod";
-import { checkInputs, CheckFailure } from "./checks";
-import { DiffPolicy, diffInputs } from "./diff";
+import { checkInputs, CheckFailure, InputSchema } from "./checks";
+import { DiffPolicy, diffInputs, rotates } from "./diff";
 import { AmbiguousCreateError, ApiKeysError, asApiKeysError } from "./errors";
 
 export interface CheckResultLike {
@@ -14,9 +13,21 @@ export interface CheckResultLike {
  * named in its reason: given a property, the engine prints that input's value next to the failure, and
  * a dynamic provider cannot tell which inputs are secrets (the engine strips the marking before Check).
  */
-export function check(schema: z.ZodType<object>, news: Record<string, unknown>): CheckResultLike {
+export function check(schema: InputSchema, news: Record<string, unknown>): CheckResultLike {
   const r = checkInputs(schema, news);
   return r.failures ? { failures: r.failures.map((f) => ({ property: "", reason: `${f.property}: ${f.reason}` })) } : { inputs: r.inputs };
+}
+
+/**
+ * Statsig and The Auth API cannot rotate a key that is switched off. Switching it off and rotating in
+ * one run works (the update rotates first); rotating a key that stays off is refused at preview.
+ */
+export function refuseRotatingWhileOff(r: CheckResultLike, olds: { active?: boolean; rotation?: unknown }, off: string): CheckResultLike {
+  const news = r.inputs as { active?: boolean; rotation?: unknown } | undefined;
+  if (news && olds.active === false && news.active === false && rotates(olds, news)) {
+    return { failures: [{ property: "", reason: `rotation: cannot rotate a ${off} key: set active: true, or keep rotation as it was` }] };
+  }
+  return r;
 }
 
 export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>) {

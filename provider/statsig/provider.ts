@@ -3,9 +3,9 @@
 // it serializes into state as a `require` of the package, not as a copy of its code.
 import type * as pulumi from "@pulumi/pulumi";
 import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
-import { diffInputs } from "../core/diff";
+import { diffInputs, rotates } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, createReconciled, diff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, createReconciled, diff, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, updateBody } from "./schema";
@@ -36,8 +36,8 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return check(KeyArgsCanonical, news);
+  async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
+    return refuseRotatingWhileOff(check(KeyArgsCanonical, news), olds, "deactivated");
   }
 
   async diff(_id: string, olds: KeyState, news: KeyInputs) {
@@ -98,7 +98,7 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
             await c.update(now.key, patch);
             now = { ...now, ...news, rotation: olds.rotation, active: olds.active };
           }
-          if (changed.includes("rotation")) {
+          if (rotates(olds, news)) {
             const key = (await c.rotate(now.key)).key ?? now.key;
             now = { ...now, rotation: news.rotation, key, keyFingerprint: fingerprint(key) };
           }

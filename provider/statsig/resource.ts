@@ -1,6 +1,6 @@
 // `statsig.Key`: a Statsig Console API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerSource } from "../core/dynamic-resource";
+import { dynamicType, providerSource, refuseImport } from "../core/dynamic-resource";
 import provider = require("./provider");
 import type { KEY_TYPES, SCOPES } from "./enums";
 
@@ -41,6 +41,7 @@ export class Key extends pulumi.CustomResource {
   declare readonly status: pulumi.Output<string>;
 
   constructor(name: string, args: KeyArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport("statsig.Key", name, opts);
     super(
       dynamicType("statsig", "Key"),
       name,

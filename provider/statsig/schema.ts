@@ -33,9 +33,6 @@ export const KeyArgsSchema = z
     if (a.targetApp && a.secondaryTargetApps?.includes(a.targetApp)) {
       ctx.addIssue({ code: "custom", path: ["secondaryTargetApps"], message: "must not repeat targetApp" });
     }
-    if (a.active === false && a.rotation !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["rotation"], message: "cannot rotate a deactivated key (set active: true)" });
-    }
   });
 
 export type KeyArgs = z.input<typeof KeyArgsSchema>;

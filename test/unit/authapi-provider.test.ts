@@ -64,7 +64,9 @@ describe("authapi provider against the emulator", () => {
     const f = (args: Record<string, unknown>) => Object.fromEntries((checkInputs(ApiKeyArgsCanonical, args).failures ?? []).map((x) => [x.property, x.reason]));
     const base = { projectId: AUTHAPI_PROJECT, name: "n" };
     expect(f({ ...base, expiry: "next tuesday" }).expiry).toMatch(/ISO 8601/);
-    expect(f({ ...base, expiry: "2027-02-30" }).expiry).toBeUndefined(); // JS rolls Feb 30 over; the API would too
+    expect(f({ ...base, expiry: "2027-02-30" }).expiry).toMatch(/real date/); // Date would roll Feb 30 over to March 2
+    expect(f({ ...base, expiry: "2028-02-29" }).expiry).toBeUndefined(); // a leap day is real
+    expect(f({ ...base, expiry: "2027-01-31T24:00:00Z" }).expiry).toMatch(/real date/);
     expect(f({ ...base, expiry: "2027-13-01" }).expiry).toMatch(/real date/);
     expect(f({ ...base, rateLimit: { limit: 0, ttlSeconds: 60 } })["rateLimit.limit"]).toMatch(/greater than 0/);
     expect(f({ ...base, rateLimit: { limit: 1.5, ttlSeconds: 60 } })["rateLimit.limit"]).toMatch(/whole number/);
