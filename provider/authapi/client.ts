@@ -1,5 +1,5 @@
 // Typed calls for every The Auth API key endpoint. No Pulumi here.
-import { Setting } from "../core/config";
+import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { fingerprint, registerSecret } from "../core/redact";
@@ -37,7 +37,13 @@ export class AuthApiClient {
   constructor(opts: AuthApiClientOptions) {
     const baseUrl = opts.baseUrl ?? AUTHAPI_DEFAULT_URL;
     // Management rate limits are undocumented: retries with backoff on 429 and 5xx (as the vendor's SDK does).
-    this.http = new HttpClient({ api: "theauthapi", baseUrl, headers: { "x-api-key": opts.accessKey }, ...opts.http });
+    this.http = new HttpClient({
+      api: "theauthapi",
+      baseUrl,
+      headers: { "x-api-key": opts.accessKey },
+      credential: settingName(AUTHAPI_SETTINGS.accessKey),
+      ...opts.http,
+    });
     this.scope = `theauthapi:${baseUrl}:${fingerprint(opts.accessKey)}`;
   }
 

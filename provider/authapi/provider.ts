@@ -57,7 +57,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async create(inputs: ApiKeyInputs) {
-    return step("creating a The Auth API key", async () => {
+    return step("creating a key in The Auth API", async () => {
       const c = this.client();
       const k = await createReconciled(
         "The Auth API",
@@ -85,7 +85,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async read(id: string, props: ApiKeyState) {
-    return step("reading a The Auth API key", async () => {
+    return step("reading a key in The Auth API", async () => {
       const c = this.client();
       const live = await c.read(props.projectId, props.key);
       if (!live) return {}; // deleted: gone, not an error
@@ -95,7 +95,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async update(id: string, olds: ApiKeyState, news: ApiKeyInputs) {
-    return step("updating a The Auth API key", async () => {
+    return step("updating a key in The Auth API", async () => {
       const c = this.client();
       const { changed } = diffInputs(AUTHAPI_DIFF_POLICY, olds as never, news as never);
       let live: ApiKeyDto | undefined;
@@ -148,7 +148,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async delete(_id: string, props: ApiKeyState) {
-    return step("revoking a The Auth API key", async () => {
+    return step("revoking a key in The Auth API", async () => {
       await this.client().revoke(props.projectId, props.key); // already revoked or gone is done
     });
   }

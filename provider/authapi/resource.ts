@@ -1,4 +1,4 @@
-// `authapi.ApiKey`: a The Auth API key as a Pulumi resource.
+// `authapi.ApiKey`: a key of The Auth API as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicType, providerSource, refuseImport } from "../core/dynamic-resource";
 import provider = require("./provider");

@@ -1,5 +1,5 @@
 // Typed calls for every Basic Admin API project-key endpoint. No Pulumi here.
-import { Setting } from "../core/config";
+import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { fingerprint, registerSecret } from "../core/redact";
@@ -28,7 +28,13 @@ export class BasicClient {
   constructor(opts: BasicClientOptions) {
     const baseUrl = opts.baseUrl ?? BASIC_DEFAULT_URL;
     // No documented rate limit: retries with backoff on 429 are the only brake.
-    this.http = new HttpClient({ api: "basic", baseUrl, headers: { Authorization: `Bearer ${opts.token}` }, ...opts.http });
+    this.http = new HttpClient({
+      api: "basic",
+      baseUrl,
+      headers: { Authorization: `Bearer ${opts.token}` },
+      credential: settingName(BASIC_SETTINGS.token),
+      ...opts.http,
+    });
     this.scope = `basic:${baseUrl}:${fingerprint(opts.token)}`;
   }
 

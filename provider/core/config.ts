@@ -17,6 +17,11 @@ export interface Setting {
   secret: boolean;
 }
 
+/** How a user names a setting: its stack config key, and the environment variable that also sets it. */
+export function settingName(s: Setting): string {
+  return `${CONFIG_NAMESPACE}:${s.configKey} (or ${s.env})`;
+}
+
 export function readSetting(s: Setting, config: ConfigSource | undefined): string | undefined {
   const v = config?.get(`${CONFIG_NAMESPACE}:${s.configKey}`) ?? process.env[s.env];
   const value = v === undefined || v === "" ? undefined : v;

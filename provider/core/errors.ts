@@ -78,11 +78,18 @@ export class HttpStatusError extends ApiKeysError {
     readonly status: number,
     readonly apiMessage: string,
     readonly attempts = 1,
+    credential?: string,
   ) {
     const code = STATUS_CODES[status] ?? (status >= 500 ? "PAK_SERVER_ERROR" : "PAK_REJECTED");
     const kind: ErrorKind = status === 400 || status === 401 || status === 403 || status === 422 ? "user" : "api";
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    super(code, kind, `${describeOp(op)} failed with HTTP ${status}${tries}: ${apiMessage || "(no message)"}`);
+    const todo =
+      credential && status === 401
+        ? `. The API refused the credential: set a valid one in ${credential}`
+        : credential && status === 403
+          ? `. The credential in ${credential} is valid but lacks the permission for this call`
+          : "";
+    super(code, kind, `${describeOp(op)} failed with HTTP ${status}${tries}: ${apiMessage || "(no message)"}${todo}`);
     this.name = "HttpStatusError";
   }
 }

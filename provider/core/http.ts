@@ -26,6 +26,8 @@ export interface HttpClientOptions {
   limiter?: RateLimiter;
   /** Called once per attempt on the wire (for counting calls). */
   onAttempt?: () => void;
+  /** Where the credential comes from, named when the API refuses it (401/403). */
+  credential?: string;
 }
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
@@ -132,7 +134,7 @@ export class HttpClient {
         } else {
           const retryAfterMs = parseRetryAfter(res.retryAfter);
           outcome = { kind: "status", status: res.status, retryAfterMs };
-          failure = new HttpStatusError(op, res.status, messageOf(res.body), attempt);
+          failure = new HttpStatusError(op, res.status, messageOf(res.body), attempt, this.opts.credential);
           if (res.status === 429 && retryAfterMs !== undefined) this.opts.limiter?.pause(retryAfterMs);
         }
       } catch (e) {

@@ -6,7 +6,7 @@ import { InputError } from "../core/errors";
 import { ApiKey } from "../authapi/resource";
 import { ProjectKey } from "../basic/resource";
 import { Key } from "../statsig/resource";
-import { isSecretRef, resolveKeys } from "./schema";
+import { DeclaredKey, isSecretRef, resolveKeys } from "./schema";
 
 export { resolveKeys, KeysDocument, DeclaredKey } from "./schema";
 
@@ -40,8 +40,16 @@ function load(source: KeysSource): { data: unknown; label: string } {
  * program (and so `pulumi preview`) before any resource is registered, naming the key and the field.
  */
 export function declareKeys(source: KeysSource, opts: { stack?: string; resourceOptions?: pulumi.CustomResourceOptions } = {}): DeclaredResources {
-  const { data, label } = load(source);
-  const keys = resolveKeys(data, label, opts.stack ?? pulumi.getStack());
+  let keys: DeclaredKey[];
+  try {
+    const { data, label } = load(source);
+    keys = resolveKeys(data, label, opts.stack ?? pulumi.getStack());
+  } catch (e) {
+    // A RunError is printed as its message alone: the user's data is wrong, and a stack trace into this
+    // package would only distract from the list of problems.
+    if (e instanceof InputError) throw new pulumi.RunError(`[${e.code}] ${e.message}`);
+    throw e;
+  }
   const cfg = new pulumi.Config();
   const out: DeclaredResources = { statsig: {}, basic: {}, authapi: {} };
   for (const k of keys) {

@@ -59,21 +59,31 @@ export interface DeclaredKey {
 
 const ARG_SCHEMAS: Record<DeclaredApi, z.ZodType> = { statsig: KeyArgsSchema, basic: ProjectKeyArgsSchema, authapi: ApiKeyArgsSchema };
 
-/** Replaces "${vars.x}" (whole value or inside a string) everywhere; an unknown var is an error. */
-function interpolate(v: unknown, vars: Record<string, unknown>, where: string): unknown {
+/**
+ * Replaces "${vars.x}" (whole value or inside a string) everywhere. An unknown var is a problem of its
+ * own: it is listed, its field is left out, and the key's other fields are still checked.
+ */
+function interpolate(v: unknown, vars: Record<string, unknown>, where: string, problems: string[]): unknown {
   if (typeof v === "string") {
-    const whole = /^\$\{vars\.([A-Za-z0-9_-]+)\}$/.exec(v);
+    let missing = false;
     const lookup = (n: string) => {
-      if (!(n in vars)) throw new InputError(where, `refers to \${vars.${n}}, which vars does not define`);
-      return vars[n];
+      if (n in vars) return vars[n];
+      problems.push(`${where}: refers to \${vars.${n}}, which vars does not define`);
+      missing = true;
+      return undefined;
     };
-    if (whole) return lookup(whole[1]!);
-    return v.replace(/\$\{vars\.([A-Za-z0-9_-]+)\}/g, (_m, n: string) => String(lookup(n)));
+    const whole = /^\$\{vars\.([A-Za-z0-9_-]+)\}$/.exec(v);
+    const out = whole ? lookup(whole[1]!) : v.replace(/\$\{vars\.([A-Za-z0-9_-]+)\}/g, (_m, n: string) => String(lookup(n)));
+    return missing ? UNRESOLVED : out;
   }
-  if (Array.isArray(v)) return v.map((x, i) => interpolate(x, vars, `${where}[${i}]`));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, interpolate(x, vars, `${where}.${k}`)]));
+  if (Array.isArray(v)) return v.map((x, i) => interpolate(x, vars, `${where}[${i}]`, problems));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, interpolate(x, vars, `${where}.${k}`, problems)]));
   return v;
 }
+
+const UNRESOLVED = Symbol("unresolved var");
+const holdsUnresolved = (v: unknown): boolean =>
+  v === UNRESOLVED || (Array.isArray(v) ? v.some(holdsUnresolved) : !!v && typeof v === "object" && Object.values(v).some(holdsUnresolved));
 
 /**
  * Validates a document and resolves it for one stack: overrides merged, vars substituted, every key's
@@ -95,16 +105,22 @@ export function resolveKeys(data: unknown, source: string, stack: string): Decla
     }
     for (const [name, base] of Object.entries(doc.data.keys[api] ?? {})) {
       const where = `${source}: ${api}.${name}`;
-      try {
-        const merged = interpolate({ ...base, ...(overrides[api]?.[name] ?? {}) }, vars, where) as Record<string, unknown>;
-        // Secret references are resolved later, by Pulumi; validate them as the strings they will be.
-        const probe = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, isSecretRef(v) ? "secret-placeholder" : v]));
-        const r = ARG_SCHEMAS[api].safeParse(probe);
-        if (!r.success) for (const f of issuesToFailures(r.error.issues)) problems.push(`${where}.${f.property}: ${f.reason}`);
-        else out.push({ api, name, args: merged });
-      } catch (e) {
-        problems.push((e as Error).message);
+      const before = problems.length;
+      const merged = interpolate({ ...base, ...(overrides[api]?.[name] ?? {}) }, vars, where, problems) as Record<string, unknown>;
+      // Fields with an unresolved var were reported above; every other field is still checked, once.
+      const unresolved = new Set(Object.keys(merged).filter((k) => holdsUnresolved(merged[k])));
+      // Secret references are resolved later, by Pulumi; validate them as the strings they will be.
+      const probe = Object.fromEntries(
+        Object.entries(merged)
+          .filter(([k]) => !unresolved.has(k))
+          .map(([k, v]) => [k, isSecretRef(v) ? "secret-placeholder" : v]),
+      );
+      const r = ARG_SCHEMAS[api].safeParse(probe);
+      if (!r.success) {
+        for (const f of issuesToFailures(r.error.issues))
+          if (!unresolved.has(f.property.split(/[.[]/)[0]!)) problems.push(`${where}.${f.property}: ${f.reason}`);
       }
+      if (problems.length === before) out.push({ api, name, args: merged });
     }
   }
   if (problems.length) throw new InputError(source, `invalid keys:\n  ${problems.join("\n  ")}`);

@@ -2,6 +2,9 @@
 // key values needed to address keys) and `pulumi config --show-secrets --json` (credentials).
 /* eslint-disable @typescript-eslint/no-explicit-any -- this file reads the JSON the CLI exports; callers check its shape */
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
 import { ApiKeysError } from "../core/errors";
 import type { Api } from "./report";
 
@@ -53,6 +56,18 @@ function reveal(v: any): any {
   return v;
 }
 
+/** The project's name from its Pulumi.yaml (`name:`), or the directory's name when it has none. */
+function projectNameIn(cwd: string): string {
+  for (const f of ["Pulumi.yaml", "Pulumi.yml"]) {
+    const file = path.join(cwd, f);
+    if (fs.existsSync(file)) {
+      const name = (parse(fs.readFileSync(file, "utf8")) as { name?: unknown } | null)?.name;
+      if (typeof name === "string" && name) return name;
+    }
+  }
+  return path.basename(path.resolve(cwd));
+}
+
 export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?: string; env?: NodeJS.ProcessEnv }): Promise<StackSnapshot> {
   const bin = opts.pulumiBin ?? "pulumi";
   const env = opts.env ?? process.env;
@@ -64,8 +79,10 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
   const deployment = JSON.parse(exported).deployment ?? {};
   const all: Array<Record<string, any>> = deployment.resources ?? [];
   const stackRes = all.find((r) => r.type === "pulumi:pulumi:Stack");
-  const urn: string = stackRes?.urn ?? "urn:pulumi:unknown::unknown::pulumi:pulumi:Stack::unknown";
-  const [, stackName = "", projectName = ""] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn) ?? [];
+  // A stack never deployed has no Stack resource to name it: ask the CLI and read Pulumi.yaml instead.
+  const [, stackName = "", projectName = ""] = stackRes
+    ? (/^urn:pulumi:([^:]+)::([^:]+)::/.exec(stackRes.urn) ?? [])
+    : ["", opts.stack ?? (await pulumi(bin, ["stack", "--show-name"], opts.cwd, env)).trim(), projectNameIn(opts.cwd)];
   const resources: StackResource[] = all
     .filter((r) => TYPES[r.type] && !r.delete)
     .map((r) => ({

@@ -1,5 +1,5 @@
 // Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
-import { Setting } from "../core/config";
+import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { limiterFor } from "../core/rate-limit";
@@ -49,6 +49,7 @@ export class StatsigClient {
       baseUrl,
       headers: { "STATSIG-API-KEY": opts.consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION },
       limiter: limiterFor(scope, STATSIG_LIMITS),
+      credential: settingName(STATSIG_SETTINGS.consoleKey),
       ...opts.http,
     });
     this.reads = listServedReadsFor<KeyDto>(scope, { page: (n) => this.listPage(n), idOf: (k) => k.key ?? undefined });

@@ -51,7 +51,7 @@ describe("partial writes through the Pulumi CLI", () => {
     const first = await project.run(["up", "--yes", "--skip-preview"]);
     expect(first.code).not.toBe(0);
     expect(first.stdout + first.stderr).toMatch(/\[PAK_SERVER_ERROR\] creating a Statsig key/);
-    expect(first.stdout + first.stderr).toMatch(/\[PAK_SERVER_ERROR\] creating a The Auth API key/);
+    expect(first.stdout + first.stderr).toMatch(/\[PAK_SERVER_ERROR\] creating a key in The Auth API/);
 
     const live = await admin.state();
     expect(live.statsig).toHaveLength(1);
@@ -86,7 +86,7 @@ describe("partial writes through the Pulumi CLI", () => {
     await admin.fault({ kind: "503", api: "authapi", method: "POST", route: "/api-keys/{key}/rotate", times: 1 });
     const run = await project.run(["up", "--yes", "--skip-preview"]);
     expect(run.code).not.toBe(0);
-    expect(run.stdout + run.stderr).toMatch(/\[PAK_SERVER_ERROR\] updating a The Auth API key/);
+    expect(run.stdout + run.stderr).toMatch(/\[PAK_SERVER_ERROR\] updating a key in The Auth API/);
     const state = (await recorded()).renamed;
     expect(state?.outputs).toMatchObject({ name: "second name", keyFingerprint: fingerprint(before) }); // the PATCH happened
     expect(state?.outputs.rotation).toBeUndefined(); // the rotate did not

@@ -29,7 +29,12 @@ describe("declarative keys", () => {
   test("every problem is listed, naming the source, the key and the field", () => {
     const bad = {
       keys: {
-        statsig: { server: { type: "SERVER", description: "x", scopes: ["nope"] }, web: { description: "no type", targetApp: "${vars.missing}" } },
+        statsig: {
+          server: { type: "SERVER", description: "x", scopes: ["nope"] },
+          web: { description: "no type", targetApp: "${vars.missing}" },
+          // An unresolved var does not hide another problem in the same key.
+          api: { type: "SERVER", description: "${vars.alsoMissing} key", scopes: ["omni_read_only", "typo"] },
+        },
         basic: { ci: { projectId: "not-a-uuid", label: "ci", roles: ["read"] } },
       },
       stacks: { dev: { authapi: { ghost: { name: "x" } } } },
@@ -44,6 +49,17 @@ describe("declarative keys", () => {
     expect(message).toContain("keys.yaml: statsig.web.targetApp: refers to ${vars.missing}, which vars does not define");
     expect(message).toContain("keys.yaml: basic.ci.projectId: must be a project UUID");
     expect(message).toContain("keys.yaml: stacks.dev.authapi.ghost: overrides a key that keys.authapi does not declare");
+    expect(message).toContain("keys.yaml: statsig.web.type: is required");
+    expect(message).toContain("keys.yaml: statsig.api.description: refers to ${vars.alsoMissing}, which vars does not define");
+    expect(message).toContain("keys.yaml: statsig.api.scopes[1]: must be one of");
+    // Each problem once; the unresolved field is not also reported as missing.
+    const lines = message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("keys.yaml: ") && !l.endsWith("invalid keys:"));
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(message).not.toMatch(/statsig\.(web\.targetApp|api\.description): is required/);
+    expect(lines).toHaveLength(7);
   });
 
   test("the document's own shape is checked", () => {
