@@ -20,6 +20,8 @@ export interface Principal {
   credential: string;
   project: string | null; // null: account-level (must name a project per request)
   role: "admin" | "user" | "viewer";
+  /** The account the credential belongs to, where the API has accounts: it sees that account's projects only. */
+  account?: string;
 }
 
 export type Handler = (ctx: RequestContext) => Reply;

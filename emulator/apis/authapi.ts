@@ -8,15 +8,27 @@ import { OpenApiDocument } from "../openapi-validator";
 import { AuthApiKey, Store } from "../store";
 
 export const AUTHAPI_PROJECT = "proj_emulator";
+/** Another project of the same account, and a project of another account. */
+export const AUTHAPI_OTHER_PROJECT = "proj_other";
+export const AUTHAPI_OTHER_ACCOUNT_PROJECT = "proj_other_account";
 const ACCESS_KEYS: Record<string, Principal> = {
-  "authapi-admin-emulator-000000000000": { credential: "authapi-admin-emulator-000000000000", project: null, role: "admin" },
-  "authapi-user-emulator-0000000000000": { credential: "authapi-user-emulator-0000000000000", project: AUTHAPI_PROJECT, role: "user" },
-  "authapi-viewer-emulator-00000000000": { credential: "authapi-viewer-emulator-00000000000", project: null, role: "viewer" },
+  "authapi-admin-emulator-000000000000": { credential: "authapi-admin-emulator-000000000000", project: null, role: "admin", account: "account-a" },
+  "authapi-user-emulator-0000000000000": { credential: "authapi-user-emulator-0000000000000", project: AUTHAPI_PROJECT, role: "user", account: "account-a" },
+  "authapi-viewer-emulator-00000000000": { credential: "authapi-viewer-emulator-00000000000", project: null, role: "viewer", account: "account-a" },
+  "authapi-user-otherproject-000000000": {
+    credential: "authapi-user-otherproject-000000000",
+    project: AUTHAPI_OTHER_PROJECT,
+    role: "user",
+    account: "account-a",
+  },
+  "authapi-admin-otheraccount-00000000": { credential: "authapi-admin-otheraccount-00000000", project: null, role: "admin", account: "account-b" },
 };
+// Every project belongs to account A, but for account B's one.
+const accountOf = (projectId: string) => (projectId === AUTHAPI_OTHER_ACCOUNT_PROJECT ? "account-b" : "account-a");
 
 export function authApiCredentials() {
-  const [admin, user, viewer] = Object.keys(ACCESS_KEYS) as [string, string, string];
-  return { admin, user, viewer };
+  const [admin, user, viewer, otherProjectUser, otherAccountAdmin] = Object.keys(ACCESS_KEYS) as [string, string, string, string, string];
+  return { admin, user, viewer, otherProjectUser, otherAccountAdmin };
 }
 
 const ERRORS: Record<number, string> = {
@@ -49,13 +61,14 @@ function isActive(k: AuthApiKey): boolean {
 function projectOf(p: Principal, requested: string | null | undefined): string | Reply {
   if (p.project) return requested && requested !== p.project ? err(403, "This access key belongs to another project") : p.project;
   if (!requested) return err(400, "projectId is required with an account-level access key");
+  if (accountOf(requested) !== p.account) return err(403, "This access key cannot see that project");
   return requested;
 }
 
 const mutating = (p: Principal) => (p.role === "viewer" ? err(403, "Forbidden resource: viewers cannot change keys") : undefined);
 
 function find(store: Store, p: Principal, key: string): AuthApiKey | undefined {
-  return store.data.authapi.find((k) => k.key === key && (!p.project || k.projectId === p.project));
+  return store.data.authapi.find((k) => k.key === key && (p.project ? k.projectId === p.project : accountOf(k.projectId) === p.account));
 }
 
 export function authapiApi(): EmulatedApi {

@@ -2,12 +2,17 @@
 // Choices where the vendor is silent (see emulator/README.md): any UUID is an existing project of the
 // token; roles are stored exactly as sent (no reordering); key ids are UUIDs; no rate limit.
 import { randomBytes, randomUUID } from "node:crypto";
-import { EmulatedApi, Reply } from "../api";
+import { EmulatedApi, Principal, Reply } from "../api";
 import { OpenApiDocument } from "../openapi-validator";
 import { BasicKey, Store } from "../store";
 
 export const BASIC_TOKEN = "basic-emulator-admin-token-0000000000000000";
 export const BASIC_PROJECT = "6f1c2a7e-3b9d-4c5e-8a1f-0d2e3c4b5a69";
+/** A second account's token and its one project: the token sees no project of the first account. */
+export const BASIC_TOKEN_B = "basic-emulator-other-account-token-000000000";
+export const BASIC_PROJECT_B = "0b7e3d1c-9a4f-4e2b-8c6d-5f1a2b3c4d5e";
+const ACCOUNTS: Record<string, string> = { [BASIC_TOKEN]: "account-a", [BASIC_TOKEN_B]: "account-b" };
+const accountOf = (projectId: string) => (projectId === BASIC_PROJECT_B ? "account-b" : "account-a");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function err(status: number, message: string): Reply {
@@ -38,7 +43,8 @@ const summary = (k: BasicKey) => ({ id: k.id, label: k.label, roles: k.roles, is
 
 export function basicApi(): EmulatedApi {
   const doc = OpenApiDocument.load("basic-admin-keys.openapi.yaml", "basic");
-  const project = (id: string) => (UUID.test(id) ? undefined : err(404, "Project not found"));
+  // Any UUID is a project of account A, except account B's one; a token sees its own account's projects only.
+  const project = (id: string, p: Principal) => (UUID.test(id) && accountOf(id) === p.account ? undefined : err(404, "Project not found"));
   return {
     name: "basic",
     doc,
@@ -49,25 +55,30 @@ export function basicApi(): EmulatedApi {
       const h = Array.isArray(v) ? v[0] : v;
       if (!h || !/^Bearer\s+/i.test(h)) return err(401, "Missing bearer token");
       const token = h.replace(/^Bearer\s+/i, "");
-      if (token !== BASIC_TOKEN) return err(401, "Invalid token");
-      return { credential: token, project: null, role: "admin" };
+      const account = ACCOUNTS[token];
+      if (!account) return err(401, "Invalid token");
+      return { credential: token, project: null, role: "admin", account };
     },
     handlers: {
-      "GET /project/{id}/key": ({ params, store }) =>
-        project(params.id!) ?? { status: 200, body: { data: store.data.basic.filter((k) => k.projectId === params.id).map(summary) } },
-      "POST /project/{id}/key": ({ params, body, store }) => {
-        const missing = project(params.id!);
+      "GET /project/{id}/key": ({ params, store, principal }) =>
+        project(params.id!, principal) ?? { status: 200, body: { data: store.data.basic.filter((k) => k.projectId === params.id).map(summary) } },
+      "POST /project/{id}/key": ({ params, body, store, principal }) => {
+        const missing = project(params.id!, principal);
         if (missing) return missing;
         if (!body.label) return err(400, "label must not be empty");
         const k = newBasicKey(params.id!, body.label, body.roles);
         store.data.basic.push(k);
         return { status: 200, body: { key: { id: k.id, label: k.label, roles: k.roles, value: k.value, created_at: k.created_at } } };
       },
-      "GET /project/{id}/key/{key_id}": ({ params, store }) => {
+      "GET /project/{id}/key/{key_id}": ({ params, store, principal }) => {
+        const foreign = project(params.id!, principal);
+        if (foreign) return foreign;
         const k = find(store, params.id!, params.key_id!);
         return k ? { status: 200, body: { key: { id: k.id, label: k.label, roles: k.roles, created_at: k.created_at } } } : err(404, "API key not found");
       },
-      "PATCH /project/{id}/key/{key_id}": ({ params, body, store }) => {
+      "PATCH /project/{id}/key/{key_id}": ({ params, body, store, principal }) => {
+        const foreign = project(params.id!, principal);
+        if (foreign) return foreign;
         const k = find(store, params.id!, params.key_id!);
         if (!k) return err(404, "API key not found");
         if (body.label !== undefined) k.label = body.label;
@@ -75,7 +86,9 @@ export function basicApi(): EmulatedApi {
         k.updated_at = new Date().toISOString();
         return { status: 200, body: { key: { id: k.id, label: k.label, roles: k.roles, updated_at: k.updated_at } } };
       },
-      "DELETE /project/{id}/key/{key_id}": ({ params, store }) => {
+      "DELETE /project/{id}/key/{key_id}": ({ params, store, principal }) => {
+        const foreign = project(params.id!, principal);
+        if (foreign) return foreign;
         const k = find(store, params.id!, params.key_id!);
         if (!k) return err(404, "API key not found");
         store.data.basic = store.data.basic.filter((x) => x !== k);

@@ -1,6 +1,6 @@
 // Typed calls for every The Auth API key endpoint. No Pulumi here.
 import { Setting, settingName } from "../core/config";
-import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
+import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { fingerprint, registerSecret } from "../core/redact";
 import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
@@ -71,6 +71,17 @@ export class AuthApiClient {
   async create(body: CreateBody): Promise<ApiKeyDto> {
     if (body.key) registerSecret(body.key);
     return this.wrote(body.projectId, this.remember(await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, ApiKeyDtoSchema)));
+  }
+
+  /** Whether this access key sees the project at all (another project's or account's key gets 403). */
+  async seesProject(projectId: string): Promise<boolean> {
+    try {
+      await this.listPage({ projectId }, 1);
+      return true;
+    } catch (e) {
+      if (isScopeRefusal(e)) return false;
+      throw e;
+    }
   }
 
   /** The active key, or undefined on 404 (which the API also answers for a revoked key). */

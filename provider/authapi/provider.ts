@@ -3,14 +3,15 @@
 // current value lives in the secret `key` output. A revoked key still exists (the list with
 // isActive=false shows it): that is drift on `active`, repaired by reactivate, not a deletion.
 import type * as pulumi from "@pulumi/pulumi";
-import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
+import { isUnknown } from "../core/checks";
+import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
 import { diffInputs, rotates } from "../core/diff";
-import { check, createReconciled, diff, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { InputError } from "../core/errors";
+import { isScopeRefusal } from "../core/http";
+import { check, createReconciled, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS, AuthApiClient } from "./client";
 import { ApiKeyArgsCanonical, ApiKeyDto, ApiKeyInputs, ApiKeyState, AUTHAPI_DIFF_POLICY, createBody, isExpired, liveInputs, updateBody } from "./schema";
-import { isUnknown } from "../core/checks";
-import { InputError } from "../core/errors";
 
 function toState(i: ApiKeyInputs, k: ApiKeyDto): ApiKeyState {
   const status = k.isActive ? "active" : isExpired(k) ? "expired" : "revoked";
@@ -87,8 +88,14 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   async read(id: string, props: ApiKeyState) {
     return step("reading a key in The Auth API", async () => {
       const c = this.client();
-      const live = await c.read(props.projectId, props.key);
-      if (!live) return {}; // deleted: gone, not an error
+      const live = await c.read(props.projectId, props.key).catch(async (e) => {
+        if (isScopeRefusal(e)) await this.goneOnlyInSameScope(c, props.projectId, id);
+        throw e;
+      });
+      if (!live) {
+        await this.goneOnlyInSameScope(c, props.projectId, id); // deleted: gone, not an error, if the access key sees the project
+        return {};
+      }
       const inputs = liveInputs(live, props.projectId, props);
       return { id, props: toState(inputs, live), inputs };
     });
@@ -147,9 +154,14 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
-  async delete(_id: string, props: ApiKeyState) {
+  private goneOnlyInSameScope(c: AuthApiClient, projectId: string, id: string): Promise<void> {
+    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Auth API key ${id}`, settingName(AUTHAPI_SETTINGS.accessKey), "project");
+  }
+
+  async delete(id: string, props: ApiKeyState) {
     return step("revoking a key in The Auth API", async () => {
-      await this.client().revoke(props.projectId, props.key); // already revoked or gone is done
+      const c = this.client();
+      if (!(await c.revoke(props.projectId, props.key))) await this.goneOnlyInSameScope(c, props.projectId, id); // already revoked or gone is done
     });
   }
 }

@@ -1,6 +1,6 @@
 // Typed calls for every Basic Admin API project-key endpoint. No Pulumi here.
 import { Setting, settingName } from "../core/config";
-import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
+import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { fingerprint, registerSecret } from "../core/redact";
 import { CreatedKeyResponse, KeyListResponse, KeyResponse, KeySummary, MessageResponse, UpdateBody, UpdatedKeyResponse } from "./schema";
@@ -55,6 +55,17 @@ export class BasicClient {
     const r = await this.http.json({ method: "POST", route: ROUTE_KEYS, params: { id: projectId }, body: { label, roles } }, CreatedKeyResponse);
     registerSecret(r.key.value);
     return this.wrote(projectId, r.key);
+  }
+
+  /** Whether this token sees the project at all (a token of another account gets 404 or 403). */
+  async seesProject(projectId: string): Promise<boolean> {
+    try {
+      await this.list(projectId);
+      return true;
+    } catch (e) {
+      if (isScopeRefusal(e)) return false;
+      throw e;
+    }
   }
 
   async get(projectId: string, keyId: string) {

@@ -1,8 +1,9 @@
 // The Basic project key's dynamic provider (module.exports of this file; see statsig/provider.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
+import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
 import { diffInputs } from "../core/diff";
-import { check, createReconciled, diff, step } from "../core/lifecycle";
+import { isScopeRefusal } from "../core/http";
+import { check, createReconciled, diff, goneOnlyInSameScope, step } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { BASIC_DEFAULT_URL, BASIC_SETTINGS, BasicClient } from "./client";
 import { BASIC_DIFF_POLICY, liveInputs, ProjectKeyArgsCanonical, ProjectKeyInputs, ProjectKeyState, rolesToWire, updateBody } from "./schema";
@@ -53,8 +54,15 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
 
   async read(id: string, props: ProjectKeyState) {
     return step("reading a Basic project key", async () => {
-      const live = await this.client().read(props.projectId, props.keyId);
-      if (!live) return {}; // deleted out of band
+      const c = this.client();
+      const live = await c.read(props.projectId, props.keyId).catch(async (e) => {
+        if (isScopeRefusal(e)) await this.goneOnlyInSameAccount(c, props.projectId, id);
+        throw e;
+      });
+      if (!live) {
+        await this.goneOnlyInSameAccount(c, props.projectId, id); // deleted out of band, if the token sees the project
+        return {};
+      }
       const inputs = liveInputs(props.projectId, live, props);
       // The value is returned only at creation: keep the one from state, never wipe it.
       return { id, props: { ...props, ...inputs } satisfies ProjectKeyState, inputs };
@@ -71,9 +79,14 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
-  async delete(_id: string, props: ProjectKeyState) {
+  private goneOnlyInSameAccount(c: BasicClient, projectId: string, id: string): Promise<void> {
+    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Basic key ${id}`, settingName(BASIC_SETTINGS.token), "account");
+  }
+
+  async delete(id: string, props: ProjectKeyState) {
     return step("deleting a Basic project key", async () => {
-      await this.client().delete(props.projectId, props.keyId);
+      const c = this.client();
+      if (!(await c.delete(props.projectId, props.keyId))) await this.goneOnlyInSameAccount(c, props.projectId, id); // already gone is done
     });
   }
 }

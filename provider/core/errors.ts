@@ -19,6 +19,7 @@ export type ErrorCode =
   | "PAK_TIMEOUT" // no answer in time after every retry
   | "PAK_BAD_RESPONSE" // the API answered with something the documented schema does not allow
   | "PAK_AMBIGUOUS_CREATE" // a create may or may not have happened; see the message
+  | "PAK_WRONG_SCOPE" // the credential sees another project or account than the key's
   | "PAK_INTERNAL"; // a bug in pulumi-api-keys
 
 export class ApiKeysError extends Error {
@@ -116,6 +117,23 @@ export class BadResponseError extends ApiKeysError {
   ) {
     super("PAK_BAD_RESPONSE", "api", `${describeOp(op)} returned an unexpected body: ${detail}`);
     this.name = "BadResponseError";
+  }
+}
+
+/**
+ * A managed key is not visible, and neither is the project or account it was created in: the
+ * credential belongs elsewhere. Never read as "the key was deleted".
+ */
+export class WrongScopeError extends ApiKeysError {
+  constructor(what: string, credential: string, scope: string) {
+    super(
+      "PAK_WRONG_SCOPE",
+      "user",
+      `${what} is not visible with the credential in ${credential}, and neither is the ${scope} it was created in: ` +
+        `that credential belongs to another ${scope}. Nothing was changed. Set ${credential} back to a credential of the key's ${scope}; ` +
+        `if that whole ${scope} was deleted, remove the key from state with \`pulumi state delete <urn>\`.`,
+    );
+    this.name = "WrongScopeError";
   }
 }
 

@@ -189,3 +189,9 @@ export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
     throw e;
   }
 }
+
+/** A 403 or 404 for a whole project or account: the credential belongs elsewhere. */
+export function isScopeRefusal(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === "PAK_NOT_FOUND" || code === "PAK_FORBIDDEN";
+}

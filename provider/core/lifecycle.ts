@@ -1,7 +1,7 @@
 // The parts of a dynamic provider's lifecycle that are the same for every API.
 import { checkInputs, CheckFailure, InputSchema } from "./checks";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
-import { AmbiguousCreateError, ApiKeysError, asApiKeysError } from "./errors";
+import { AmbiguousCreateError, ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
 
 export interface CheckResultLike {
   inputs?: Record<string, unknown>;
@@ -97,4 +97,12 @@ export async function createReconciled<T>(vendor: string, create: () => Promise<
       }
     }
   }
+}
+
+/**
+ * A key the credential cannot see is gone only if the credential sees the project or account the key
+ * was created in. Otherwise it belongs elsewhere, and calling the key deleted would lose it from state.
+ */
+export async function goneOnlyInSameScope(seesKeysScope: () => Promise<boolean>, what: string, credential: string, scope: string): Promise<void> {
+  if (!(await seesKeysScope())) throw new WrongScopeError(what, credential, scope);
 }

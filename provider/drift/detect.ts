@@ -4,7 +4,9 @@ import { AuthApiClient, AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "../authapi
 import { AUTHAPI_DIFF_POLICY, liveInputs as authapiLive } from "../authapi/schema";
 import { BasicClient, BASIC_DEFAULT_URL, BASIC_SETTINGS } from "../basic/client";
 import { BASIC_DIFF_POLICY, liveInputs as basicLive } from "../basic/schema";
-import { ConfigSource, httpOptionsFrom, readSetting, requireSetting, Setting } from "../core/config";
+import { ConfigSource, httpOptionsFrom, readSetting, requireSetting, Setting, settingName } from "../core/config";
+import { WrongScopeError } from "../core/errors";
+import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, sameValue } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "../statsig/client";
@@ -57,6 +59,13 @@ function configSource(snapshot: StackSnapshot): ConfigSource {
   return { get: (k) => snapshot.config[k] };
 }
 
+/** A listing refused for the whole project or account means the credential belongs elsewhere: say so. */
+const refusedAs =
+  (what: string, credential: string, scope: string) =>
+  (e: unknown): never => {
+    throw isScopeRefusal(e) ? new WrongScopeError(what, credential, scope) : e;
+  };
+
 /** Compares a stack snapshot with the live APIs. */
 export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOptions, "cwd" | "stack" | "pulumiBin"> = {}): Promise<DriftReport> {
   const ignore = opts.ignore ?? new IgnoreRules();
@@ -91,9 +100,14 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
     });
     progress("statsig: listing keys");
     const live = new Map((await c.list()).map((k) => [k.key, k]));
+    const seen = new Set([c.credentialFingerprint, ...[...live.keys()].filter(Boolean).map((k) => fingerprint(k!))]);
     const managed = new Set<string>();
     for (const r of byApi("statsig")) {
       const dto = live.get(r.outputs.key);
+      // Missing, and so is the console key that last saw it: this credential sees another project.
+      const lastSeenBy = r.outputs.credentialFingerprint as string | undefined;
+      if (!dto && lastSeenBy && !seen.has(lastSeenBy))
+        throw new WrongScopeError(`the Statsig key ${r.id}`, settingName(STATSIG_SETTINGS.consoleKey), "project");
       managed.add(r.outputs.key);
       resources.push(resourceReport(r, dto ? compareFields(STATSIG_DIFF_POLICY, r.inputs, statsigLive(dto, r.inputs) as never) : "deleted", ignore));
     }
@@ -109,7 +123,12 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
     });
     for (const projectId of new Set(byApi("basic").map((r) => r.inputs.projectId as string))) {
       progress(`basic: listing keys of project ${projectId}`);
-      const live = new Map((await c.list(projectId)).map((k) => [k.id, k]));
+      const live = new Map(
+        (await c.list(projectId).catch(refusedAs(`the Basic keys of project ${projectId}`, settingName(BASIC_SETTINGS.token), "account"))).map((k) => [
+          k.id,
+          k,
+        ]),
+      );
       const managed = new Set<string>();
       for (const r of byApi("basic").filter((x) => x.inputs.projectId === projectId)) {
         const k = live.get(r.outputs.keyId);
@@ -129,7 +148,8 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
     for (const projectId of new Set(byApi("authapi").map((r) => r.inputs.projectId as string))) {
       progress(`authapi: listing keys of project ${projectId}`);
       // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.
-      const [all, inactive] = await Promise.all([c.list({ projectId }), c.list({ projectId, isActive: false })]);
+      const refused = refusedAs(`the Auth API keys of project ${projectId}`, settingName(AUTHAPI_SETTINGS.accessKey), "project");
+      const [all, inactive] = await Promise.all([c.list({ projectId }).catch(refused), c.list({ projectId, isActive: false }).catch(refused)]);
       const live = new Map([...all, ...inactive].map((k) => [k.key, k]));
       const managed = new Set<string>();
       for (const r of byApi("authapi").filter((x) => x.inputs.projectId === projectId)) {

@@ -40,9 +40,12 @@ const ROUTE_KEY = "/console/v1/keys/{id}";
 export class StatsigClient {
   private readonly http: HttpClient;
   private readonly reads: ListServedReads<KeyDto>;
+  /** A fingerprint of the console key in use: state records which credential last saw each key. */
+  readonly credentialFingerprint: string;
 
   constructor(opts: StatsigClientOptions) {
     const baseUrl = opts.baseUrl ?? STATSIG_DEFAULT_URL;
+    this.credentialFingerprint = fingerprint(opts.consoleKey);
     const scope = `statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`;
     this.http = new HttpClient({
       api: "statsig",
@@ -83,6 +86,14 @@ export class StatsigClient {
   }
 
   /** As `get`, but one of many: past a few reads, served from one shared listing (see list-served-reads.ts). */
+  /**
+   * Whether the project this credential sees is the one where a console key with this fingerprint
+   * lives (or is that key): Statsig lists a project's console keys among its keys.
+   */
+  async seesProjectOf(credentialFingerprint: string): Promise<boolean> {
+    return credentialFingerprint === this.credentialFingerprint || (await this.list()).some((k) => k.key && fingerprint(k.key) === credentialFingerprint);
+  }
+
   async read(key: string): Promise<KeyDto | undefined> {
     return this.reads.read(key, () => this.get(key));
   }

@@ -2,10 +2,10 @@
 // HTTP in client.ts. This object is this file's module.exports, so that installed from node_modules
 // it serializes into state as a `require` of the package, not as a copy of its code.
 import type * as pulumi from "@pulumi/pulumi";
-import { httpOptionsFrom, readSetting, requireSetting } from "../core/config";
+import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
 import { diffInputs, rotates } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, createReconciled, diff, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, createReconciled, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, updateBody } from "./schema";
@@ -55,7 +55,7 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
             .filter((k) => !diffInputs(STATSIG_DIFF_POLICY, liveInputs(k, inputs) as never, { ...inputs, active: true } as never).changed.length)
             .map((k) => `fingerprint ${k.key ? fingerprint(k.key) : "?"}`),
       );
-      const created = toState(inputs, dto);
+      const created: KeyState = { ...toState(inputs, dto), credentialFingerprint: c.credentialFingerprint };
       const id = `statsig-${inputs.type.toLowerCase()}-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
       await thenRecordingOnFailure(
@@ -76,10 +76,15 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
           `cannot read ${id}: a Statsig key is addressed by its secret value, which this state does not hold (pulumi import is not supported; see the README)`,
         );
       }
-      const dto = await this.client().read(props.key);
-      if (!dto) return {}; // deleted out of band: gone, not an error
+      const c = this.client();
+      const dto = await c.read(props.key);
+      if (!dto) {
+        // Deleted out of band: gone, not an error; unless this console key sees another project.
+        if (props.credentialFingerprint) await this.goneOnlyInSameProject(c, props.credentialFingerprint, id);
+        return {};
+      }
       const inputs = liveInputs(dto, props);
-      return { id, props: toState(inputs, dto, props.key), inputs };
+      return { id, props: { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint }, inputs };
     });
   }
 
@@ -109,13 +114,27 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
           }
         },
       );
-      return { outs: { ...news, key: now.key, keyFingerprint: now.keyFingerprint, status: now.status } satisfies KeyState };
+      return {
+        outs: {
+          ...news,
+          key: now.key,
+          keyFingerprint: now.keyFingerprint,
+          status: now.status,
+          credentialFingerprint: c.credentialFingerprint,
+        } satisfies KeyState,
+      };
     });
   }
 
-  async delete(_id: string, props: KeyState) {
+  private goneOnlyInSameProject(c: StatsigClient, credentialFingerprint: string, id: string): Promise<void> {
+    return goneOnlyInSameScope(() => c.seesProjectOf(credentialFingerprint), `the Statsig key ${id}`, settingName(STATSIG_SETTINGS.consoleKey), "project");
+  }
+
+  async delete(id: string, props: KeyState) {
     return step("deleting a Statsig key", async () => {
-      await this.client().delete(props.key); // already gone is done
+      const c = this.client();
+      // Already gone is done, in the key's own project; another project's console key proves nothing.
+      if (!(await c.delete(props.key)) && props.credentialFingerprint) await this.goneOnlyInSameProject(c, props.credentialFingerprint, id);
     });
   }
 }

@@ -143,6 +143,8 @@ export interface KeyState extends KeyInputs {
   key: string;
   keyFingerprint: string;
   status: string;
+  /** A fingerprint of the console key that last saw this key: tells "gone" from "another project". Absent in 0.1.0 state. */
+  credentialFingerprint?: string;
 }
 
 /** The live key projected onto the input names, canonical, for refresh to diff against. */

@@ -1,0 +1,114 @@
+// A valid credential of another project or account never makes managed keys look deleted: refresh,
+// the drift command and destroy all stop with an error that names the credential, state keeps every
+// key, and nothing is created or deleted. With the right credential back, everything converges.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT, BASIC_TOKEN, BASIC_TOKEN_B } from "../../emulator/apis/basic";
+import { STATSIG_CONSOLE_KEY, STATSIG_CONSOLE_KEY_B } from "../../emulator/apis/statsig";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import { EmulatorAdmin } from "./emulator-client";
+import { makeProject, PulumiProject, REPO_ROOT } from "./harness";
+
+const creds = authApiCredentials();
+const CASES = [
+  {
+    label: "a Statsig console key of another project",
+    setting: "pulumi-api-keys:statsigConsoleApiKey",
+    right: STATSIG_CONSOLE_KEY,
+    wrong: STATSIG_CONSOLE_KEY_B,
+    program: `new lib.statsig.Key("a", { type: "SERVER", description: "a" });\nnew lib.statsig.Key("b", { type: "CLIENT", description: "b" });`,
+  },
+  {
+    label: "a Basic token of another account",
+    setting: "pulumi-api-keys:basicApiToken",
+    right: BASIC_TOKEN,
+    wrong: BASIC_TOKEN_B,
+    program: `for (const n of ["a", "b"]) new lib.basic.ProjectKey(n, { projectId: "${BASIC_PROJECT}", label: n, roles: ["read"] });`,
+  },
+  {
+    label: "an Auth API key of another project",
+    setting: "pulumi-api-keys:theauthapiAccessKey",
+    right: creds.admin,
+    wrong: creds.otherProjectUser,
+    program: `for (const n of ["a", "b"]) new lib.authapi.ApiKey(n, { projectId: "${AUTHAPI_PROJECT}", name: n });`,
+  },
+  {
+    label: "an Auth API key of another account",
+    setting: "pulumi-api-keys:theauthapiAccessKey",
+    right: creds.admin,
+    wrong: creds.otherAccountAdmin,
+    program: `for (const n of ["a", "b"]) new lib.authapi.ApiKey(n, { projectId: "${AUTHAPI_PROJECT}", name: n });`,
+  },
+];
+
+describe("a credential of another project or account", () => {
+  jest.setTimeout(600_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let url: string;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    url = await emulator.start();
+    admin = new EmulatorAdmin(url);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  const drift = (project: PulumiProject) =>
+    new Promise<{ code: number; out: string }>((resolve) =>
+      execFile(
+        "node",
+        [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack],
+        { env: project.env() },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, out: stdout + stderr }),
+      ),
+    );
+  const managedKeys = async (project: PulumiProject) => (await project.exportState()).resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+
+  test.each(CASES)("$label: refresh, drift and destroy stop and name the credential; state keeps every key", async (c) => {
+    const project = makeProject("foreign", { "index.js": `const lib = require("pulumi-api-keys");\n${c.program}\n` });
+    dirs.push(project.dir);
+    await project.init(
+      { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
+      { [c.setting]: c.right },
+    );
+    await project.up();
+    const live = JSON.stringify(await admin.liveCounts());
+
+    // The stack now runs with the other credential (an `up` records provider config; it has nothing to do).
+    await project.ok(["config", "set", "--secret", c.setting, c.wrong]);
+    await project.up();
+    const refresh = await project.run(["refresh", "--yes", "--skip-preview"]);
+    expect(refresh.code).not.toBe(0);
+    expect(refresh.stdout).toContain("[PAK_WRONG_SCOPE]");
+    expect(refresh.stdout).toContain(`is not visible with the credential in ${c.setting}`);
+    expect(refresh.stdout).not.toMatch(/^\s*-\s+pulumi-nodejs:dynamic\/\S+ \S+ deleted/m);
+    expect(await managedKeys(project)).toHaveLength(2);
+
+    const report = await drift(project);
+    expect(report.code).toBe(1);
+    expect(report.out).toMatch(/ERROR/);
+    expect(report.out).toContain(c.setting);
+    expect(report.out).not.toMatch(/^\s+deleted/m);
+
+    const destroy = await project.run(["destroy", "--yes", "--skip-preview"]);
+    expect(destroy.code).not.toBe(0);
+    expect(destroy.stdout).toContain("[PAK_WRONG_SCOPE]");
+    expect(await managedKeys(project)).toHaveLength(2);
+    expect(JSON.stringify(await admin.liveCounts())).toBe(live); // nothing created or deleted anywhere
+
+    // The right credential back: nothing drifted, and destroy removes the keys.
+    await project.ok(["config", "set", "--secret", c.setting, c.right]);
+    await project.up();
+    await project.ok(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+    await project.destroyAndRemove();
+    expect(await admin.liveCounts()).toEqual({ statsig: 0, basic: 0, authapi: 0 });
+  });
+});
