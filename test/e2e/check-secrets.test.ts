@@ -2,12 +2,10 @@
 // the secret from pulumi.secret, from config.requireSecret, and from another resource's secret output.
 // Every value carries a marker; the marker must appear nowhere in what the CLI prints.
 import * as fs from "node:fs";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { BASIC_TOKEN } from "../../emulator/apis/basic";
-import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { makeProject, PulumiProject } from "./harness";
+import { initForEmulator, makeProject, PulumiProject } from "./harness";
 
 const M = "SECRETMARK";
 
@@ -63,15 +61,7 @@ describe("a secret input that fails validation", () => {
     emulator = createEmulator({ port: 0 });
     const url = await emulator.start();
     project = makeProject("check-secrets", { "index.js": program });
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
-      {
-        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
-        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
-        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
-        partnerKey: `${M} from config`,
-      },
-    );
+    await initForEmulator(project, url, { secrets: { partnerKey: `${M} from config` } });
   });
   afterAll(async () => {
     await emulator?.stop();

@@ -2,13 +2,12 @@
 // deactivating a key that has a rotation trigger, removing the trigger, an Auth API expiry that passes,
 // and the `import` resource option.
 import * as fs from "node:fs";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
-import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { EmulatorAdmin } from "./emulator-client";
-import { makeProject, PulumiProject } from "./harness";
+import { initForEmulator, makeProject, PulumiProject } from "./harness";
 
 // Keys from config: { name: { api, args, import? } }. A string "@src.output=<json>" becomes <json> once
 // that resource's output is known: an input that is unknown at preview, as when wired to another resource.
@@ -61,14 +60,7 @@ describe("lifecycle edges", () => {
     const url = await emulator.start();
     admin = new EmulatorAdmin(url);
     project = makeProject("edges", { "index.js": program });
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
-      {
-        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
-        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
-        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
-      },
-    );
+    await initForEmulator(project, url);
   });
   afterAll(async () => {
     await emulator?.stop();

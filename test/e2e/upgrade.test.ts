@@ -4,13 +4,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
-import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { EmulatorAdmin } from "./emulator-client";
-import { PulumiProject, REPO_ROOT } from "./harness";
+import { initForEmulator, PulumiProject, REPO_ROOT } from "./harness";
 import { npmInstall, packRepo, writeUserProject } from "./user-project";
 
 const RELEASE_0_1_0 = path.join(REPO_ROOT, "test/fixtures/pulumi-api-keys-0.1.0.tgz");
@@ -51,14 +50,7 @@ describe("upgrading from 0.1.0", () => {
     // 0.1.0 brought an optional Node binary; a user who has it or not is the same here.
     await npmInstall(project.dir, ["--omit=optional"]);
     expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-api-keys/package.json"), "utf8")).version).toBe("0.1.0");
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": emulator.url, "pulumi-api-keys:basicApiUrl": emulator.url, "pulumi-api-keys:theauthapiApiUrl": emulator.url },
-      {
-        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
-        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
-        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
-      },
-    );
+    await initForEmulator(project, emulator.url);
     await project.up();
     const before = await project.exportState();
     const oldKeys = before.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
