@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { redact } from "./core/redact";
 import { detectDrift } from "./drift/detect";
-import { IgnoreRules } from "./drift/ignore";
-import { exitCodeOf } from "./drift/report";
+import { appendUnmanagedRules, IgnoreRules } from "./drift/ignore";
+import { DriftReport, exitCodeOf, FAIL_ON, FailOn, summarize } from "./drift/report";
 import { Format, RENDERERS } from "./drift/render";
 
 const USAGE = `usage: pulumi-api-keys drift [options]
@@ -19,9 +19,12 @@ Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with th
   --output FILE        also write the report to FILE (e.g. "$GITHUB_STEP_SUMMARY" with --format markdown)
   --ignore FILE        ignore rules (default: .pulumi-api-keys-ignore.yaml in the project, if present)
   --no-unmanaged       do not report keys that no resource manages
+  --fail-on KINDS      which findings exit 2: a comma list of drifted, deleted, unmanaged (default: all three)
+  --write-ignore       add today's unmanaged keys to the ignore file (a baseline: each rule dated, with a
+                       reason to fill in); from then on only new unmanaged keys fail
   --pulumi PATH        the pulumi binary (default: pulumi on PATH)
 
-Exit codes: 0 in sync, 2 drift (drifted, deleted or unmanaged keys), 1 error.
+Exit codes: 0 in sync, 2 drift (as --fail-on chooses), 1 error.
 Credentials come from the stack's config (pulumi-api-keys:*) or the environment, as for \`pulumi up\`.
 `;
 
@@ -32,11 +35,13 @@ export interface DriftArgs {
   output?: string;
   ignore?: string;
   unmanaged: boolean;
+  failOn: FailOn[];
+  writeIgnore: boolean;
   pulumi?: string;
 }
 
 export function parseDriftArgs(argv: string[]): DriftArgs | string {
-  const a: DriftArgs = { cwd: ".", format: "text", unmanaged: true };
+  const a: DriftArgs = { cwd: ".", format: "text", unmanaged: true, failOn: [...FAIL_ON], writeIgnore: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {
@@ -54,6 +59,15 @@ export function parseDriftArgs(argv: string[]): DriftArgs | string {
       } else if (flag === "--output") a.output = value();
       else if (flag === "--ignore") a.ignore = value();
       else if (flag === "--no-unmanaged") a.unmanaged = false;
+      else if (flag === "--fail-on") {
+        const kinds = value()
+          .split(",")
+          .map((k) => k.trim())
+          .filter(Boolean);
+        const bad = kinds.filter((k) => !(FAIL_ON as readonly string[]).includes(k));
+        if (bad.length || !kinds.length) return `--fail-on takes a comma list of ${FAIL_ON.join(", ")} (got ${bad.join(", ") || "nothing"})`;
+        a.failOn = kinds as FailOn[];
+      } else if (flag === "--write-ignore") a.writeIgnore = true;
       else if (flag === "--pulumi") a.pulumi = value();
       else return `unknown option ${flag}`;
     } catch (e) {
@@ -72,16 +86,23 @@ async function drift(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY;
   try {
     const defaultIgnore = path.join(args.cwd, ".pulumi-api-keys-ignore.yaml");
-    const ignoreFile = args.ignore ?? (fs.existsSync(defaultIgnore) ? defaultIgnore : undefined);
-    const report = await detectDrift({
+    const ignoreFile = args.ignore ?? (fs.existsSync(defaultIgnore) || args.writeIgnore ? defaultIgnore : undefined);
+    const found = await detectDrift({
       cwd: args.cwd,
       stack: args.stack,
       unmanaged: args.unmanaged,
-      ignore: ignoreFile ? IgnoreRules.load(ignoreFile) : undefined,
+      ignore: ignoreFile && fs.existsSync(ignoreFile) ? IgnoreRules.load(ignoreFile) : undefined,
       pulumiBin: args.pulumi,
       onProgress: tty ? (m) => process.stderr.write(`\r\x1b[K… ${m}`) : undefined,
     });
     if (tty) process.stderr.write("\r\x1b[K");
+    let report: DriftReport = { ...found, failOn: args.failOn };
+    if (args.writeIgnore && ignoreFile) {
+      const baseline = report.unmanaged.filter((u) => !u.ignored);
+      if (baseline.length) appendUnmanagedRules(ignoreFile, baseline);
+      report = summarize({ ...report, unmanaged: report.unmanaged.map((u) => ({ ...u, ignored: true })) });
+      process.stderr.write(`pulumi-api-keys drift: ${baseline.length} unmanaged key(s) added to ${ignoreFile}; fill in each rule's reason\n`);
+    }
     const text = RENDERERS[args.format](report);
     process.stdout.write(text);
     if (args.output) fs.appendFileSync(args.output, text);

@@ -79,7 +79,7 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
   const counter = (api: string) => ({ onAttempt: () => (apiCalls[api] = (apiCalls[api] ?? 0) + 1) });
   const url = (s: Setting, dflt: string) => readSetting(s, cfg) ?? dflt;
   const addUnmanaged = (u: UnmanagedKey) => {
-    if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u.api, u.id) ? { ...u, ignored: true } : u);
+    if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u) ? { ...u, ignored: true } : u);
   };
   const byApi = (api: Api) => snapshot.resources.filter((r) => r.api === api);
 
@@ -111,8 +111,7 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
       managed.add(r.outputs.key);
       resources.push(resourceReport(r, dto ? compareFields(STATSIG_DIFF_POLICY, r.inputs, statsigLive(dto, r.inputs) as never) : "deleted", ignore));
     }
-    for (const [key, dto] of live)
-      if (key && !managed.has(key)) addUnmanaged({ api: "statsig", id: fingerprint(key), label: `${dto.type} ${dto.description}` });
+    for (const [key, dto] of live) if (key && !managed.has(key)) addUnmanaged({ api: "statsig", id: fingerprint(key), label: dto.description, type: dto.type });
   });
 
   await guard("basic", async () => {
@@ -171,6 +170,7 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
     unmanaged,
     errors,
     apiCalls,
+    ...(ignore.expired.length ? { expiredIgnoreRules: ignore.expired } : {}),
   });
 }
 

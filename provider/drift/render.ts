@@ -8,6 +8,9 @@ function fieldLine(f: FieldDrift): string {
   return `${f.field}: declared ${show(f.declared)}, live ${show(f.live)}${sets}${f.ignored ? " [ignored]" : ""}`;
 }
 
+const expiredLine = (x: { rule: number; expires: string; reason?: string }) =>
+  `ignore rule ${x.rule + 1}${x.reason ? ` (${x.reason})` : ""} expired on ${x.expires} and no longer applies`;
+
 function verdict(r: DriftReport): string {
   const code = exitCodeOf(r);
   return code === 0 ? "in sync" : code === 2 ? "DRIFT" : "ERROR";
@@ -24,7 +27,10 @@ export function renderText(r: DriftReport): string {
     for (const f of x.fields) lines.push(`      ${fieldLine(f)}`);
   }
   for (const u of r.unmanaged)
-    lines.push(`  unmanaged ${u.api} ${u.id} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`);
+    lines.push(
+      `  unmanaged ${u.api} ${u.id}${u.type ? ` ${u.type}` : ""} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`,
+    );
+  for (const x of r.expiredIgnoreRules ?? []) lines.push(`  ${expiredLine(x)}`);
   for (const e of r.errors) lines.push(`  error: ${e}`);
   return lines.join("\n") + "\n";
 }
@@ -61,9 +67,12 @@ export function renderMarkdown(r: DriftReport): string {
   if (r.unmanaged.length) {
     out.push("**Unmanaged keys** (in the API, in no stack):", "");
     for (const u of r.unmanaged)
-      out.push(`- ${u.api} \`${u.id}\` ${md(u.label)}${u.project ? ` (project ${md(u.project)})` : ""}${u.ignored ? " — ignored" : ""}`);
+      out.push(
+        `- ${u.api} \`${u.id}\`${u.type ? ` ${u.type}` : ""} ${md(u.label)}${u.project ? ` (project ${md(u.project)})` : ""}${u.ignored ? " — ignored" : ""}`,
+      );
     out.push("");
   }
+  for (const x of r.expiredIgnoreRules ?? []) out.push(`> ${md(expiredLine(x))}`);
   for (const e of r.errors) out.push(`> **Error:** ${md(e)}`);
   return out.join("\n") + "\n";
 }

@@ -28,9 +28,15 @@ export interface UnmanagedKey {
   /** Statsig and The Auth API: the value's fingerprint (never the value); Basic: the key id. */
   id: string;
   label: string;
+  /** Statsig's key type (SERVER, CLIENT, CONSOLE, …); ignore rules can match on it. */
+  type?: string;
   project?: string;
   ignored?: boolean;
 }
+
+/** What makes the drift command exit 2. */
+export const FAIL_ON = ["drifted", "deleted", "unmanaged"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 export interface DriftReport {
   schemaVersion: 1;
@@ -44,14 +50,21 @@ export interface DriftReport {
   errors: string[];
   /** API calls made, per API. */
   apiCalls: Record<string, number>;
+  /** What counts as drift for the exit code (`--fail-on`); absent means all three. */
+  failOn?: FailOn[];
+  /** Ignore rules past their `expires` date, no longer applied (by position in the file). */
+  expiredIgnoreRules?: Array<{ rule: number; expires: string; reason?: string }>;
 }
 
 export type ExitCode = 0 | 1 | 2;
 
-/** 0 in sync, 2 drift (including deleted and unmanaged keys), 1 error. Pure: the report decides. */
+/**
+ * 0 in sync, 2 drift, 1 error. Pure: the report decides, including which kinds count as drift
+ * (`failOn`: drifted, deleted and unmanaged keys, all three by default).
+ */
 export function exitCodeOf(report: DriftReport): ExitCode {
   if (report.errors.length) return 1;
-  return report.summary.drifted + report.summary.deleted + report.summary.unmanaged > 0 ? 2 : 0;
+  return (report.failOn ?? FAIL_ON).some((kind) => report.summary[kind] > 0) ? 2 : 0;
 }
 
 export function summarize(r: Omit<DriftReport, "summary">): DriftReport {

@@ -114,7 +114,7 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(byName.partner!.fields).toEqual([{ field: "active", declared: true, live: false }]);
     expect(byName.legacy!.status).toBe("deleted");
     expect(byName.quiet!.status).toBe("in-sync");
-    expect(report.unmanaged).toEqual([expect.objectContaining({ api: "statsig", label: "SERVER made by hand" })]);
+    expect(report.unmanaged).toEqual([expect.objectContaining({ api: "statsig", label: "made by hand", type: "SERVER" })]);
     expect(r.stdout).not.toContain(stray.key); // unmanaged keys by fingerprint, never by value
 
     const reportNames = report.resources
@@ -153,6 +153,24 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(JSON.parse(clean.stdout).summary).toMatchObject({ drifted: 0, deleted: 0, unmanaged: 0 });
     expect(clean.code).toBe(0);
     expect((await drift(["--no-unmanaged"])).code).toBe(0);
+
+    // A baseline: keys made by hand long ago go into the ignore file, each dated with a reason to fill
+    // in; from then on only a new hand-made key fails, and --fail-on can leave unmanaged keys out.
+    const ignoreFile = path.join(project.dir, ".pulumi-api-keys-ignore.yaml");
+    fs.writeFileSync(ignoreFile, "ignore: []\n"); // the earlier stray key is unmanaged again: 3 with the two below
+    await admin.call("POST", "/statsig/keys", { type: "SERVER", description: "legacy by hand" });
+    await admin.call("POST", "/basic/projects/" + BASIC_PROJECT + "/keys", { label: "legacy by hand" });
+    expect((await drift([])).code).toBe(2);
+    const baseline = await drift(["--write-ignore"]);
+    expect(baseline.code).toBe(0);
+    expect(baseline.stderr).toMatch(/3 unmanaged key\(s\) added to .*\.pulumi-api-keys-ignore\.yaml/);
+    expect(fs.readFileSync(ignoreFile, "utf8")).toMatch(/reason: "TODO: why this key may stay unmanaged"\n\s+added: \d{4}-\d{2}-\d{2}/);
+    expect((await drift([])).code).toBe(0);
+    await admin.call("POST", "/statsig/keys", { type: "CLIENT", description: "new by hand" });
+    const fresh: DriftReport = JSON.parse((await drift(["--format", "json"])).stdout);
+    expect(fresh.unmanaged.filter((u) => !u.ignored).map((u) => u.label)).toEqual(["new by hand"]);
+    expect((await drift([])).code).toBe(2);
+    expect((await drift(["--fail-on", "drifted,deleted"])).code).toBe(0);
   });
 
   test("an error is exit 1 with a clear message, and no secret in it", async () => {

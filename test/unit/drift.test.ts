@@ -3,9 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseDriftArgs } from "../../provider/cli";
 import { compareFields } from "../../provider/drift/detect";
-import { IgnoreRules } from "../../provider/drift/ignore";
+import { appendUnmanagedRules, IgnoreRules } from "../../provider/drift/ignore";
 import { renderJson, renderMarkdown, renderText } from "../../provider/drift/render";
-import { DriftReport, exitCodeOf, summarize } from "../../provider/drift/report";
+import { DriftReport, exitCodeOf, summarize, UnmanagedKey } from "../../provider/drift/report";
 import { STATSIG_DIFF_POLICY } from "../../provider/statsig/schema";
 
 const declared = { type: "SERVER", description: "svc", scopes: ["a", "b"], environments: ["prod"], secondaryTargetApps: [], active: true, rotation: "1" };
@@ -45,10 +45,62 @@ describe("ignore rules", () => {
     expect(rules.field("web-client", "urn:x::web-client", "description")).toBe(true);
     expect(rules.field("web-client", "urn:x::web-client", "scopes")).toBe(false);
     expect(rules.field("legacy", "urn:pulumi:s::p::t::legacy", "anything")).toBe(true);
-    expect(rules.unmanaged("statsig", "abc123")).toBe(true);
-    expect(rules.unmanaged("basic", "abc123")).toBe(false);
+    expect(rules.unmanaged({ api: "statsig", id: "abc123", label: "x" })).toBe(true);
+    expect(rules.unmanaged({ api: "basic", id: "abc123", label: "x" })).toBe(false);
     fs.writeFileSync(file, "ignore:\n  - resource: x\n    feilds: [a]\n");
     expect(() => IgnoreRules.load(file)).toThrow(/ignore\.0/);
+  });
+});
+
+describe("ignore rules for unmanaged keys: id, label glob, type; expiry; baseline", () => {
+  const key = (over: Partial<UnmanagedKey> = {}): UnmanagedKey => ({ api: "statsig", id: "f00d", label: "legacy checkout", type: "SERVER", ...over });
+
+  test("match by label glob and by type; every given condition must hold", () => {
+    const rules = new IgnoreRules([{ unmanaged: { api: "statsig", label: "legacy *" } }, { unmanaged: { api: "statsig", type: "CONSOLE" } }], "2026-11-25");
+    expect(rules.unmanaged(key())).toBe(true);
+    expect(rules.unmanaged(key({ label: "checkout" }))).toBe(false);
+    expect(rules.unmanaged(key({ label: "ci", type: "CONSOLE" }))).toBe(true);
+    expect(rules.unmanaged(key({ api: "basic" }))).toBe(false);
+    expect(new IgnoreRules([{ unmanaged: { api: "statsig", label: "legacy *", type: "CLIENT" } }]).unmanaged(key())).toBe(false);
+  });
+
+  test("a rule past its expires date no longer applies, and the report names it", () => {
+    const rules = new IgnoreRules(
+      [
+        { unmanaged: { api: "statsig", id: "f00d" }, expires: "2026-11-24", reason: "migration" },
+        { resource: "web", expires: "2026-11-25" },
+      ],
+      "2026-11-25",
+    );
+    expect(rules.unmanaged(key())).toBe(false);
+    expect(rules.field("web", "urn::web", "description")).toBe(true); // applies through its last day
+    expect(rules.expired).toEqual([{ rule: 0, expires: "2026-11-24", reason: "migration" }]);
+    const text = renderText(report({ expiredIgnoreRules: rules.expired }));
+    expect(text).toContain("ignore rule 1 (migration) expired on 2026-11-24 and no longer applies");
+  });
+
+  test("bad rules name the field: an unmanaged rule needs a condition, dates must be real", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ign-"));
+    const file = path.join(dir, "ignore.yaml");
+    fs.writeFileSync(file, "ignore:\n  - unmanaged: { api: statsig }\n");
+    expect(() => IgnoreRules.load(file)).toThrow(/needs id, label or type/);
+    fs.writeFileSync(file, "ignore:\n  - resource: x\n    expires: 2027-02-30\n");
+    expect(() => IgnoreRules.load(file)).toThrow(/ignore\.0\.expires: is not a real date/);
+  });
+
+  test("--write-ignore appends dated rules with a reason to fill in, keeping the file's comments", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ign-"));
+    const file = path.join(dir, "ignore.yaml");
+    fs.writeFileSync(file, "# accepted drift\nignore:\n  - resource: web # legacy\n");
+    appendUnmanagedRules(file, [key(), key({ api: "basic", id: "k-1", label: "ci", type: undefined, project: "p1" })], "2026-11-25");
+    const text = fs.readFileSync(file, "utf8");
+    expect(text).toContain("# accepted drift");
+    expect(text).toContain("resource: web # legacy");
+    const rules = IgnoreRules.load(file, "2026-11-25");
+    expect(rules.rules).toHaveLength(3);
+    expect(rules.rules[1]).toEqual({ unmanaged: { api: "statsig", id: "f00d" }, reason: "TODO: why this key may stay unmanaged", added: "2026-11-25" });
+    expect(rules.unmanaged(key({ api: "basic", id: "k-1", label: "ci" }))).toBe(true);
+    expect(rules.unmanaged(key({ id: "new1" }))).toBe(false); // only the baseline, not every key
   });
 });
 
@@ -73,6 +125,12 @@ describe("report, exit codes and renderers", () => {
     expect(exitCodeOf(report({}))).toBe(0);
     expect(exitCodeOf(drifted)).toBe(2);
     expect(exitCodeOf(report({ errors: ["statsig: down"] }))).toBe(1);
+    // --fail-on chooses what exits 2.
+    const onlyUnmanaged = report({ unmanaged: [{ api: "statsig", id: "f00d", label: "x" }] });
+    expect(exitCodeOf(onlyUnmanaged)).toBe(2);
+    expect(exitCodeOf({ ...onlyUnmanaged, failOn: ["drifted", "deleted"] })).toBe(0);
+    expect(exitCodeOf({ ...report({ resources: [drifted.resources[0]!] }), failOn: ["deleted", "unmanaged"] })).toBe(0);
+    expect(exitCodeOf({ ...drifted, failOn: ["drifted"] })).toBe(2);
     const onlyIgnored = report({
       resources: [
         { api: "statsig", name: "s", urn: "u", id: "i", status: "drifted", fields: [{ field: "description", declared: "a", live: "b", ignored: true }] },
@@ -122,5 +180,8 @@ describe("report, exit codes and renderers", () => {
     expect(parseDriftArgs(["--format", "yaml"])).toMatch(/--format must be text, json or markdown/);
     expect(parseDriftArgs(["--bogus"])).toMatch(/unknown option --bogus/);
     expect(parseDriftArgs(["--stack"])).toMatch(/needs a value/);
+    expect(parseDriftArgs([])).toMatchObject({ failOn: ["drifted", "deleted", "unmanaged"], writeIgnore: false });
+    expect(parseDriftArgs(["--fail-on", "drifted, deleted", "--write-ignore"])).toMatchObject({ failOn: ["drifted", "deleted"], writeIgnore: true });
+    expect(parseDriftArgs(["--fail-on", "drifted,unmanagd"])).toMatch(/--fail-on takes a comma list of drifted, deleted, unmanaged \(got unmanagd\)/);
   });
 });
