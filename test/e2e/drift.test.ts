@@ -129,6 +129,19 @@ describe("pulumi-api-keys drift end to end", () => {
       .sort();
     expect(engineNames).toEqual(reportNames);
 
+    // Pulumi's own drift checks agree, and name the fields: a refresh that previews only, and a preview
+    // after a refresh, both with --expect-no-changes.
+    // (--preview-only refuses the implied --yes of PULUMI_SKIP_CONFIRMATIONS, which the harness sets.)
+    const refreshOnly = await project.run(["refresh", "--preview-only", "--diff", "--expect-no-changes"], { env: { PULUMI_SKIP_CONFIRMATIONS: "false" } });
+    expect(refreshOnly.code).not.toBe(0);
+    expect(refreshOnly.stdout).toMatch(/~ label\s*: "deploys" => "deploys \(edited\)"/);
+    expect(refreshOnly.stdout).toMatch(/customMetaData/);
+    const previewRefresh = await project.run(["preview", "--refresh", "--diff", "--expect-no-changes"]);
+    expect(previewRefresh.code).not.toBe(0);
+    expect(previewRefresh.stdout).toMatch(/~ label\s*: "deploys \(edited\)" => "deploys"/);
+    expect(previewRefresh.stdout).toMatch(/~ active\s*: false => true/);
+    expect((await project.exportState()).raw).not.toContain("deploys (edited)"); // both left state alone
+
     // The other formats carry the same findings.
     const text = await drift([]);
     expect(text.code).toBe(2);
