@@ -19,11 +19,15 @@ report=$(mktemp)
 # The unit, contract and end-to-end projects; `--reliability` (npm run test:reliability) the long suite.
 # Other arguments are jest's (file patterns first, since --selectProjects takes every word after it).
 projects=(unit contract e2e)
+# Two test files at a time: an end-to-end test mostly waits on the Pulumi CLI and the emulator, so two
+# fill this 2-core machine (jest would run one). The reliability suite measures time: one at a time.
+workers=2
 if [ "${1:-}" = "--reliability" ]; then
   projects=(reliability)
+  workers=1
   shift
 fi
-jest --ci --json --outputFile="$report" "$@" --selectProjects "${projects[@]}"
+jest --ci --json --outputFile="$report" --maxWorkers="$workers" "$@" --selectProjects "${projects[@]}"
 code=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
