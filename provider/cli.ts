@@ -14,7 +14,9 @@ const USAGE = `usage: pulumi-api-keys drift [options]
 Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with the live APIs. Read-only.
 
   --cwd DIR            the Pulumi project directory (default: .)
-  --stack NAME         the stack (default: the selected stack)
+  --stack NAME         the stack (default: the selected stack); repeat it to read several stacks that
+                       share vendor projects: a key managed by any of them is not unmanaged
+  --all-stacks         every stack of the project in the backend
   --format FORMAT      text (default), json or markdown
   --output FILE        also write the report to FILE (e.g. "$GITHUB_STEP_SUMMARY" with --format markdown)
   --ignore FILE        ignore rules (default: .pulumi-api-keys-ignore.yaml in the project, if present)
@@ -30,7 +32,8 @@ Credentials come from the stack's config (pulumi-api-keys:*) or the environment,
 
 export interface DriftArgs {
   cwd: string;
-  stack?: string;
+  stacks: string[];
+  allStacks: boolean;
   format: Format;
   output?: string;
   ignore?: string;
@@ -41,7 +44,7 @@ export interface DriftArgs {
 }
 
 export function parseDriftArgs(argv: string[]): DriftArgs | string {
-  const a: DriftArgs = { cwd: ".", format: "text", unmanaged: true, failOn: [...FAIL_ON], writeIgnore: false };
+  const a: DriftArgs = { cwd: ".", stacks: [], allStacks: false, format: "text", unmanaged: true, failOn: [...FAIL_ON], writeIgnore: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {
@@ -51,7 +54,8 @@ export function parseDriftArgs(argv: string[]): DriftArgs | string {
     };
     try {
       if (flag === "--cwd") a.cwd = value();
-      else if (flag === "--stack" || flag === "-s") a.stack = value();
+      else if (flag === "--stack" || flag === "-s") a.stacks.push(value());
+      else if (flag === "--all-stacks") a.allStacks = true;
       else if (flag === "--format") {
         const f = value();
         if (!(f in RENDERERS)) return `--format must be text, json or markdown (got ${f})`;
@@ -74,6 +78,7 @@ export function parseDriftArgs(argv: string[]): DriftArgs | string {
       return (e as Error).message;
     }
   }
+  if (a.allStacks && a.stacks.length) return "--all-stacks and --stack do not go together";
   return a;
 }
 
@@ -89,7 +94,8 @@ async function drift(argv: string[]): Promise<number> {
     const ignoreFile = args.ignore ?? (fs.existsSync(defaultIgnore) || args.writeIgnore ? defaultIgnore : undefined);
     const found = await detectDrift({
       cwd: args.cwd,
-      stack: args.stack,
+      stacks: args.stacks.length ? args.stacks : undefined,
+      allStacks: args.allStacks,
       unmanaged: args.unmanaged,
       ignore: ignoreFile && fs.existsSync(ignoreFile) ? IgnoreRules.load(ignoreFile) : undefined,
       pulumiBin: args.pulumi,

@@ -13,12 +13,16 @@ import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "../statsig
 import { liveInputs as statsigLive, STATSIG_DIFF_POLICY } from "../statsig/schema";
 import { IgnoreRules } from "./ignore";
 import { Api, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
-import { readStack, StackResource, StackSnapshot } from "./stack";
+import { listStacks, readStack, StackResource, StackSnapshot } from "./stack";
 
 export interface DriftOptions {
   /** The Pulumi project directory. */
   cwd: string;
   stack?: string;
+  /** Several stacks of the project, read together (a key any of them manages is not unmanaged). */
+  stacks?: string[];
+  /** Every stack of the project in the backend. */
+  allStacks?: boolean;
   /** Report keys that exist in an API but no resource manages (default true). */
   unmanaged?: boolean;
   ignore?: IgnoreRules;
@@ -67,104 +71,146 @@ const refusedAs =
   };
 
 /** Compares a stack snapshot with the live APIs. */
-export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOptions, "cwd" | "stack" | "pulumiBin"> = {}): Promise<DriftReport> {
+/** A managed key with the stack it belongs to and that stack's settings. */
+interface Managed {
+  stack: string;
+  cfg: ConfigSource;
+  r: StackResource;
+}
+
+/**
+ * Compares stack snapshots with the live APIs. Several stacks may share a vendor project: each scope
+ * (API, endpoint, credential and project) is listed once, and a key managed by any stack is not unmanaged.
+ */
+export async function detectDriftIn(
+  snapshots: StackSnapshot | StackSnapshot[],
+  opts: Omit<DriftOptions, "cwd" | "stack" | "stacks" | "pulumiBin"> = {},
+): Promise<DriftReport> {
+  const stacks = Array.isArray(snapshots) ? snapshots : [snapshots];
   const ignore = opts.ignore ?? new IgnoreRules();
   const wantUnmanaged = opts.unmanaged ?? true;
   const progress = opts.onProgress ?? (() => undefined);
-  const cfg = configSource(snapshot);
   const resources: ResourceReport[] = [];
   const unmanaged: UnmanagedKey[] = [];
   const errors: string[] = [];
   const apiCalls: Record<string, number> = {};
   const counter = (api: string) => ({ onAttempt: () => (apiCalls[api] = (apiCalls[api] ?? 0) + 1) });
-  const url = (s: Setting, dflt: string) => readSetting(s, cfg) ?? dflt;
+  const url = (cfg: ConfigSource, s: Setting, dflt: string) => readSetting(s, cfg) ?? dflt;
   const addUnmanaged = (u: UnmanagedKey) => {
     if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u) ? { ...u, ignored: true } : u);
   };
-  const byApi = (api: Api) => snapshot.resources.filter((r) => r.api === api);
+  const all: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: configSource(s), r })));
+  // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
+  const managedAnywhere = (api: Api, id: (r: StackResource) => string) => new Set(all.filter((m) => m.r.api === api).map((m) => id(m.r)));
+  const report = (m: Managed, fields: FieldDrift[] | "deleted") => resources.push({ ...resourceReport(m.r, fields, ignore), stack: m.stack });
 
-  const guard = async (api: Api, fn: () => Promise<void>) => {
-    if (!byApi(api).length) return;
-    try {
-      await fn();
-    } catch (e) {
-      errors.push(redact(`${api}: ${(e as Error).message}`));
+  /** Runs `fn` once per scope of `api`'s keys; a failure is reported as that scope's error. */
+  const perScope = async (api: Api, scopeOf: (m: Managed) => string, fn: (keys: Managed[]) => Promise<void>) => {
+    const scopes = new Map<string, Managed[]>();
+    for (const m of all.filter((x) => x.r.api === api)) {
+      let scope: string;
+      try {
+        scope = scopeOf(m);
+      } catch (e) {
+        scope = `error:${(e as Error).message}`; // a missing credential: reported once, by fn
+      }
+      scopes.set(scope, [...(scopes.get(scope) ?? []), m]);
+    }
+    for (const keys of scopes.values()) {
+      try {
+        await fn(keys);
+      } catch (e) {
+        errors.push(redact(`${api}: ${(e as Error).message}`));
+      }
     }
   };
+  const credential = (cfg: ConfigSource, s: Setting, what: string) => fingerprint(requireSetting(s, cfg, what));
 
-  await guard("statsig", async () => {
-    const c = new StatsigClient({
-      consoleKey: requireSetting(STATSIG_SETTINGS.consoleKey, cfg, "Statsig Console API key"),
-      baseUrl: url(STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL),
-      http: { ...httpOptionsFrom(cfg), ...counter("statsig") },
-    });
-    progress("statsig: listing keys");
-    const live = new Map((await c.list()).map((k) => [k.key, k]));
-    const seen = new Set([c.credentialFingerprint, ...[...live.keys()].filter(Boolean).map((k) => fingerprint(k!))]);
-    const managed = new Set<string>();
-    for (const r of byApi("statsig")) {
-      const dto = live.get(r.outputs.key);
-      // Missing, and so is the console key that last saw it: this credential sees another project.
-      const lastSeenBy = r.outputs.credentialFingerprint as string | undefined;
-      if (!dto && lastSeenBy && !seen.has(lastSeenBy))
-        throw new WrongScopeError(`the Statsig key ${r.id}`, settingName(STATSIG_SETTINGS.consoleKey), "project");
-      managed.add(r.outputs.key);
-      resources.push(resourceReport(r, dto ? compareFields(STATSIG_DIFF_POLICY, r.inputs, statsigLive(dto, r.inputs) as never) : "deleted", ignore));
-    }
-    for (const [key, dto] of live) if (key && !managed.has(key)) addUnmanaged({ api: "statsig", id: fingerprint(key), label: dto.description, type: dto.type });
-  });
-
-  await guard("basic", async () => {
-    const c = new BasicClient({
-      token: requireSetting(BASIC_SETTINGS.token, cfg, "Basic API token"),
-      baseUrl: url(BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL),
-      http: { ...httpOptionsFrom(cfg), ...counter("basic") },
-    });
-    for (const projectId of new Set(byApi("basic").map((r) => r.inputs.projectId as string))) {
-      progress(`basic: listing keys of project ${projectId}`);
-      const live = new Map(
-        (await c.list(projectId).catch(refusedAs(`the Basic keys of project ${projectId}`, settingName(BASIC_SETTINGS.token), "account"))).map((k) => [
-          k.id,
-          k,
-        ]),
-      );
-      const managed = new Set<string>();
-      for (const r of byApi("basic").filter((x) => x.inputs.projectId === projectId)) {
-        const k = live.get(r.outputs.keyId);
-        managed.add(r.outputs.keyId);
-        resources.push(resourceReport(r, k ? compareFields(BASIC_DIFF_POLICY, r.inputs, basicLive(projectId, k, r.inputs) as never) : "deleted", ignore));
+  const statsigManaged = managedAnywhere("statsig", (r) => r.outputs.key);
+  await perScope(
+    "statsig",
+    (m) => `${url(m.cfg, STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL)} ${credential(m.cfg, STATSIG_SETTINGS.consoleKey, "Statsig Console API key")}`,
+    async (keys) => {
+      const cfg = keys[0]!.cfg;
+      const c = new StatsigClient({
+        consoleKey: requireSetting(STATSIG_SETTINGS.consoleKey, cfg, "Statsig Console API key"),
+        baseUrl: url(cfg, STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL),
+        http: { ...httpOptionsFrom(cfg), ...counter("statsig") },
+      });
+      progress("statsig: listing keys");
+      const live = new Map((await c.list()).map((k) => [k.key, k]));
+      const seen = new Set([c.credentialFingerprint, ...[...live.keys()].filter(Boolean).map((k) => fingerprint(k!))]);
+      for (const m of keys) {
+        const dto = live.get(m.r.outputs.key);
+        // Missing, and so is the console key that last saw it: this credential sees another project.
+        const lastSeenBy = m.r.outputs.credentialFingerprint as string | undefined;
+        if (!dto && lastSeenBy && !seen.has(lastSeenBy))
+          throw new WrongScopeError(`the Statsig key ${m.r.id}`, settingName(STATSIG_SETTINGS.consoleKey), "project");
       }
-      for (const [id, k] of live) if (!managed.has(id)) addUnmanaged({ api: "basic", id, label: k.label, project: projectId });
-    }
-  });
+      for (const m of keys) {
+        const dto = live.get(m.r.outputs.key);
+        report(m, dto ? compareFields(STATSIG_DIFF_POLICY, m.r.inputs, statsigLive(dto, m.r.inputs) as never) : "deleted");
+      }
+      for (const [key, dto] of live)
+        if (key && !statsigManaged.has(key)) addUnmanaged({ api: "statsig", id: fingerprint(key), label: dto.description, type: dto.type });
+    },
+  );
 
-  await guard("authapi", async () => {
-    const c = new AuthApiClient({
-      accessKey: requireSetting(AUTHAPI_SETTINGS.accessKey, cfg, "The Auth API access key"),
-      baseUrl: url(AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL),
-      http: { ...httpOptionsFrom(cfg), ...counter("authapi") },
-    });
-    for (const projectId of new Set(byApi("authapi").map((r) => r.inputs.projectId as string))) {
+  const basicManaged = managedAnywhere("basic", (r) => r.outputs.keyId);
+  await perScope(
+    "basic",
+    (m) => `${url(m.cfg, BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL)} ${credential(m.cfg, BASIC_SETTINGS.token, "Basic API token")} ${m.r.inputs.projectId}`,
+    async (keys) => {
+      const cfg = keys[0]!.cfg;
+      const projectId = keys[0]!.r.inputs.projectId as string;
+      const c = new BasicClient({
+        token: requireSetting(BASIC_SETTINGS.token, cfg, "Basic API token"),
+        baseUrl: url(cfg, BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL),
+        http: { ...httpOptionsFrom(cfg), ...counter("basic") },
+      });
+      progress(`basic: listing keys of project ${projectId}`);
+      const refused = refusedAs(`the Basic keys of project ${projectId}`, settingName(BASIC_SETTINGS.token), "account");
+      const live = new Map((await c.list(projectId).catch(refused)).map((k) => [k.id, k]));
+      for (const m of keys) {
+        const k = live.get(m.r.outputs.keyId);
+        report(m, k ? compareFields(BASIC_DIFF_POLICY, m.r.inputs, basicLive(projectId, k, m.r.inputs) as never) : "deleted");
+      }
+      for (const [id, k] of live) if (!basicManaged.has(id)) addUnmanaged({ api: "basic", id, label: k.label, project: projectId });
+    },
+  );
+
+  const authapiManaged = managedAnywhere("authapi", (r) => r.outputs.key);
+  await perScope(
+    "authapi",
+    (m) =>
+      `${url(m.cfg, AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL)} ${credential(m.cfg, AUTHAPI_SETTINGS.accessKey, "The Auth API access key")} ${m.r.inputs.projectId}`,
+    async (keys) => {
+      const cfg = keys[0]!.cfg;
+      const projectId = keys[0]!.r.inputs.projectId as string;
+      const c = new AuthApiClient({
+        accessKey: requireSetting(AUTHAPI_SETTINGS.accessKey, cfg, "The Auth API access key"),
+        baseUrl: url(cfg, AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL),
+        http: { ...httpOptionsFrom(cfg), ...counter("authapi") },
+      });
       progress(`authapi: listing keys of project ${projectId}`);
       // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.
       const refused = refusedAs(`the Auth API keys of project ${projectId}`, settingName(AUTHAPI_SETTINGS.accessKey), "project");
-      const [all, inactive] = await Promise.all([c.list({ projectId }).catch(refused), c.list({ projectId, isActive: false }).catch(refused)]);
-      const live = new Map([...all, ...inactive].map((k) => [k.key, k]));
-      const managed = new Set<string>();
-      for (const r of byApi("authapi").filter((x) => x.inputs.projectId === projectId)) {
-        const k = live.get(r.outputs.key);
-        managed.add(r.outputs.key);
-        resources.push(resourceReport(r, k ? compareFields(AUTHAPI_DIFF_POLICY, r.inputs, authapiLive(k, projectId, r.inputs) as never) : "deleted", ignore));
+      const [active, inactive] = await Promise.all([c.list({ projectId }).catch(refused), c.list({ projectId, isActive: false }).catch(refused)]);
+      const live = new Map([...active, ...inactive].map((k) => [k.key, k]));
+      for (const m of keys) {
+        const k = live.get(m.r.outputs.key);
+        report(m, k ? compareFields(AUTHAPI_DIFF_POLICY, m.r.inputs, authapiLive(k, projectId, m.r.inputs) as never) : "deleted");
       }
       for (const [key, k] of live)
-        if (!managed.has(key) && k.isActive) addUnmanaged({ api: "authapi", id: fingerprint(key), label: k.name, project: projectId });
-    }
-  });
+        if (!authapiManaged.has(key) && k.isActive) addUnmanaged({ api: "authapi", id: fingerprint(key), label: k.name, project: projectId });
+    },
+  );
 
   return summarize({
     schemaVersion: 1,
-    project: snapshot.project,
-    stack: snapshot.stack,
+    project: stacks[0]?.project ?? "",
+    stack: stacks.map((s) => s.stack).join(", "),
+    ...(stacks.length > 1 ? { stacks: stacks.map((s) => s.stack) } : {}),
     generatedAt: new Date().toISOString(),
     resources,
     unmanaged,
@@ -174,9 +220,11 @@ export async function detectDriftIn(snapshot: StackSnapshot, opts: Omit<DriftOpt
   });
 }
 
-/** Reads the stack (read-only) and compares it with the live APIs. */
+/** Reads the stack, or several (read-only), and compares them with the live APIs. */
 export async function detectDrift(opts: DriftOptions): Promise<DriftReport> {
-  opts.onProgress?.("reading the stack");
-  const snapshot = await readStack({ cwd: opts.cwd, stack: opts.stack, pulumiBin: opts.pulumiBin, env: opts.env });
-  return detectDriftIn(snapshot, opts);
+  const read = { cwd: opts.cwd, pulumiBin: opts.pulumiBin, env: opts.env };
+  const names = opts.allStacks ? await listStacks(read) : (opts.stacks ?? [opts.stack]);
+  opts.onProgress?.(names.length > 1 ? `reading ${names.length} stacks` : "reading the stack");
+  const snapshots = await Promise.all(names.map((stack) => readStack({ ...read, stack })));
+  return detectDriftIn(snapshots, opts);
 }

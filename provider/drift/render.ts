@@ -22,9 +22,16 @@ export function renderText(r: DriftReport): string {
   lines.push(
     `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}`,
   );
-  for (const x of r.resources.filter((x) => x.status !== "in-sync")) {
-    lines.push(`  ${x.status === "deleted" ? "deleted " : "drifted "} ${x.api} ${x.name} (${x.id})`);
-    for (const f of x.fields) lines.push(`      ${fieldLine(f)}`);
+  // Several stacks: each stack's keys under its name.
+  for (const stack of r.stacks ?? [undefined]) {
+    const mine = r.resources.filter((x) => x.status !== "in-sync" && (stack === undefined || x.stack === stack));
+    const indent = stack === undefined ? "  " : "    ";
+    if (stack !== undefined)
+      lines.push(`  stack ${stack}: ${r.resources.filter((x) => x.stack === stack).length} managed${mine.length ? "" : ", all in sync"}`);
+    for (const x of mine) {
+      lines.push(`${indent}${x.status === "deleted" ? "deleted " : "drifted "} ${x.api} ${x.name} (${x.id})`);
+      for (const f of x.fields) lines.push(`${indent}    ${fieldLine(f)}`);
+    }
   }
   for (const u of r.unmanaged)
     lines.push(
@@ -51,15 +58,18 @@ export function renderMarkdown(r: DriftReport): string {
   );
   const changed = r.resources.filter((x) => x.status !== "in-sync");
   if (changed.length) {
-    out.push("| key | API | status | field | declared | live |", "|---|---|---|---|---|---|");
-    for (const x of changed) {
-      if (!x.fields.length) out.push(`| ${md(x.name)} | ${x.api} | deleted | | | |`);
+    const byStack = !!r.stacks;
+    const key = (x: { name: string; stack?: string }) => (byStack ? `${md(x.stack ?? "")} | ${md(x.name)}` : md(x.name));
+    out.push(byStack ? "| stack | key | API | status | field | declared | live |" : "| key | API | status | field | declared | live |");
+    out.push(byStack ? "|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|");
+    for (const x of [...changed].sort((a, b) => (a.stack ?? "").localeCompare(b.stack ?? ""))) {
+      if (!x.fields.length) out.push(`| ${key(x)} | ${x.api} | deleted | | | |`);
       for (const f of x.fields) {
         const live =
           f.added || f.removed
             ? `${md(show(f.live))}<br>${[...(f.added ?? []).map((a) => `+${md(a)}`), ...(f.removed ?? []).map((a) => `−${md(a)}`)].join(" ")}`
             : md(show(f.live));
-        out.push(`| ${md(x.name)} | ${x.api} | ${f.ignored ? "ignored" : "drifted"} | ${md(f.field)} | ${md(show(f.declared))} | ${live} |`);
+        out.push(`| ${key(x)} | ${x.api} | ${f.ignored ? "ignored" : "drifted"} | ${md(f.field)} | ${md(show(f.declared))} | ${live} |`);
       }
     }
     out.push("");

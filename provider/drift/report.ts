@@ -15,6 +15,8 @@ export interface FieldDrift {
 }
 
 export interface ResourceReport {
+  /** The stack that manages the key (reports on several stacks group by it). */
+  stack?: string;
   api: Api;
   name: string;
   urn: string;
@@ -41,7 +43,9 @@ export type FailOn = (typeof FAIL_ON)[number];
 export interface DriftReport {
   schemaVersion: 1;
   project: string;
+  /** The stack, or the stacks read together joined by ", " (then also listed in `stacks`). */
   stack: string;
+  stacks?: string[];
   generatedAt: string;
   summary: { managed: number; inSync: number; drifted: number; deleted: number; unmanaged: number; ignored: number };
   resources: ResourceReport[];

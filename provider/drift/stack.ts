@@ -98,3 +98,11 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
     if (v && v.value !== undefined) cfg[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
   return { project: projectName, stack: stackName, resources, config: cfg };
 }
+
+/** Every stack of the project in the backend (`pulumi stack ls --json`), by name. */
+export async function listStacks(opts: { cwd: string; pulumiBin?: string; env?: NodeJS.ProcessEnv }): Promise<string[]> {
+  const out = await pulumi(opts.pulumiBin ?? "pulumi", ["stack", "ls", "--json"], opts.cwd, opts.env ?? process.env);
+  const names = (JSON.parse(out || "[]") as Array<{ name: string }>).map((s) => s.name.split("/").pop()!);
+  if (!names.length) throw new ApiKeysError("PAK_INVALID_INPUT", "user", `the project in ${opts.cwd} has no stacks in this backend`);
+  return names;
+}

@@ -170,17 +170,36 @@ describe("report, exit codes and renderers", () => {
     expect(renderMarkdown(report({ errors: ["x"] }))).toMatch(/^## ❌/);
   });
 
+  test("several stacks: grouped by stack in text and markdown", () => {
+    const two = report({
+      stack: "dev, prod",
+      stacks: ["dev", "prod"],
+      resources: [
+        { stack: "dev", api: "statsig", name: "server", urn: "u1", id: "s1", status: "drifted", fields: [{ field: "description", declared: "a", live: "b" }] },
+        { stack: "prod", api: "statsig", name: "server", urn: "u2", id: "s2", status: "in-sync", fields: [] },
+      ],
+    });
+    const t = renderText(two);
+    expect(t).toContain("pulumi-api-keys drift: p/dev, prod: DRIFT");
+    expect(t).toMatch(/ {2}stack dev: 1 managed\n {4}drifted {2}statsig server \(s1\)\n {8}description: declared "a", live "b"/);
+    expect(t).toContain("  stack prod: 1 managed, all in sync");
+    expect(renderMarkdown(two)).toContain("| dev | server | statsig | drifted | description |");
+  });
+
   test("arguments", () => {
     expect(parseDriftArgs(["--cwd", "infra", "--stack", "prod", "--format", "markdown", "--no-unmanaged"])).toMatchObject({
       cwd: "infra",
-      stack: "prod",
+      stacks: ["prod"],
       format: "markdown",
       unmanaged: false,
     });
     expect(parseDriftArgs(["--format", "yaml"])).toMatch(/--format must be text, json or markdown/);
     expect(parseDriftArgs(["--bogus"])).toMatch(/unknown option --bogus/);
     expect(parseDriftArgs(["--stack"])).toMatch(/needs a value/);
-    expect(parseDriftArgs([])).toMatchObject({ failOn: ["drifted", "deleted", "unmanaged"], writeIgnore: false });
+    expect(parseDriftArgs([])).toMatchObject({ failOn: ["drifted", "deleted", "unmanaged"], writeIgnore: false, stacks: [], allStacks: false });
+    expect(parseDriftArgs(["--stack", "dev", "-s", "prod"])).toMatchObject({ stacks: ["dev", "prod"] });
+    expect(parseDriftArgs(["--all-stacks"])).toMatchObject({ allStacks: true });
+    expect(parseDriftArgs(["--all-stacks", "--stack", "dev"])).toMatch(/do not go together/);
     expect(parseDriftArgs(["--fail-on", "drifted, deleted", "--write-ignore"])).toMatchObject({ failOn: ["drifted", "deleted"], writeIgnore: true });
     expect(parseDriftArgs(["--fail-on", "drifted,unmanagd"])).toMatch(/--fail-on takes a comma list of drifted, deleted, unmanaged \(got unmanagd\)/);
   });
