@@ -1,5 +1,5 @@
 // The parts of a dynamic provider's lifecycle that are the same for every API.
-import { checkInputs, CheckFailure, InputSchema } from "./checks";
+import { checkInputs, CheckFailure, InputSchema, isUnknown } from "./checks";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
 import { AmbiguousCreateError, ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
 
@@ -24,7 +24,7 @@ export function check(schema: InputSchema, news: Record<string, unknown>): Check
  */
 export function refuseRotatingWhileOff(r: CheckResultLike, olds: { active?: boolean; rotation?: unknown }, off: string): CheckResultLike {
   const news = r.inputs as { active?: boolean; rotation?: unknown } | undefined;
-  if (news && olds.active === false && news.active === false && rotates(olds, news)) {
+  if (news && olds.active === false && news.active === false && !isUnknown(news.rotation) && rotates(olds, news)) {
     return { failures: [{ property: "", reason: `rotation: cannot rotate a ${off} key: set active: true, or keep rotation as it was` }] };
   }
   return r;
