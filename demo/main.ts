@@ -40,7 +40,9 @@ async function run(cmd: string, args: string[], opts: { quiet?: boolean; allow?:
   return { code, stdout: out };
 }
 const pulumi = async (args: string[], opts?: { quiet?: boolean; allow?: number[] }) => run("pulumi", [...args, "--non-interactive", "--stack", STACK], opts);
-const drift = () => run("node", [path.join(ROOT, "dist/provider/cli.js"), "drift", "--stack", STACK], { allow: [0, 2] });
+const IGNORE_FILE = path.join(WORK, "drift-ignore.yaml"); // in the demo's work dir, so the repo stays clean
+const drift = (...args: string[]) =>
+  run("node", [path.join(ROOT, "dist/provider/cli.js"), "drift", "--stack", STACK, "--ignore", IGNORE_FILE, ...args], { allow: [0, 2] });
 
 async function admin(url: string, method: string, p: string, body?: unknown): Promise<any> {
   const r = await fetch(`${url}/_admin${p}`, {
@@ -87,15 +89,24 @@ async function main(): Promise<void> {
     await pulumi(["stack", "output"]);
 
     step(
+      "A baseline of the keys the projects already held",
+      "Real projects hold keys nobody declares: the Statsig console key this run signs in with (named as the credential, never unmanaged), Statsig's default server and client keys, keys made by hand long ago. `drift --write-ignore` records them in an ignore file to review; from then on only new ones fail.",
+    );
+    const first = await drift("--write-ignore");
+    if (first.code !== 0) throw new Error("expected the baseline run to exit 0");
+    console.log(fs.readFileSync(IGNORE_FILE, "utf8").replace(/^/gm, "   "));
+
+    step(
       "Someone edits keys by hand in the vendor consoles",
       "Through the emulator's admin API: a Statsig scope added, Basic roles changed, The Auth API key revoked.",
     );
     const state = await admin(url, "GET", "/state");
     const server = state.statsig.find((k: any) => k.description.startsWith("checkout service"));
     await admin(url, "PATCH", `/statsig/keys/${encodeURIComponent(server.key)}`, { scopes: ["omni_read_only", "omni_read_write"] });
-    const ci = state.basic[0];
+    const ci = state.basic.find((k: any) => k.label === "ci deploys");
     await admin(url, "PATCH", `/basic/projects/${ci.projectId}/keys/${ci.id}`, { roles: "read,write,admin" });
-    await admin(url, "POST", `/authapi/keys/${encodeURIComponent(state.authapi[0].key)}/revoke`);
+    const billing = state.authapi.find((k: any) => k.name === "billing service");
+    await admin(url, "POST", `/authapi/keys/${encodeURIComponent(billing.key)}/revoke`);
     console.log("   statsig checkout-server: +omni_read_write; basic ci-deploys: +admin; authapi billing: revoked");
 
     step("The drift report", "What CI would run: `pulumi-api-keys drift`. Exit code 2 means drift.");
@@ -115,7 +126,7 @@ async function main(): Promise<void> {
       console.log(`\nKept for exploring. In another shell, from ${ROOT}:`);
       console.log(`  export PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${env.PULUMI_CONFIG_PASSPHRASE}`);
       console.log(`  npm run pulumi -- stack output --stack ${STACK} --show-secrets`);
-      console.log(`  npx pulumi-api-keys drift --stack ${STACK}`);
+      console.log(`  npx pulumi-api-keys drift --stack ${STACK} --ignore ${IGNORE_FILE}`);
       console.log(`The emulator runs at ${url} until you press Ctrl-C; npm run demo starts over from scratch.`);
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
       await emulator.stop();

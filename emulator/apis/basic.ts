@@ -50,6 +50,19 @@ export function basicApi(): EmulatedApi {
     doc,
     rateLimits: [],
     error: err,
+    seed(store, { empty }) {
+      if (empty) return;
+      // Keys somebody made in the console long ago, before any infrastructure as code.
+      for (const [projectId, label] of [
+        [BASIC_PROJECT, "backend (made in the console)"],
+        [BASIC_PROJECT_B, "default key"],
+      ] as const)
+        store.data.basic.push({
+          ...newBasicKey(projectId, label, "read,write"),
+          created_at: "2023-05-10T08:00:00.000Z",
+          updated_at: "2023-05-10T08:00:00.000Z",
+        });
+    },
     authenticate(headers) {
       const v = headers["authorization"];
       const h = Array.isArray(v) ? v[0] : v;

@@ -11,7 +11,13 @@ export const STATSIG_CONSOLE_KEY = "console-emulatorProjectA0000000000000000";
 export const STATSIG_CONSOLE_KEY_B = "console-emulatorProjectB0000000000000000";
 
 const PREFIX: Record<string, string> = { SERVER: "secret", CLIENT: "client", CONSOLE: "console", SCIM: "scim", ORG: "org" };
+/** Each project's console credential. It is itself a key of its project: listed, type CONSOLE. */
 const CONSOLE_KEYS: Record<string, string> = { [STATSIG_CONSOLE_KEY]: "project-a", [STATSIG_CONSOLE_KEY_B]: "project-b" };
+/** What Statsig puts in every new project: a server secret key and a client key. */
+export const STATSIG_DEFAULT_KEYS = [
+  { type: "SERVER", description: "Server Secret Key" },
+  { type: "CLIENT", description: "Client API Key" },
+];
 
 function err(status: number, message: string): Reply {
   return { status, body: { status, message } };
@@ -61,13 +67,20 @@ export function statsigApi(): EmulatedApi {
       { limit: 900, windowMs: 15 * 60_000 },
     ],
     error: err,
-    authenticate(headers) {
+    authenticate(headers, store) {
       const v = headers["statsig-api-key"];
       const key = Array.isArray(v) ? v[0] : v;
       if (!key) return err(401, "Unauthorized. Missing STATSIG-API-KEY header.");
-      const project = CONSOLE_KEYS[key];
-      if (!project) return err(401, "Unauthorized. Invalid STATSIG-API-KEY.");
-      return { credential: key, project, role: "admin" };
+      // The credential is a key like any other: deleted, deactivated or rotated, it stops working.
+      const k = store.data.statsig.find((x) => x.key === key && x.type === "CONSOLE" && x.status === "active");
+      if (!k) return err(401, "Unauthorized. Invalid STATSIG-API-KEY.");
+      return { credential: key, project: k.project, role: "admin" };
+    },
+    seed(store, { empty }) {
+      for (const [key, project] of Object.entries(CONSOLE_KEYS)) {
+        store.data.statsig.push(newStatsigKey("CONSOLE", project, { key, description: "Console API Key", lastUsed: "2024-03-01T09:00:00.000Z" }));
+        if (!empty) for (const d of STATSIG_DEFAULT_KEYS) store.data.statsig.push(newStatsigKey(d.type, project, { description: d.description }));
+      }
     },
     handlers: {
       "GET /console/v1/keys": ({ query, store, principal }) => {

@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../core/checks";
 import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
+import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { InputError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
@@ -97,7 +98,8 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
         return {};
       }
       const inputs = liveInputs(live, props.projectId, props);
-      return { id, props: toState(inputs, live), inputs };
+      // customKey is a secret: never copied into the record of declared values.
+      return { id, props: { ...toState(inputs, live), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props as never, inputs as never, ["customKey"]) }, inputs };
     });
   }
 
@@ -108,7 +110,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
       let live: ApiKeyDto | undefined;
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this
       // (a customKey PATCH or a rotate has already changed the value the API knows it by).
-      let now: ApiKeyState = { ...olds };
+      let now: ApiKeyState = withoutDeclared(olds);
       const track = (k: ApiKeyDto, fields: Partial<ApiKeyInputs>) => {
         live = k;
         now = { ...now, ...fields, key: k.key, keyFingerprint: fingerprint(k.key), isActive: k.isActive };

@@ -3,6 +3,7 @@
 // `expiry` and `rateLimit {limit, ttlSeconds}`.
 import { z } from "zod";
 import { canonical, DiffPolicy } from "../core/diff";
+import type { Declared } from "../core/declared";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
 
@@ -182,6 +183,8 @@ export interface ApiKeyState extends ApiKeyInputs {
   status: "active" | "revoked" | "expired";
   expiresAt?: string;
   createdAt: string;
+  /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
+  declared?: Declared;
 }
 
 /** The live key projected onto the input names, canonical; "" and {} read as absent. */

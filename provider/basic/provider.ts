@@ -1,6 +1,7 @@
 // The Basic project key's dynamic provider (module.exports of this file; see statsig/provider.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
+import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { isScopeRefusal } from "../core/http";
 import { check, createReconciled, diff, goneOnlyInSameScope, step } from "../core/lifecycle";
@@ -65,7 +66,8 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
       }
       const inputs = liveInputs(props.projectId, live, props);
       // The value is returned only at creation: keep the one from state, never wipe it.
-      return { id, props: { ...props, ...inputs } satisfies ProjectKeyState, inputs };
+      const state: ProjectKeyState = { ...withoutDeclared(props), ...inputs };
+      return { id, props: { ...state, ...declaredAfterRead(BASIC_DIFF_POLICY, props as never, inputs as never) }, inputs };
     });
   }
 
@@ -74,7 +76,7 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
       const { changed } = diffInputs(BASIC_DIFF_POLICY, olds as never, news as never);
       const body = updateBody(news, changed);
       if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
-      const { rotation: _recorded, ...kept } = olds; // a removed trigger leaves state too
+      const { rotation: _recorded, declared: _settled, ...kept } = olds; // a removed trigger leaves state too, and so does a settled declaration
       return { outs: { ...kept, ...news } satisfies ProjectKeyState };
     });
   }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy, rotationByReplacement } from "../core/diff";
+import type { Declared } from "../core/declared";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE = /^[A-Za-z0-9_.:*-]+$/;
@@ -90,6 +91,8 @@ export interface ProjectKeyState extends ProjectKeyInputs {
   value: string;
   valueFingerprint: string;
   createdAt?: string;
+  /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
+  declared?: Declared;
 }
 
 export function liveInputs(projectId: string, k: { label: string; roles: string }, prior: Partial<ProjectKeyInputs>): ProjectKeyInputs {

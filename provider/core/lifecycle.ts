@@ -1,5 +1,6 @@
 // The parts of a dynamic provider's lifecycle that are the same for every API.
 import { checkInputs, CheckFailure, InputSchema, isUnknown } from "./checks";
+import { hasDisplacedDeclaration } from "./declared";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
 import { AmbiguousCreateError, ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
 
@@ -32,7 +33,9 @@ export function refuseRotatingWhileOff(r: CheckResultLike, olds: { active?: bool
 
 export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>) {
   const d = diffInputs(policy, olds, news);
-  return { changes: d.changed.length > 0, replaces: d.replaces, deleteBeforeReplace: false };
+  // A refresh that found drift left the old declaration in state: an update settles it, even when the
+  // program now declares what is live (then it makes no API call).
+  return { changes: d.changed.length > 0 || hasDisplacedDeclaration(olds), replaces: d.replaces, deleteBeforeReplace: false };
 }
 
 /** Runs a lifecycle step, turning whatever it throws into a redacted ApiKeysError with its code in the message. */

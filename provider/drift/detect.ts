@@ -12,8 +12,8 @@ import { redact, fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "../statsig/client";
 import { liveInputs as statsigLive, STATSIG_DIFF_POLICY } from "../statsig/schema";
 import { IgnoreRules } from "./ignore";
-import { Api, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
-import { listStacks, readStack, StackResource, StackSnapshot } from "./stack";
+import { Api, CredentialKey, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
+import { listStacks, readStack, rememberScopes, scopesOf, StackResource, StackSnapshot } from "./stack";
 
 export interface DriftOptions {
   /** The Pulumi project directory. */
@@ -29,6 +29,8 @@ export interface DriftOptions {
   pulumiBin?: string;
   env?: NodeJS.ProcessEnv;
   onProgress?: (message: string) => void;
+  /** Told what did not stop the report but should be known (a scope that could not be remembered). */
+  onWarning?: (message: string) => void;
 }
 
 // Not compared: the user's own triggers and secrets, which have no live counterpart to show.
@@ -76,6 +78,21 @@ interface Managed {
   stack: string;
   cfg: ConfigSource;
   r: StackResource;
+  /** Not a key: a scope the stack used before and no longer has a key in (listed for unmanaged keys only). */
+  scopeOnly?: boolean;
+}
+
+/** Stand-ins for the remembered scopes that no key in the snapshot is in, so that they are listed too. */
+function rememberedOnly(s: StackSnapshot): Managed[] {
+  const inState = new Set(scopesOf(s.resources).map((x) => JSON.stringify(x)));
+  return (s.scopes ?? [])
+    .filter((x) => !inState.has(JSON.stringify(x)))
+    .map((x) => ({
+      stack: s.stack,
+      cfg: configSource(s),
+      scopeOnly: true,
+      r: { api: x.api, name: "", urn: "", id: "", inputs: x.projectId ? { projectId: x.projectId } : {}, outputs: {} },
+    }));
 }
 
 /**
@@ -92,16 +109,22 @@ export async function detectDriftIn(
   const progress = opts.onProgress ?? (() => undefined);
   const resources: ResourceReport[] = [];
   const unmanaged: UnmanagedKey[] = [];
+  const credentials: CredentialKey[] = [];
   const errors: string[] = [];
   const apiCalls: Record<string, number> = {};
   const counter = (api: string) => ({ onAttempt: () => (apiCalls[api] = (apiCalls[api] ?? 0) + 1) });
   const url = (cfg: ConfigSource, s: Setting, dflt: string) => readSetting(s, cfg) ?? dflt;
-  const addUnmanaged = (u: UnmanagedKey) => {
-    if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u) ? { ...u, ignored: true } : u);
+  /** A key no stack manages: the credential in use (by fingerprint), or unmanaged. */
+  const addUnmanaged = (u: UnmanagedKey, credentialFingerprint?: string) => {
+    if (u.id === credentialFingerprint) {
+      if (!credentials.some((c) => c.api === u.api && c.id === u.id)) credentials.push(u);
+    } else if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u) ? { ...u, ignored: true } : u);
   };
-  const all: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: configSource(s), r })));
+  const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: configSource(s), r })));
+  const all: Managed[] = [...managedKeys, ...(wantUnmanaged ? stacks.flatMap(rememberedOnly) : [])];
   // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
-  const managedAnywhere = (api: Api, id: (r: StackResource) => string) => new Set(all.filter((m) => m.r.api === api).map((m) => id(m.r)));
+  const managedAnywhere = (api: Api, id: (r: StackResource) => string) => new Set(managedKeys.filter((m) => m.r.api === api).map((m) => id(m.r)));
+  const isKey = (m: Managed) => !m.scopeOnly;
   const report = (m: Managed, fields: FieldDrift[] | "deleted") => resources.push({ ...resourceReport(m.r, fields, ignore), stack: m.stack });
 
   /** Runs `fn` once per scope of `api`'s keys; a failure is reported as that scope's error. */
@@ -112,6 +135,7 @@ export async function detectDriftIn(
       try {
         scope = scopeOf(m);
       } catch (e) {
+        if (m.scopeOnly) continue; // a scope used before, whose API the stack no longer configures
         scope = `error:${(e as Error).message}`; // a missing credential: reported once, by fn
       }
       scopes.set(scope, [...(scopes.get(scope) ?? []), m]);
@@ -140,19 +164,20 @@ export async function detectDriftIn(
       progress("statsig: listing keys");
       const live = new Map((await c.list()).map((k) => [k.key, k]));
       const seen = new Set([c.credentialFingerprint, ...[...live.keys()].filter(Boolean).map((k) => fingerprint(k!))]);
-      for (const m of keys) {
+      for (const m of keys.filter(isKey)) {
         const dto = live.get(m.r.outputs.key);
         // Missing, and so is the console key that last saw it: this credential sees another project.
         const lastSeenBy = m.r.outputs.credentialFingerprint as string | undefined;
         if (!dto && lastSeenBy && !seen.has(lastSeenBy))
           throw new WrongScopeError(`the Statsig key ${m.r.id}`, settingName(STATSIG_SETTINGS.consoleKey), "project");
       }
-      for (const m of keys) {
+      for (const m of keys.filter(isKey)) {
         const dto = live.get(m.r.outputs.key);
         report(m, dto ? compareFields(STATSIG_DIFF_POLICY, m.r.inputs, statsigLive(dto, m.r.inputs) as never) : "deleted");
       }
       for (const [key, dto] of live)
-        if (key && !statsigManaged.has(key)) addUnmanaged({ api: "statsig", id: fingerprint(key), label: dto.description, type: dto.type });
+        if (key && !statsigManaged.has(key))
+          addUnmanaged({ api: "statsig", id: fingerprint(key), label: dto.description, type: dto.type }, c.credentialFingerprint);
     },
   );
 
@@ -171,7 +196,7 @@ export async function detectDriftIn(
       progress(`basic: listing keys of project ${projectId}`);
       const refused = refusedAs(`the Basic keys of project ${projectId}`, settingName(BASIC_SETTINGS.token), "account");
       const live = new Map((await c.list(projectId).catch(refused)).map((k) => [k.id, k]));
-      for (const m of keys) {
+      for (const m of keys.filter(isKey)) {
         const k = live.get(m.r.outputs.keyId);
         report(m, k ? compareFields(BASIC_DIFF_POLICY, m.r.inputs, basicLive(projectId, k, m.r.inputs) as never) : "deleted");
       }
@@ -197,12 +222,16 @@ export async function detectDriftIn(
       const refused = refusedAs(`the Auth API keys of project ${projectId}`, settingName(AUTHAPI_SETTINGS.accessKey), "project");
       const [active, inactive] = await Promise.all([c.list({ projectId }).catch(refused), c.list({ projectId, isActive: false }).catch(refused)]);
       const live = new Map([...active, ...inactive].map((k) => [k.key, k]));
-      for (const m of keys) {
+      for (const m of keys.filter(isKey)) {
         const k = live.get(m.r.outputs.key);
         report(m, k ? compareFields(AUTHAPI_DIFF_POLICY, m.r.inputs, authapiLive(k, projectId, m.r.inputs) as never) : "deleted");
       }
       for (const [key, k] of live)
-        if (!authapiManaged.has(key) && k.isActive) addUnmanaged({ api: "authapi", id: fingerprint(key), label: k.name, project: projectId });
+        if (!authapiManaged.has(key) && k.isActive)
+          addUnmanaged(
+            { api: "authapi", id: fingerprint(key), label: k.name, project: projectId },
+            credential(cfg, AUTHAPI_SETTINGS.accessKey, "The Auth API access key"),
+          );
     },
   );
 
@@ -214,6 +243,7 @@ export async function detectDriftIn(
     generatedAt: new Date().toISOString(),
     resources,
     unmanaged,
+    credentials,
     errors,
     apiCalls,
     ...(ignore.expired.length ? { expiredIgnoreRules: ignore.expired } : {}),
@@ -226,5 +256,8 @@ export async function detectDrift(opts: DriftOptions): Promise<DriftReport> {
   const names = opts.allStacks ? await listStacks(read) : (opts.stacks ?? [opts.stack]);
   opts.onProgress?.(names.length > 1 ? `reading ${names.length} stacks` : "reading the stack");
   const snapshots = await Promise.all(names.map((stack) => readStack({ ...read, stack })));
-  return detectDriftIn(snapshots, opts);
+  const report = await detectDriftIn(snapshots, opts);
+  // Remembered after the report, so that a `pulumi state delete` of a scope's last key leaves it listed.
+  for (const s of snapshots) for (const problem of await rememberScopes(read, s)) opts.onWarning?.(problem);
+  return report;
 }

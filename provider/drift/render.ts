@@ -37,6 +37,8 @@ export function renderText(r: DriftReport): string {
     lines.push(
       `  unmanaged ${u.api} ${u.id}${u.type ? ` ${u.type}` : ""} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`,
     );
+  for (const c of r.credentials)
+    lines.push(`  credential ${c.api} ${c.id}${c.type ? ` ${c.type}` : ""} ${JSON.stringify(c.label)} (the key this report signs in with)`);
   for (const x of r.expiredIgnoreRules ?? []) lines.push(`  ${expiredLine(x)}`);
   for (const e of r.errors) lines.push(`  error: ${e}`);
   return lines.join("\n") + "\n";
@@ -82,6 +84,8 @@ export function renderMarkdown(r: DriftReport): string {
       );
     out.push("");
   }
+  for (const c of r.credentials)
+    out.push(`- credential: ${c.api} \`${c.id}\`${c.type ? ` ${c.type}` : ""} ${md(c.label)} — the key this report signs in with`, "");
   for (const x of r.expiredIgnoreRules ?? []) out.push(`> ${md(expiredLine(x))}`);
   for (const e of r.errors) out.push(`> **Error:** ${md(e)}`);
   return out.join("\n") + "\n";

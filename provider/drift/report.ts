@@ -36,6 +36,16 @@ export interface UnmanagedKey {
   ignored?: boolean;
 }
 
+/** A listed key that is the credential the report signs in with (Statsig lists its console key): never unmanaged. */
+export interface CredentialKey {
+  api: Api;
+  /** The value's fingerprint. */
+  id: string;
+  label: string;
+  type?: string;
+  project?: string;
+}
+
 /** What makes the drift command exit 2. */
 export const FAIL_ON = ["drifted", "deleted", "unmanaged"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -47,9 +57,11 @@ export interface DriftReport {
   stack: string;
   stacks?: string[];
   generatedAt: string;
-  summary: { managed: number; inSync: number; drifted: number; deleted: number; unmanaged: number; ignored: number };
+  summary: { managed: number; inSync: number; drifted: number; deleted: number; unmanaged: number; ignored: number; credentials: number };
   resources: ResourceReport[];
   unmanaged: UnmanagedKey[];
+  /** Keys that are the credentials in use, found among the listed keys. */
+  credentials: CredentialKey[];
   /** Failures that kept the report from being complete (an API down, a credential missing). */
   errors: string[];
   /** API calls made, per API. */
@@ -83,6 +95,7 @@ export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
       deleted: r.resources.filter((x) => x.status === "deleted").length,
       unmanaged: r.unmanaged.filter((u) => !u.ignored).length,
       ignored: r.resources.reduce((n, x) => n + x.fields.filter((f) => f.ignored).length, 0) + r.unmanaged.filter((u) => u.ignored).length,
+      credentials: r.credentials.length,
     },
   };
 }

@@ -2,9 +2,11 @@
 // key values needed to address keys) and `pulumi config --show-secrets --json` (credentials).
 /* eslint-disable @typescript-eslint/no-explicit-any -- this file reads the JSON the CLI exports; callers check its shape */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { declaredInputs } from "../core/declared";
 import { ApiKeysError } from "../core/errors";
 import type { Api } from "./report";
 
@@ -13,6 +15,7 @@ export interface StackResource {
   name: string;
   urn: string;
   id: string;
+  /** The inputs the last `up` declared (state inputs, with any declared values a refresh displaced). */
   inputs: Record<string, any>;
   outputs: Record<string, any>;
 }
@@ -22,6 +25,63 @@ export interface StackSnapshot {
   stack: string;
   resources: StackResource[];
   config: Record<string, string>;
+  /** Vendor scopes the stack has used, remembered in its tags: listed even when no key of it is left in state. */
+  scopes?: VendorScope[];
+}
+
+/** Where a stack's keys live, apart from endpoint and credential (the stack's settings give those). */
+export interface VendorScope {
+  api: Api;
+  /** Basic and The Auth API: the project. Statsig: the console key's own project, so none. */
+  projectId?: string;
+}
+
+/** Stack tags that hold the remembered scopes: one per scope, named by a digest of its value. */
+export const SCOPE_TAG_PREFIX = "pulumi-api-keys.scope.";
+
+const scopeValue = (s: VendorScope) => JSON.stringify(s.projectId ? { api: s.api, projectId: s.projectId } : { api: s.api });
+const scopeTag = (s: VendorScope) => SCOPE_TAG_PREFIX + createHash("sha256").update(scopeValue(s)).digest("hex").slice(0, 16);
+
+/** The scopes of a stack's keys. */
+export function scopesOf(resources: StackResource[]): VendorScope[] {
+  const out = new Map<string, VendorScope>();
+  for (const r of resources) {
+    const scope: VendorScope = r.api === "statsig" ? { api: r.api } : { api: r.api, projectId: String(r.inputs.projectId) };
+    out.set(scopeValue(scope), scope);
+  }
+  return [...out.values()];
+}
+
+function scopesFromTags(tags: Record<string, string>): VendorScope[] {
+  const out: VendorScope[] = [];
+  for (const [name, value] of Object.entries(tags)) {
+    if (!name.startsWith(SCOPE_TAG_PREFIX)) continue;
+    try {
+      const v = JSON.parse(value) as VendorScope;
+      if (Object.values(TYPES).includes(v.api)) out.push(v.projectId ? { api: v.api, projectId: String(v.projectId) } : { api: v.api });
+    } catch {
+      // not ours, or edited by hand: skipped
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds the scopes the snapshot's keys use to the stack's remembered ones (stack tags; never its state).
+ * Returns what could not be remembered, for a warning: an old backend without tags does not fail a report.
+ */
+export async function rememberScopes(opts: { cwd: string; pulumiBin?: string; env?: NodeJS.ProcessEnv }, snapshot: StackSnapshot): Promise<string[]> {
+  const known = new Set((snapshot.scopes ?? []).map(scopeValue));
+  const problems: string[] = [];
+  for (const scope of scopesOf(snapshot.resources).filter((x) => !known.has(scopeValue(x)))) {
+    await pulumi(
+      opts.pulumiBin ?? "pulumi",
+      ["stack", "tag", "set", "--stack", snapshot.stack, scopeTag(scope), scopeValue(scope)],
+      opts.cwd,
+      opts.env ?? process.env,
+    ).catch((e: Error) => problems.push(`could not remember that stack ${snapshot.stack} uses ${scopeValue(scope)}: ${e.message}`));
+  }
+  return problems;
 }
 
 const TYPES: Record<string, Api> = {
@@ -72,9 +132,11 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
   const bin = opts.pulumiBin ?? "pulumi";
   const env = opts.env ?? process.env;
   const stackArgs = opts.stack ? ["--stack", opts.stack] : [];
-  const [exported, config] = await Promise.all([
+  const [exported, config, tags] = await Promise.all([
     pulumi(bin, ["stack", "export", "--show-secrets", ...stackArgs], opts.cwd, env),
     pulumi(bin, ["config", "--show-secrets", "--json", ...stackArgs], opts.cwd, env),
+    // A backend without stack tags remembers nothing; the report still covers the scopes in state.
+    pulumi(bin, ["stack", "tag", "ls", "--json", ...stackArgs], opts.cwd, env).catch(() => "{}"),
   ]);
   const deployment = JSON.parse(exported).deployment ?? {};
   const all: Array<Record<string, any>> = deployment.resources ?? [];
@@ -90,13 +152,20 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
       name: String(r.urn).split("::").pop()!,
       urn: r.urn,
       id: r.id,
-      inputs: reveal(r.inputs ?? {}),
+      // What the last `up` declared, not what a later refresh wrote over it.
+      inputs: declaredInputs(reveal(r.inputs ?? {}), reveal(r.outputs ?? {})),
       outputs: reveal(r.outputs ?? {}),
     }));
   const cfg: Record<string, string> = {};
   for (const [k, v] of Object.entries<any>(JSON.parse(config || "{}")))
     if (v && v.value !== undefined) cfg[k] = typeof v.value === "string" ? v.value : JSON.stringify(v.value);
-  return { project: projectName, stack: stackName, resources, config: cfg };
+  let scopes: VendorScope[] = [];
+  try {
+    scopes = scopesFromTags(JSON.parse(tags || "{}") as Record<string, string>);
+  } catch {
+    // unreadable tags: nothing remembered
+  }
+  return { project: projectName, stack: stackName, resources, config: cfg, scopes };
 }
 
 /** Every stack of the project in the backend (`pulumi stack ls --json`), by name. */

@@ -6,6 +6,7 @@ import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../co
 import { diffInputs, rotates } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
 import { check, createReconciled, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, updateBody } from "./schema";
@@ -84,7 +85,8 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
         return {};
       }
       const inputs = liveInputs(dto, props);
-      return { id, props: { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint }, inputs };
+      const state: KeyState = { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint };
+      return { id, props: { ...state, ...declaredAfterRead(STATSIG_DIFF_POLICY, props as never, inputs as never) }, inputs };
     });
   }
 
@@ -93,7 +95,7 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
       const c = this.client();
       const { changed } = diffInputs(STATSIG_DIFF_POLICY, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this.
-      let now: KeyState = { ...olds };
+      let now: KeyState = withoutDeclared(olds);
       const patch = updateBody(news, changed);
       await thenRecordingOnFailure(
         id,

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy } from "../core/diff";
 import { KEY_TYPES, SCOPES } from "./enums";
+import type { Declared } from "../core/declared";
 
 export { KEY_TYPES, SCOPES };
 
@@ -145,6 +146,8 @@ export interface KeyState extends KeyInputs {
   status: string;
   /** A fingerprint of the console key that last saw this key: tells "gone" from "another project". Absent in 0.1.0 state. */
   credentialFingerprint?: string;
+  /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
+  declared?: Declared;
 }
 
 /** The live key projected onto the input names, canonical, for refresh to diff against. */

@@ -1,5 +1,7 @@
 // `pulumi-api-keys drift` agrees with the engine: out-of-band changes on every API, then the report and
 // `pulumi preview --refresh` must name the same resources; after `up` the report is clean (exit 0).
+// The emulator's projects hold what real ones do: Statsig lists the console credential and its default
+// keys, and the Basic and Auth API projects hold a key made by hand, so the first run needs a baseline.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,7 +12,7 @@ import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import type { DriftReport } from "../../provider/drift/report";
 import { EmulatorAdmin } from "./emulator-client";
-import { makeProject, PulumiProject, REPO_ROOT } from "./harness";
+import { initForEmulator, makeProject, PulumiProject, REPO_ROOT } from "./harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -39,12 +41,13 @@ describe("pulumi-api-keys drift end to end", () => {
   let admin: EmulatorAdmin;
   let project: PulumiProject;
 
-  const drift = (args: string[]): Promise<CliRun> =>
+  const drift = (args: string[]): Promise<CliRun> => driftIn(project, args);
+  const driftIn = (p: PulumiProject, args: string[]): Promise<CliRun> =>
     new Promise((resolve) =>
       execFile(
         "node",
-        [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack, ...args],
-        { env: project.env() },
+        [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", p.dir, "--stack", p.stack, ...args],
+        { env: p.env() },
         (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
@@ -68,6 +71,30 @@ describe("pulumi-api-keys drift end to end", () => {
   afterAll(async () => {
     await emulator?.stop();
     if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  test("a real project: the credential is named as such, the vendor's and hand-made keys are unmanaged until a baseline", async () => {
+    const first = await drift(["--format", "json"]);
+    expect(first.code).toBe(2);
+    const report: DriftReport = JSON.parse(first.stdout);
+    expect(report.summary).toMatchObject({ managed: 9, inSync: 9, drifted: 0, deleted: 0, unmanaged: 4, credentials: 1 });
+    expect(report.credentials).toEqual([expect.objectContaining({ api: "statsig", type: "CONSOLE", label: "Console API Key" })]);
+    expect(report.unmanaged.map((u) => `${u.api} ${u.type ?? "-"} ${u.label}`).sort()).toEqual([
+      "authapi - support desk (made by hand)",
+      "basic - backend (made in the console)",
+      "statsig CLIENT Client API Key",
+      "statsig SERVER Server Secret Key",
+    ]);
+    expect(report.unmanaged.map((u) => u.id)).not.toContain(report.credentials[0]!.id);
+    const text = await drift([]);
+    expect(text.stdout).toMatch(/credential statsig [0-9a-f]{16} CONSOLE "Console API Key" \(the key this report signs in with\)/);
+    expect(text.stdout).not.toContain(STATSIG_CONSOLE_KEY);
+
+    const baseline = await drift(["--write-ignore"]);
+    expect(baseline.code).toBe(0);
+    expect(baseline.stderr).toMatch(/4 unmanaged key\(s\) added to /);
+    expect(fs.readFileSync(path.join(project.dir, ".pulumi-api-keys-ignore.yaml"), "utf8")).not.toContain("Console API Key");
+    expect((await drift([])).code).toBe(0);
   });
 
   test("in sync: exit 0 in every format, never writing state", async () => {
@@ -114,7 +141,8 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(byName.partner!.fields).toEqual([{ field: "active", declared: true, live: false }]);
     expect(byName.legacy!.status).toBe("deleted");
     expect(byName.quiet!.status).toBe("in-sync");
-    expect(report.unmanaged).toEqual([expect.objectContaining({ api: "statsig", label: "made by hand", type: "SERVER" })]);
+    const strays = report.unmanaged.filter((u) => !u.ignored); // the baseline's keys stay listed, as ignored
+    expect(strays).toEqual([expect.objectContaining({ api: "statsig", label: "made by hand", type: "SERVER" })]);
     expect(r.stdout).not.toContain(stray.key); // unmanaged keys by fingerprint, never by value
 
     const reportNames = report.resources
@@ -152,12 +180,11 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(fs.readFileSync(summaryFile, "utf8")).toContain("| partner | authapi | drifted | active | true | false |");
 
     // Accepted drift, in an ignore file: the unmanaged key and billing's metadata.
-    fs.writeFileSync(
-      path.join(project.dir, ".pulumi-api-keys-ignore.yaml"),
-      `ignore:\n  - resource: billing\n    fields: [customMetaData]\n  - unmanaged: { api: statsig, id: ${report.unmanaged[0]!.id} }\n`,
-    );
+    const ignoreFile = path.join(project.dir, ".pulumi-api-keys-ignore.yaml");
+    const baselineRules = fs.readFileSync(ignoreFile, "utf8");
+    fs.appendFileSync(ignoreFile, `  - resource: billing\n    fields: [customMetaData]\n  - unmanaged: { api: statsig, id: ${strays[0]!.id} }\n`);
     const ignored: DriftReport = JSON.parse((await drift(["--format", "json"])).stdout);
-    expect(ignored.summary.ignored).toBe(2);
+    expect(ignored.summary.ignored).toBe(2 + 4); // and the baseline's four
     expect(ignored.summary.unmanaged).toBe(0);
 
     // up repairs everything; the report is clean.
@@ -169,8 +196,7 @@ describe("pulumi-api-keys drift end to end", () => {
 
     // A baseline: keys made by hand long ago go into the ignore file, each dated with a reason to fill
     // in; from then on only a new hand-made key fails, and --fail-on can leave unmanaged keys out.
-    const ignoreFile = path.join(project.dir, ".pulumi-api-keys-ignore.yaml");
-    fs.writeFileSync(ignoreFile, "ignore: []\n"); // the earlier stray key is unmanaged again: 3 with the two below
+    fs.writeFileSync(ignoreFile, baselineRules); // the earlier stray key is unmanaged again: 3 with the two below
     await admin.call("POST", "/statsig/keys", { type: "SERVER", description: "legacy by hand" });
     await admin.call("POST", "/basic/projects/" + BASIC_PROJECT + "/keys", { label: "legacy by hand" });
     expect((await drift([])).code).toBe(2);
@@ -184,6 +210,100 @@ describe("pulumi-api-keys drift end to end", () => {
     expect(fresh.unmanaged.filter((u) => !u.ignored).map((u) => u.label)).toEqual(["new by hand"]);
     expect((await drift([])).code).toBe(2);
     expect((await drift(["--fail-on", "drifted,deleted"])).code).toBe(0);
+  });
+
+  test("a plain `pulumi refresh` does not hide drift: the report compares with what the last up declared", async () => {
+    const s = await live();
+    const server = s.statsig.find((k: any) => k.description === "server").key;
+    const deploys = s.basic.find((k: any) => k.label === "deploys");
+    const billing = s.authapi.find((k: any) => k.name === "billing").key;
+    await admin.call("PATCH", `/statsig/keys/${server}`, { description: "server (edited)", environments: ["staging"] });
+    await admin.call("PATCH", `/basic/projects/${BASIC_PROJECT}/keys/${deploys.id}`, { roles: "read" });
+    await admin.call("PATCH", `/authapi/keys/${billing}`, { customMetaData: { tier: "free" } });
+
+    await project.ok(["refresh", "--yes"]); // state now holds the live values
+    const after = await project.exportState();
+    const entry = (name: string) => after.resources.find((r) => r.urn.endsWith(`::${name}`))!;
+    expect(entry("server").inputs.description).toBe("server (edited)");
+    for (const name of ["server", "deploys", "billing"]) expect(JSON.stringify(entry(name)).length).toBeLessThanOrEqual(2048); // the state budget per key
+
+    // (The earlier test left a key made by hand unmanaged: these runs fail on drift and deletions only.)
+    const drift = (args: string[]) => driftIn(project, ["--fail-on", "drifted,deleted", ...args]);
+    const r = await drift(["--format", "json"]);
+    expect(r.code).toBe(2);
+    const report: DriftReport = JSON.parse(r.stdout);
+    const fields = Object.fromEntries(report.resources.filter((x) => x.status === "drifted").map((x) => [x.name, x.fields]));
+    expect(fields).toEqual({
+      server: [
+        { field: "description", declared: "server", live: "server (edited)" },
+        { field: "environments", declared: ["production"], live: ["staging"], added: ["staging"], removed: ["production"] },
+      ],
+      deploys: [{ field: "roles", declared: ["read", "write"], live: ["read"], added: [], removed: ["write"] }],
+      billing: [{ field: "customMetaData", declared: { tier: "gold" }, live: { tier: "free" } }],
+    });
+    // A second refresh keeps the declaration too.
+    await project.ok(["refresh", "--yes", "--skip-preview"]);
+    expect((await drift([])).code).toBe(2);
+
+    await project.up(); // puts every key back as declared
+    expect((await live()).statsig.find((k: any) => k.key === server)).toMatchObject({ description: "server", environments: ["production"] });
+    const clean = await drift(["--format", "json"]);
+    expect(JSON.parse(clean.stdout).resources.filter((x: { status: string }) => x.status !== "in-sync")).toEqual([]);
+    expect(clean.code).toBe(0);
+    expect((await project.exportState()).raw).not.toContain('"declared"'); // settled: nothing kept
+    await project.expectNoChanges(true);
+  });
+
+  test("accepting live values in the program settles the kept declaration with no API call", async () => {
+    const s = await live();
+    const quiet = s.statsig.find((k: any) => k.description === "quiet").key;
+    const drift = (args: string[]) => driftIn(project, ["--fail-on", "drifted,deleted", ...args]);
+    await admin.call("PATCH", `/statsig/keys/${quiet}`, { description: "quiet (renamed in the console)" });
+    await project.ok(["refresh", "--yes", "--skip-preview"]);
+    expect((await drift([])).code).toBe(2);
+    // The team decides the console's name is right and declares it.
+    fs.writeFileSync(path.join(project.dir, "index.js"), program.replace('description: "quiet"', 'description: "quiet (renamed in the console)"'));
+    await admin.clearRequests();
+    const up = await project.run(["up", "--yes", "--skip-preview"]);
+    expect({ code: up.code, out: up.code ? up.stdout + up.stderr : "" }).toEqual({ code: 0, out: "" });
+    expect((await admin.requests()).filter((q) => q.method !== "GET")).toEqual([]);
+    expect((await drift([])).code).toBe(0);
+    await project.expectNoChanges(true);
+  });
+
+  test("after `pulumi state delete` of a scope's last key, the report still lists that scope: the key is unmanaged", async () => {
+    const solo = makeProject("drift-orphan", {
+      "index.js": `const { basic, statsig } = require("pulumi-api-keys");
+new statsig.Key("s", { type: "SERVER", description: "solo server" });
+new basic.ProjectKey("orphan", { projectId: "${BASIC_PROJECT}", label: "orphan to be", roles: ["read"] });
+`,
+    });
+    try {
+      await initForEmulator(solo, admin.url);
+      await solo.up();
+      // A drift run after `up` remembers the stack's vendor scopes, in its stack tags (never in state).
+      expect((await driftIn(solo, ["--fail-on", "drifted,deleted"])).code).toBe(0);
+      const tags: Record<string, string> = JSON.parse((await solo.ok(["stack", "tag", "ls", "--json"])).stdout);
+      const remembered = Object.entries(tags)
+        .filter(([name]) => name.startsWith("pulumi-api-keys.scope."))
+        .map(([, value]) => value)
+        .sort();
+      expect(remembered).toEqual([JSON.stringify({ api: "basic", projectId: BASIC_PROJECT }), JSON.stringify({ api: "statsig" })]);
+
+      const orphan = (await solo.exportState()).resources.find((r) => r.urn.endsWith("::orphan"))!;
+      await solo.ok(["state", "delete", orphan.urn, "--yes"]);
+      const after = await driftIn(solo, ["--format", "json"]);
+      expect(after.code).toBe(2);
+      const report: DriftReport = JSON.parse(after.stdout);
+      expect(report.unmanaged).toContainEqual(
+        expect.objectContaining({ api: "basic", id: orphan.outputs.keyId, label: "orphan to be", project: BASIC_PROJECT }),
+      );
+      expect(report.apiCalls.basic).toBe(1); // the scope is listed, though no key of the stack is in it
+      await admin.call("DELETE", `/basic/projects/${BASIC_PROJECT}/keys/${orphan.outputs.keyId}`); // what the user would do next
+    } finally {
+      await solo.destroyAndRemove().catch(() => undefined);
+      fs.rmSync(solo.dir, { recursive: true, force: true });
+    }
   });
 
   test("an error is exit 1 with a clear message, and no secret in it", async () => {

@@ -25,6 +25,27 @@ export class EmulatorAdmin {
   state(): Promise<any> {
     return this.call("GET", "/state");
   }
+  private before = { statsig: new Set<string>(), basic: new Set<string>(), authapi: new Set<string>() };
+  /** Remembers the keys the projects hold now (the vendor's defaults, keys made by hand): made() leaves them out. */
+  async remember(): Promise<this> {
+    const s = await this.state();
+    this.before = {
+      statsig: new Set(s.statsig.map((k: { key: string }) => k.key)),
+      basic: new Set(s.basic.map((k: { id: string }) => k.id)),
+      authapi: new Set(s.authapi.map((k: { key: string }) => k.key)),
+    };
+    return this;
+  }
+  /** The emulator's keys without the remembered ones: what the test made. */
+  async made(): Promise<any> {
+    const s = await this.state();
+    return {
+      ...s,
+      statsig: s.statsig.filter((k: { key: string }) => !this.before.statsig.has(k.key)),
+      basic: s.basic.filter((k: { id: string }) => !this.before.basic.has(k.id)),
+      authapi: s.authapi.filter((k: { key: string }) => !this.before.authapi.has(k.key)),
+    };
+  }
   /** Live keys per API: Statsig, Basic, and active Auth API keys (its DELETE is a soft delete, a revoke). */
   async liveCounts(): Promise<{ statsig: number; basic: number; authapi: number }> {
     const s = await this.state();

@@ -158,7 +158,7 @@ describe("lifecycle edges", () => {
     await admin.clearRequests();
     await project.up();
     expect(await calls()).toEqual([]);
-    expect(emulator.store.data.basic.map((k) => k.id)).toEqual([id]);
+    expect(emulator.store.data.basic.filter((k) => k.label === "b").map((k) => k.id)).toEqual([id]);
     await project.expectNoChanges(true);
 
     // Deactivating and rotating in one run works: rotate first, then deactivate.

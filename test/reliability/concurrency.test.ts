@@ -63,7 +63,7 @@ describe("concurrency", () => {
       ["1000", 1000],
     ] as const) {
       const emulator = createEmulator({ port: 0, rateLimits: true });
-      const admin = new EmulatorAdmin(await emulator.start());
+      const admin = await new EmulatorAdmin(await emulator.start()).remember();
       const project = makeProject(`parallel-${parallel ?? "default"}`, { "index.js": program });
       await project.init(
         { version: "1", "pulumi-api-keys:statsigApiUrl": admin.url, "pulumi-api-keys:basicApiUrl": admin.url, "pulumi-api-keys:theauthapiApiUrl": admin.url },
@@ -109,7 +109,7 @@ describe("concurrency", () => {
       const started = Date.now();
       await r.project.ok(["destroy", "--yes", "--skip-preview", ...(r.parallel ? ["--parallel", String(r.parallel)] : [])]);
       r.seconds.push((Date.now() - started) / 1000);
-      const d = await r.admin.state();
+      const d = await r.admin.made();
       expect([d.statsig.length, d.basic.length, d.authapi.filter((k: any) => k.isActive).length]).toEqual([0, 0, 0]);
       expect(await r.admin.violations()).toEqual([]);
       expect((await r.admin.requests()).filter((q) => q.status === 429)).toHaveLength(0);

@@ -27,7 +27,7 @@ describe("partial writes through the Pulumi CLI", () => {
 
   beforeAll(async () => {
     emulator = createEmulator({ port: 0, rateLimits: false });
-    admin = new EmulatorAdmin(await emulator.start());
+    admin = await new EmulatorAdmin(await emulator.start()).remember();
     project = makeProject("partial-writes", { "index.js": program });
     await project.init(
       { "pulumi-api-keys:statsigApiUrl": admin.url, "pulumi-api-keys:theauthapiApiUrl": admin.url },
@@ -53,7 +53,7 @@ describe("partial writes through the Pulumi CLI", () => {
     expect(first.stdout + first.stderr).toMatch(/\[PAK_SERVER_ERROR\] creating a Statsig key/);
     expect(first.stdout + first.stderr).toMatch(/\[PAK_SERVER_ERROR\] creating a key in The Auth API/);
 
-    const live = await admin.state();
+    const live = await admin.made();
     expect(live.statsig).toHaveLength(1);
     expect(live.statsig[0].status).toBe("active"); // the deactivate never happened
     expect(live.authapi.filter((k: any) => k.isActive)).toHaveLength(1);
@@ -67,7 +67,7 @@ describe("partial writes through the Pulumi CLI", () => {
     expect(raw).not.toContain(live.authapi[0].key);
 
     await project.up();
-    const after = await admin.state();
+    const after = await admin.made();
     expect(after.statsig).toHaveLength(1);
     expect(after.statsig[0].status).toBe("deactivated");
     expect(after.authapi).toHaveLength(1);

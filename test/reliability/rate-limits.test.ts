@@ -24,7 +24,7 @@ describe("Statsig rate limits through the Pulumi CLI", () => {
 
   beforeAll(async () => {
     emulator = createEmulator({ port: 0, rateLimits: true });
-    admin = new EmulatorAdmin(await emulator.start());
+    admin = await new EmulatorAdmin(await emulator.start()).remember();
     project = makeProject("rate-limits", { "index.js": program });
     await project.init({ count: String(N), "pulumi-api-keys:statsigApiUrl": admin.url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
   });
@@ -42,7 +42,7 @@ describe("Statsig rate limits through the Pulumi CLI", () => {
     const failed = log.filter((r) => r.status >= 300 && r.status !== 429).length;
 
     expect(up.code).toBe(0);
-    expect((await admin.state()).statsig).toHaveLength(N);
+    expect((await admin.made()).statsig).toHaveLength(N);
     expect(log.filter((r) => r.method === "POST")).toHaveLength(N); // one call per key, none repeated
     expect(failed).toBe(0);
     expect(refused).toBe(0); // the client's shared budget kept every request inside the limit

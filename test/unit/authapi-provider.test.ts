@@ -18,7 +18,7 @@ describe("authapi provider against the emulator", () => {
   };
 
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
+    emulator = createEmulator({ port: 0, empty: true });
     const url = await emulator.start();
     await provider.configure({
       config: {
@@ -28,7 +28,7 @@ describe("authapi provider against the emulator", () => {
     });
   });
   afterAll(() => emulator.stop());
-  beforeEach(() => emulator.store.reset());
+  beforeEach(() => emulator.reset());
 
   test("create, read round trip, with metadata compared structurally", async () => {
     const { id, outs } = await provider.create(inputs);

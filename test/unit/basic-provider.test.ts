@@ -11,14 +11,14 @@ describe("basic provider against the emulator", () => {
   const inputs = { projectId: BASIC_PROJECT, label: "ci deploys", roles: ["read", "write"] };
 
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
+    emulator = createEmulator({ port: 0, empty: true });
     const url = await emulator.start();
     await provider.configure({
       config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url })[k], require: () => "" },
     });
   });
   afterAll(() => emulator.stop());
-  beforeEach(() => emulator.store.reset());
+  beforeEach(() => emulator.reset());
 
   test("the create-only value survives read and update", async () => {
     const { id, outs } = await provider.create(inputs);

@@ -1,5 +1,7 @@
 import { checkInputs, UNKNOWN } from "../../provider/core/checks";
+import { declaredAfterRead, declaredInputs } from "../../provider/core/declared";
 import { canonical, diffInputs, sameValue } from "../../provider/core/diff";
+import { diff } from "../../provider/core/lifecycle";
 import { httpOptionsFrom } from "../../provider/core/config";
 import { HttpStatusError, TransportError } from "../../provider/core/errors";
 import { ListPage, ListServedReads } from "../../provider/core/list-served-reads";
@@ -285,5 +287,31 @@ describe("request timeout setting", () => {
         /pulumi-api-keys:requestTimeoutMs \(or PULUMI_API_KEYS_REQUEST_TIMEOUT_MS\) must be a whole number of milliseconds from 100 to 600000/,
       );
     }
+  });
+});
+
+describe("declared values kept across refresh", () => {
+  const policy = { description: "update", scopes: "set", targetApp: "update", customKey: "update" } as const;
+  const declared = { description: "svc", scopes: ["a", "b"], customKey: "s3cret" };
+
+  test("in sync stores nothing; a drifted field keeps the declared value (null for not set), a set compares by members", () => {
+    expect(declaredAfterRead(policy, declared, { description: "svc", scopes: ["b", "a"], customKey: "s3cret" })).toEqual({});
+    const live = { description: "edited", scopes: ["a"], targetApp: "other", customKey: "changed" };
+    expect(declaredAfterRead(policy, declared, live, ["customKey"])).toEqual({
+      declared: { description: "svc", scopes: ["a", "b"], targetApp: null },
+    });
+  });
+
+  test("a second refresh keeps the first declaration, and drops a field that is back in line", () => {
+    const afterFirst = { description: "edited", scopes: ["a"], declared: { description: "svc", scopes: ["a", "b"] } };
+    expect(declaredAfterRead(policy, afterFirst, { description: "edited again", scopes: ["a", "b"] })).toEqual({ declared: { description: "svc" } });
+    expect(declaredAfterRead(policy, afterFirst, { description: "svc", scopes: ["a", "b"] })).toEqual({});
+  });
+
+  test("the drift command compares with the declaration; an update settles it even when the program now declares what is live", () => {
+    const outputs = { description: "edited", declared: { description: "svc", targetApp: null } };
+    expect(declaredInputs({ description: "edited", targetApp: "other" }, outputs)).toEqual({ description: "svc", targetApp: null });
+    expect(diff(policy, outputs, { description: "edited" }).changes).toBe(true);
+    expect(diff(policy, { description: "edited" }, { description: "edited" }).changes).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ function report(parts: Partial<Omit<DriftReport, "summary">>): DriftReport {
     generatedAt: "2026-11-22T00:00:00.000Z",
     resources: [],
     unmanaged: [],
+    credentials: [],
     errors: [],
     apiCalls: {},
     ...parts,
@@ -142,7 +143,15 @@ describe("report, exit codes and renderers", () => {
   });
 
   test("summary counts", () => {
-    expect(drifted.summary).toEqual({ managed: 3, inSync: 1, drifted: 1, deleted: 1, unmanaged: 1, ignored: 0 });
+    expect(drifted.summary).toEqual({ managed: 3, inSync: 1, drifted: 1, deleted: 1, unmanaged: 1, ignored: 0, credentials: 0 });
+  });
+
+  test("the credential among the listed keys is named as such and never fails the run", () => {
+    const withCredential = report({ credentials: [{ api: "statsig", id: "c0ffee0123456789", label: "Console API Key", type: "CONSOLE" }] });
+    expect(withCredential.summary).toMatchObject({ unmanaged: 0, credentials: 1 });
+    expect(exitCodeOf(withCredential)).toBe(0);
+    expect(renderText(withCredential)).toContain('credential statsig c0ffee0123456789 CONSOLE "Console API Key" (the key this report signs in with)');
+    expect(renderMarkdown(withCredential)).toContain("- credential: statsig `c0ffee0123456789` CONSOLE Console API Key");
   });
 
   test("text names every drifted field with declared, live, added and removed", () => {

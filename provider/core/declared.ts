@@ -1,0 +1,44 @@
+// What the program declared, kept in state across `pulumi refresh`. A refresh writes the live values into
+// a resource's inputs and outputs (the engine's rule), so a drift check reading them would call a key
+// edited by hand "in sync". Like kubectl's last-applied configuration, but only the fields that differ:
+// a key in sync stores nothing, which keeps state small. JSON null stands for "not set".
+import { DiffPolicy, sameValue } from "./diff";
+
+export type Declared = Record<string, unknown>;
+
+/**
+ * After a read: for each field whose live value differs from what the last `up` declared, that declared
+ * value. A field's declared value is the one recorded earlier, or else the prior state's own (which was
+ * the declaration, since it did not differ). Secret fields are never copied here.
+ */
+export function declaredAfterRead(
+  policy: DiffPolicy,
+  prior: Record<string, unknown>,
+  live: Record<string, unknown>,
+  secretFields: readonly string[] = [],
+): { declared?: Declared } {
+  const before = (prior.declared ?? {}) as Declared;
+  const out: Declared = {};
+  for (const [field, p] of Object.entries(policy)) {
+    if (p === "ignore" || secretFields.includes(field)) continue;
+    const declared = field in before ? before[field] : prior[field];
+    if (!sameValue(declared, live[field], p === "set")) out[field] = declared ?? null;
+  }
+  return Object.keys(out).length ? { declared: out } : {};
+}
+
+/** The inputs the last `up` declared: the recorded inputs with the declared values a refresh displaced. */
+export function declaredInputs(inputs: Record<string, unknown>, outputs: Record<string, unknown> | undefined): Record<string, unknown> {
+  return { ...inputs, ...((outputs?.declared as Declared | undefined) ?? {}) };
+}
+
+/** Whether state still records a declaration that the live key does not match (an `up` settles it). */
+export function hasDisplacedDeclaration(olds: Record<string, unknown>): boolean {
+  return !!olds.declared && Object.keys(olds.declared as object).length > 0;
+}
+
+/** A state without its record of displaced declarations (an `up` applies the declaration). */
+export function withoutDeclared<T extends object>(s: T): Omit<T, "declared"> {
+  const { declared: _settled, ...rest } = s as T & { declared?: unknown };
+  return rest;
+}
