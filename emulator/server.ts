@@ -15,7 +15,14 @@ export type FaultKind =
   | "reset-after" // apply the request, then destroy the socket (an ambiguous write)
   | "slow" // answer after `delayMs`
   | "malformed" // 200 with a body that is not JSON
-  | "missing-fields"; // apply the request, answer 200 with {} as data
+  | "missing-fields" // apply the request, answer 200 with {} as data
+  // Faults after acting: the write happens, and the answer says otherwise or never comes.
+  | "500-after" // apply the request, answer 500
+  | "malformed-after" // apply the request, answer 200 with a body that is not JSON
+  | "slow-after"; // apply the request at once, answer after `delayMs` (past the client's timeout)
+
+/** A 200 whose body is cut off mid-JSON. */
+const MALFORMED: Reply = { status: 200, body: '{"data": {"key": ', headers: { "content-type": "text/plain" } };
 
 export interface Fault {
   kind: FaultKind;
@@ -195,8 +202,7 @@ export class Emulator {
           return this.finish(res, api, entry, api.error(Number(fault.kind), "Internal server error"));
         if (fault.kind === "reset") return void req.socket.destroy();
         if (fault.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 60_000));
-        if (fault.kind === "malformed")
-          return this.finish(res, api, entry, { status: 200, body: '{"data": {"key": ', headers: { "content-type": "text/plain" } }, false);
+        if (fault.kind === "malformed") return this.finish(res, api, entry, MALFORMED, false);
       }
 
       let body: unknown = undefined;
@@ -217,6 +223,9 @@ export class Emulator {
       if (reply.status < 300) this.store.save();
       if (fault?.kind === "reset-after") return void req.socket.destroy();
       if (fault?.kind === "missing-fields" && reply.status < 300) return this.finish(res, api, entry, { status: reply.status, body: {} }, false);
+      if (fault?.kind === "500-after") return this.finish(res, api, entry, api.error(500, "Internal server error"));
+      if (fault?.kind === "malformed-after") return this.finish(res, api, entry, MALFORMED, false);
+      if (fault?.kind === "slow-after") await new Promise((r) => setTimeout(r, fault.delayMs ?? 60_000));
       return this.finish(res, api, entry, reply);
     } catch (e) {
       this.violations.push(`emulator error on ${method} ${url.pathname}: ${(e as Error).stack}`);

@@ -2,6 +2,7 @@
 import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
+import { limiterFor } from "../core/rate-limit";
 import { fingerprint, registerSecret } from "../core/redact";
 import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
 
@@ -32,19 +33,26 @@ const PAGE = 100;
 
 export class AuthApiClient {
   private readonly http: HttpClient;
-  private readonly scope: string;
+  /** The API, endpoint and credential: one rate budget, one listing cache, one reconciliation ledger per project. */
+  readonly scope: string;
 
   constructor(opts: AuthApiClientOptions) {
     const baseUrl = opts.baseUrl ?? AUTHAPI_DEFAULT_URL;
-    // Management rate limits are undocumented: retries with backoff on 429 and 5xx (as the vendor's SDK does).
+    this.scope = `theauthapi:${baseUrl}:${fingerprint(opts.accessKey)}`;
+    // Management rate limits are undocumented: no windows, but a 429 pauses every request of this
+    // process to the API; retries back off on 429 and 5xx (as the vendor's SDK does).
     this.http = new HttpClient({
       api: "theauthapi",
       baseUrl,
       headers: { "x-api-key": opts.accessKey },
+      limiter: limiterFor(this.scope, []),
       credential: settingName(AUTHAPI_SETTINGS.accessKey),
       ...opts.http,
     });
-    this.scope = `theauthapi:${baseUrl}:${fingerprint(opts.accessKey)}`;
+  }
+  /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
+  get graceMs(): number {
+    return this.http.graceMs;
   }
 
   /** The project's shared listing for reads: active and revoked keys alike (no isActive filter). */
@@ -100,7 +108,9 @@ export class AuthApiClient {
 
   async update(projectId: string, key: string, body: UpdateBody): Promise<ApiKeyDto> {
     if (body.key) registerSecret(body.key);
-    return this.wrote(projectId, this.remember(await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { key }, body }, ApiKeyDtoSchema)));
+    // A new custom key moves the key to another path: sent again to the old one, it would 404.
+    const spec = { method: "PATCH" as const, route: ROUTE_KEY, params: { key }, body, idempotent: body.key === undefined };
+    return this.wrote(projectId, this.remember(await this.http.json(spec, ApiKeyDtoSchema)));
   }
 
   /** Revokes (soft-deletes) the key; false when it was not there to revoke. */

@@ -9,10 +9,22 @@ import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { InputError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
-import { check, createReconciled, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS, AuthApiClient } from "./client";
-import { ApiKeyArgsCanonical, ApiKeyDto, ApiKeyInputs, ApiKeyState, AUTHAPI_DIFF_POLICY, createBody, isExpired, liveInputs, updateBody } from "./schema";
+import {
+  ApiKeyArgsCanonical,
+  ApiKeyDto,
+  ApiKeyInputs,
+  ApiKeyState,
+  AUTHAPI_DIFF_POLICY,
+  createBody,
+  isExpired,
+  liveInputs,
+  matchesDeclaration,
+  updateBody,
+} from "./schema";
 
 function toState(i: ApiKeyInputs, k: ApiKeyDto): ApiKeyState {
   const status = k.isActive ? "active" : isExpired(k) ? "expired" : "revoked";
@@ -61,19 +73,12 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: ApiKeyInputs) {
     return step("creating a key in The Auth API", async () => {
       const c = this.client();
-      const k = await createReconciled(
-        "The Auth API",
-        () => c.create(createBody(inputs)),
-        async () =>
-          (await c.list({ projectId: inputs.projectId, name: inputs.name }))
-            .filter(
-              (x) =>
-                (inputs.customKey ? x.key === inputs.customKey : true) &&
-                (x.customAccountId ?? undefined) === inputs.customAccountId &&
-                (x.customUserId ?? undefined) === inputs.customUserId,
-            )
-            .map((x) => `fingerprint ${fingerprint(x.key)}`),
-      );
+      // A new key is active until the revoke that may follow.
+      const { key: k } = await createOnce({
+        ...this.listing(c, inputs.projectId),
+        create: () => c.create(createBody(inputs)),
+        matches: (x) => matchesDeclaration(x, { ...inputs, active: true }),
+      });
       const created = toState(inputs, k);
       const id = `authapi-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
@@ -86,6 +91,11 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
+  /** The project's keys, for reconciling a create or rotate whose answer was lost. */
+  private listing(c: AuthApiClient, projectId: string) {
+    return { scope: `${c.scope}:${projectId}`, list: () => c.list({ projectId }), idOf: (k: ApiKeyDto) => fingerprint(k.key), graceMs: c.graceMs };
+  }
+
   async read(id: string, props: ApiKeyState) {
     return step("reading a key in The Auth API", async () => {
       const c = this.client();
@@ -94,6 +104,7 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
         throw e;
       });
       if (!live) {
+        if (props.unsettled) throw unsettledRead(id);
         await this.goneOnlyInSameScope(c, props.projectId, id); // deleted: gone, not an error, if the access key sees the project
         return {};
       }
@@ -111,6 +122,13 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this
       // (a customKey PATCH or a rotate has already changed the value the API knows it by).
       let now: ApiKeyState = withoutDeclared(olds);
+      /** Keeps a key whose new value could not be settled in state, marked, before the error goes on. */
+      const markUnsettled =
+        (what: "rotate" | "customKey") =>
+        (e: unknown): never => {
+          if (e instanceof UnsettledWriteError) now = { ...now, unsettled: what };
+          throw e;
+        };
       const track = (k: ApiKeyDto, fields: Partial<ApiKeyInputs>) => {
         live = k;
         now = { ...now, ...fields, key: k.key, keyFingerprint: fingerprint(k.key), isActive: k.isActive };
@@ -133,9 +151,33 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
           }
           if (changed.some((f) => PATCHED.includes(f))) {
             const patched = Object.fromEntries(PATCHED.map((f) => [f, (news as unknown as Record<string, unknown>)[f]]));
-            track(await c.update(olds.projectId, now.key, updateBody(news, changed)), patched);
+            const body = updateBody(news, changed);
+            const from = now.key;
+            const to = body.key;
+            const send = () => c.update(olds.projectId, from, body);
+            // A new custom key changes the value the key is addressed by: a lost answer is settled by
+            // looking the key up under each value, never by sending the PATCH again to the old one.
+            const k = to
+              ? await settleOnce({
+                  what: "the custom key change",
+                  graceMs: c.graceMs,
+                  write: send,
+                  landed: () => c.get(to),
+                  stillOld: async () => (await c.get(from)) !== undefined,
+                }).catch(markUnsettled("customKey"))
+              : await send();
+            track(k, patched);
           }
-          if (rotates(olds, news)) track(await c.rotate(olds.projectId, now.key), { rotation: news.rotation });
+          if (rotates(olds, news)) {
+            const from = now.key;
+            const rotated = await rotateOnce({
+              ...this.listing(c, olds.projectId),
+              rotate: () => c.rotate(olds.projectId, from),
+              stillOld: async () => (await c.get(from)) !== undefined,
+              matches: (k) => matchesDeclaration(k, { ...news, active: true }), // rotated while active; a revoke may follow
+            }).catch(markUnsettled("rotate"));
+            track(rotated, { rotation: news.rotation });
+          }
           if (!news.active && now.isActive) {
             await c.revoke(olds.projectId, now.key);
             now = { ...now, isActive: false };

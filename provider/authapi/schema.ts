@@ -2,7 +2,7 @@
 // and `rateLimitConfigs {rateLimit, rateLimitTtl}`, the response `expiresAt`; users write
 // `expiry` and `rateLimit {limit, ttlSeconds}`.
 import { z } from "zod";
-import { canonical, DiffPolicy } from "../core/diff";
+import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import type { Declared } from "../core/declared";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
@@ -185,6 +185,8 @@ export interface ApiKeyState extends ApiKeyInputs {
   createdAt: string;
   /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
   declared?: Declared;
+  /** Set when a rotate (or custom key change) failed and its outcome could not be found out: then a read that cannot find the key fails rather than calling it deleted. */
+  unsettled?: "rotate" | "customKey";
 }
 
 /** The live key projected onto the input names, canonical; "" and {} read as absent. */
@@ -201,4 +203,14 @@ export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<Api
   if (prior.customKey !== undefined && prior.customKey === dto.key) out.customKey = prior.customKey;
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   return out;
+}
+
+/**
+ * The one definition of "this live key is what this declaration describes", for reconciling a create,
+ * a rotate or a custom key change (the drift report compares the same way, field by field). A revoked
+ * key never matches an active declaration; a declared custom key must be the key's value.
+ */
+export function matchesDeclaration(dto: ApiKeyDto, declared: ApiKeyInputs): boolean {
+  if (declared.customKey !== undefined && dto.key !== declared.customKey) return false;
+  return liveDifferences(AUTHAPI_DIFF_POLICY, declared as never, liveInputs(dto, declared.projectId, declared) as never).length === 0;
 }

@@ -2,6 +2,7 @@
 import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
+import { limiterFor } from "../core/rate-limit";
 import { fingerprint, registerSecret } from "../core/redact";
 import { CreatedKeyResponse, KeyListResponse, KeyResponse, KeySummary, MessageResponse, UpdateBody, UpdatedKeyResponse } from "./schema";
 
@@ -23,19 +24,25 @@ const ROUTE_KEY = "/project/{id}/key/{key_id}";
 
 export class BasicClient {
   private readonly http: HttpClient;
-  private readonly scope: string;
+  /** The API, endpoint and credential: one rate budget, one listing cache, one reconciliation ledger per project. */
+  readonly scope: string;
 
   constructor(opts: BasicClientOptions) {
     const baseUrl = opts.baseUrl ?? BASIC_DEFAULT_URL;
-    // No documented rate limit: retries with backoff on 429 are the only brake.
+    this.scope = `basic:${baseUrl}:${fingerprint(opts.token)}`;
+    // No documented rate limit: no windows, but a 429 pauses every request of this process to the API.
     this.http = new HttpClient({
       api: "basic",
       baseUrl,
       headers: { Authorization: `Bearer ${opts.token}` },
+      limiter: limiterFor(this.scope, []),
       credential: settingName(BASIC_SETTINGS.token),
       ...opts.http,
     });
-    this.scope = `basic:${baseUrl}:${fingerprint(opts.token)}`;
+  }
+  /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
+  get graceMs(): number {
+    return this.http.graceMs;
   }
 
   /** The project's shared listing for reads: the list endpoint returns every key of a project at once. */

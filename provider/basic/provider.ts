@@ -4,10 +4,23 @@ import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../co
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { isScopeRefusal } from "../core/http";
-import { check, createReconciled, diff, goneOnlyInSameScope, step } from "../core/lifecycle";
+import { AmbiguousCreateError } from "../core/errors";
+import { check, diff, goneOnlyInSameScope, step } from "../core/lifecycle";
+import { notice } from "../core/notice";
+import { createOnce } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { BASIC_DEFAULT_URL, BASIC_SETTINGS, BasicClient } from "./client";
-import { BASIC_DIFF_POLICY, liveInputs, ProjectKeyArgsCanonical, ProjectKeyInputs, ProjectKeyState, rolesToWire, updateBody } from "./schema";
+import {
+  BASIC_DIFF_POLICY,
+  KeySummary,
+  liveInputs,
+  matchesDeclaration,
+  ProjectKeyArgsCanonical,
+  ProjectKeyInputs,
+  ProjectKeyState,
+  rolesToWire,
+  updateBody,
+} from "./schema";
 
 class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
   token?: string;
@@ -41,12 +54,31 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
     return step("creating a Basic project key", async () => {
       const c = this.client();
       const roles = rolesToWire(inputs.roles);
-      const k = await createReconciled(
-        "Basic",
-        () => c.create(inputs.projectId, inputs.label, roles),
-        async () =>
-          (await c.list(inputs.projectId)).filter((x) => x.label === inputs.label && rolesToWire(x.roles.split(",")) === roles).map((x) => `key id ${x.id}`),
-      );
+      const create = () =>
+        createOnce<KeySummary & { value?: string }>({
+          scope: `${c.scope}:${inputs.projectId}`,
+          list: () => c.list(inputs.projectId),
+          idOf: (x) => x.id,
+          graceMs: c.graceMs,
+          create: () => c.create(inputs.projectId, inputs.label, roles),
+          matches: (x) => matchesDeclaration(x, inputs),
+        });
+      let { key: k } = await create();
+      if (!k.value) {
+        // Found after its create's answer was lost: Basic shows a value only in that answer, so nobody
+        // can ever use this key. It goes, and another is made.
+        await c.delete(inputs.projectId, k.id);
+        await notice(
+          `Basic key "${inputs.label}": the answer to its create was lost, and Basic never shows a key's value again; the key it made (id ${k.id}) was deleted and another created`,
+        );
+        k = (await create()).key;
+        if (!k.value) {
+          await c.delete(inputs.projectId, k.id);
+          throw new AmbiguousCreateError(
+            "the answers to two creates in a row were lost; both keys were found and deleted, none is left behind: run `pulumi up` again",
+          );
+        }
+      }
       const state: ProjectKeyState = { ...inputs, keyId: k.id, value: k.value, valueFingerprint: fingerprint(k.value) };
       if (k.created_at) state.createdAt = k.created_at;
       return { id: `${inputs.projectId}/${k.id}`, outs: state };

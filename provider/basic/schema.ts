@@ -2,7 +2,7 @@
 // comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
 import { z } from "zod";
 import { uniqueList } from "../core/checks";
-import { canonicalSet, DiffPolicy, rotationByReplacement } from "../core/diff";
+import { canonicalSet, DiffPolicy, liveDifferences, rotationByReplacement } from "../core/diff";
 import type { Declared } from "../core/declared";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -99,4 +99,12 @@ export function liveInputs(projectId: string, k: { label: string; roles: string 
   const out: ProjectKeyInputs = { projectId, label: k.label, roles: rolesFromWire(k.roles) };
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   return out;
+}
+
+/**
+ * The one definition of "this live key is what this declaration describes", for reconciling a create
+ * (the drift report compares the same way, field by field). Roles are compared as sets, trimmed.
+ */
+export function matchesDeclaration(k: { label: string; roles: string }, declared: ProjectKeyInputs): boolean {
+  return liveDifferences(BASIC_DIFF_POLICY, declared as never, liveInputs(declared.projectId, k, declared) as never).length === 0;
 }

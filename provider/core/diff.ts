@@ -65,3 +65,17 @@ export function rotates(olds: { rotation?: unknown }, news: { rotation?: unknown
 /** The policy of a `rotation` trigger whose rotation is a replacement (Basic): only a new value replaces. */
 export const rotationByReplacement = (olds: unknown, news: unknown): "update" | "replace" =>
   rotates({ rotation: olds }, { rotation: news }) ? "replace" : "update";
+
+// Not compared with live keys: the user's own triggers and secrets, and what addresses the key.
+export const NOT_LIVE = new Set(["rotation", "customKey", "projectId"]);
+
+/**
+ * The fields in which a live key (projected onto the input names) differs from a declaration. The one
+ * comparison behind "this live key is what this declaration describes": create and rotate
+ * reconciliation and the drift report all use it, through each API's `matchesDeclaration`.
+ */
+export function liveDifferences(policy: DiffPolicy, declared: Record<string, unknown>, live: Record<string, unknown>): string[] {
+  return Object.entries(policy)
+    .filter(([field, p]) => p !== "ignore" && !NOT_LIVE.has(field) && !sameValue(declared[field], live[field], p === "set"))
+    .map(([field]) => field);
+}

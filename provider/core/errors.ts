@@ -19,6 +19,7 @@ export type ErrorCode =
   | "PAK_TIMEOUT" // no answer in time after every retry
   | "PAK_BAD_RESPONSE" // the API answered with something the documented schema does not allow
   | "PAK_AMBIGUOUS_CREATE" // a create may or may not have happened; see the message
+  | "PAK_UNSETTLED_WRITE" // a rotate's or custom key change's outcome could not be found out; the key stays in state
   | "PAK_WRONG_SCOPE" // the credential sees another project or account than the key's
   | "PAK_INTERNAL"; // a bug in pulumi-api-keys
 

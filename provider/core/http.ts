@@ -5,6 +5,7 @@ import { Agent, request } from "undici";
 import type { z } from "zod";
 import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
 import { RateLimiter } from "./rate-limit";
+import { graceMsFor } from "./reconcile";
 import { registerSecret } from "./redact";
 import { AttemptOutcome, backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter, RetryPolicy } from "./retry";
 
@@ -87,6 +88,11 @@ export class HttpClient {
     for (const v of Object.values(opts.headers)) registerSecret(v);
   }
 
+  /** How long an unanswered write may still land on the server (see core/reconcile.ts). */
+  get graceMs(): number {
+    return graceMsFor(this.timeouts.headersMs);
+  }
+
   url(spec: RequestSpec): URL {
     const path = spec.route.replace(/\{(\w+)\}/g, (_m, name: string) => {
       const v = spec.params?.[name];
@@ -135,7 +141,6 @@ export class HttpClient {
           const retryAfterMs = parseRetryAfter(res.retryAfter);
           outcome = { kind: "status", status: res.status, retryAfterMs };
           failure = new HttpStatusError(op, res.status, messageOf(res.body), attempt, this.opts.credential);
-          if (res.status === 429 && retryAfterMs !== undefined) this.opts.limiter?.pause(retryAfterMs);
         }
       } catch (e) {
         const code = (e as { code?: string }).code ?? "";
@@ -145,7 +150,10 @@ export class HttpClient {
       }
       if (attempt >= this.retry.maxAttempts || !isRetryable(outcome, idempotent)) throw failure;
       const retryAfter = outcome.kind === "status" ? outcome.retryAfterMs : undefined;
-      await new Promise((r) => setTimeout(r, backoffMs(this.retry, attempt, retryAfter)));
+      const delay = backoffMs(this.retry, attempt, retryAfter);
+      // A 429 says the budget is spent for everyone: every request of this process to the API waits too.
+      if (outcome.kind === "status" && outcome.status === 429) this.opts.limiter?.pause(delay);
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 

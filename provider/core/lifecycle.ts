@@ -2,7 +2,7 @@
 import { checkInputs, CheckFailure, InputSchema, isUnknown } from "./checks";
 import { hasDisplacedDeclaration } from "./declared";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
-import { AmbiguousCreateError, ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
+import { asApiKeysError, WrongScopeError } from "./errors";
 
 export interface CheckResultLike {
   inputs?: Record<string, unknown>;
@@ -70,35 +70,6 @@ export async function thenRecordingOnFailure<T>(id: string, soFar: () => object,
     return await rest();
   } catch (e) {
     throw Object.assign(asApiKeysError(e), { partial: { id, properties: soFar() as Record<string, unknown> } satisfies PartialWrite });
-  }
-}
-
-/** Failures after which a create may or may not have happened on the server. */
-export function isAmbiguous(e: unknown): boolean {
-  const code = (e as ApiKeysError).code;
-  return code === "PAK_NETWORK" || code === "PAK_TIMEOUT" || code === "PAK_SERVER_ERROR" || code === "PAK_BAD_RESPONSE";
-}
-
-/**
- * Creates a key. If the outcome is unknown (the connection dropped after sending, a 5xx, a garbled
- * answer), `landed` lists keys that match the declaration: none means the create did not happen and it
- * is safe to try again; any match is reported, never silently adopted, since an identical key may have
- * been made by hand. `landed` returns non-secret descriptions (fingerprints or ids).
- */
-export async function createReconciled<T>(vendor: string, create: () => Promise<T>, landed: () => Promise<string[]>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await create();
-    } catch (e) {
-      if (!isAmbiguous(e) || attempt >= 3) throw e;
-      const matches = await landed();
-      if (matches.length) {
-        throw new AmbiguousCreateError(
-          `the create request failed (${(e as Error).message}) and ${matches.length} key(s) matching this declaration now exist (${matches.join(", ")}); ` +
-            `\`pulumi-api-keys drift\` lists them as unmanaged: delete the extra one in the ${vendor} console, then run \`pulumi up\` again`,
-        );
-      }
-    }
   }
 }
 

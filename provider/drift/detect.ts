@@ -7,7 +7,7 @@ import { BASIC_DIFF_POLICY, liveInputs as basicLive } from "../basic/schema";
 import { ConfigSource, httpOptionsFrom, readSetting, requireSetting, Setting, settingName } from "../core/config";
 import { WrongScopeError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
-import { canonical, DiffPolicy, sameValue } from "../core/diff";
+import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "../statsig/client";
 import { liveInputs as statsigLive, STATSIG_DIFF_POLICY } from "../statsig/schema";
@@ -33,16 +33,11 @@ export interface DriftOptions {
   onWarning?: (message: string) => void;
 }
 
-// Not compared: the user's own triggers and secrets, which have no live counterpart to show.
-const NOT_LIVE = new Set(["rotation", "customKey", "projectId"]);
-
 /** Field-by-field differences between the declared and the live inputs, under a diff policy. */
 export function compareFields(policy: DiffPolicy, declared: Record<string, unknown>, live: Record<string, unknown>): FieldDrift[] {
   const out: FieldDrift[] = [];
-  for (const [field, p] of Object.entries(policy)) {
-    if (p === "ignore" || NOT_LIVE.has(field)) continue;
-    const isSet = p === "set";
-    if (sameValue(declared[field], live[field], isSet)) continue;
+  for (const field of liveDifferences(policy, declared, live)) {
+    const isSet = policy[field] === "set";
     const d: FieldDrift = { field, declared: canonical(declared[field]) ?? null, live: canonical(live[field]) ?? null };
     if (isSet) {
       const a = new Set((declared[field] as string[] | undefined) ?? []);

@@ -42,11 +42,13 @@ export class StatsigClient {
   private readonly reads: ListServedReads<KeyDto>;
   /** A fingerprint of the console key in use: state records which credential last saw each key. */
   readonly credentialFingerprint: string;
+  /** The API, endpoint and console key (so the project): one rate budget, listing cache and reconciliation ledger. */
+  readonly scope: string;
 
   constructor(opts: StatsigClientOptions) {
     const baseUrl = opts.baseUrl ?? STATSIG_DEFAULT_URL;
     this.credentialFingerprint = fingerprint(opts.consoleKey);
-    const scope = `statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`;
+    const scope = (this.scope = `statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`);
     this.http = new HttpClient({
       api: "statsig",
       baseUrl,
@@ -56,6 +58,10 @@ export class StatsigClient {
       ...opts.http,
     });
     this.reads = listServedReadsFor<KeyDto>(scope, { page: (n) => this.listPage(n), idOf: (k) => k.key ?? undefined });
+  }
+  /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
+  get graceMs(): number {
+    return this.http.graceMs;
   }
 
   private remember(dto: KeyDto): KeyDto {

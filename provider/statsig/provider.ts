@@ -5,11 +5,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
 import { diffInputs, rotates } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, createReconciled, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
-import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, updateBody } from "./schema";
+import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
 
 function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
   const key = dto.key ?? priorKey;
@@ -48,14 +49,12 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: KeyInputs) {
     return step("creating a Statsig key", async () => {
       const c = this.client();
-      const dto = await createReconciled(
-        "Statsig",
-        () => c.create(createBody(inputs)),
-        async () =>
-          (await c.list())
-            .filter((k) => !diffInputs(STATSIG_DIFF_POLICY, liveInputs(k, inputs) as never, { ...inputs, active: true } as never).changed.length)
-            .map((k) => `fingerprint ${k.key ? fingerprint(k.key) : "?"}`),
-      );
+      // A new key is active until the deactivate that may follow.
+      const { key: dto } = await createOnce({
+        ...this.listing(c),
+        create: () => c.create(createBody(inputs)),
+        matches: (k) => matchesDeclaration(k, { ...inputs, active: true }),
+      });
       const created: KeyState = { ...toState(inputs, dto), credentialFingerprint: c.credentialFingerprint };
       const id = `statsig-${inputs.type.toLowerCase()}-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
@@ -66,6 +65,11 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
       );
       return { id, outs: { ...created, status: "deactivated" } satisfies KeyState };
     });
+  }
+
+  /** The project's keys, for reconciling a create or rotate whose answer was lost. */
+  private listing(c: StatsigClient) {
+    return { scope: c.scope, list: () => c.list(), idOf: (k: KeyDto) => (k.key ? fingerprint(k.key) : ""), graceMs: c.graceMs };
   }
 
   async read(id: string, props?: KeyState) {
@@ -80,6 +84,7 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
       const c = this.client();
       const dto = await c.read(props.key);
       if (!dto) {
+        if (props.unsettled) throw unsettledRead(id);
         // Deleted out of band: gone, not an error; unless this console key sees another project.
         if (props.credentialFingerprint) await this.goneOnlyInSameProject(c, props.credentialFingerprint, id);
         return {};
@@ -106,7 +111,18 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
             now = { ...now, ...news, rotation: olds.rotation, active: olds.active };
           }
           if (rotates(olds, news)) {
-            const key = (await c.rotate(now.key)).key ?? now.key;
+            const from = now.key;
+            const rotated = await rotateOnce({
+              ...this.listing(c),
+              rotate: () => c.rotate(from),
+              stillOld: async () => (await c.get(from)) !== undefined,
+              // Rotated while active (a deactivate, if declared, follows); the PATCH above already applied.
+              matches: (k) => matchesDeclaration(k, { ...news, active: true }),
+            }).catch((e) => {
+              if (e instanceof UnsettledWriteError) now = { ...now, unsettled: "rotate" }; // kept in state, marked
+              throw e;
+            });
+            const key = rotated.key ?? now.key;
             now = { ...now, rotation: news.rotation, key, keyFingerprint: fingerprint(key) };
           }
           // Judged by the live status, not the diff: a create whose deactivate failed is finished here.

@@ -4,7 +4,7 @@
 // primaryTargetApp/secondaryTargetApps coming back; the user sees targetApp/secondaryTargetApps.
 import { z } from "zod";
 import { uniqueList } from "../core/checks";
-import { canonicalSet, DiffPolicy } from "../core/diff";
+import { canonicalSet, DiffPolicy, liveDifferences } from "../core/diff";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
 
@@ -148,6 +148,8 @@ export interface KeyState extends KeyInputs {
   credentialFingerprint?: string;
   /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
   declared?: Declared;
+  /** Set when a rotate (or custom key change) failed and its outcome could not be found out: then a read that cannot find the key fails rather than calling it deleted. */
+  unsettled?: "rotate" | "customKey";
 }
 
 /** The live key projected onto the input names, canonical, for refresh to diff against. */
@@ -164,4 +166,12 @@ export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
   // Not a live property: the rotation trigger is the user's, carried over.
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   return out;
+}
+
+/**
+ * The one definition of "this live key is what this declaration describes", for reconciling a create or
+ * a rotate (the drift report compares the same way, field by field).
+ */
+export function matchesDeclaration(dto: KeyDto, declared: KeyInputs): boolean {
+  return liveDifferences(STATSIG_DIFF_POLICY, declared as never, liveInputs(dto, declared) as never).length === 0;
 }

@@ -96,4 +96,16 @@ describe("The Auth API contract", () => {
     expect(err.message).not.toContain(k.key);
     expect(err.message).not.toContain(creds.admin);
   });
+
+  test("a 429 pauses every request of this process to the API, not only the one that got it", async () => {
+    emulator.log.length = 0;
+    emulator.faults = [{ kind: "429", api: "authapi", method: "GET", times: 1, retryAfterSeconds: 2 }];
+    const list = (c: AuthApiClient) => c.list({ projectId: AUTHAPI_PROJECT });
+    const first = list(new AuthApiClient({ accessKey: creds.admin, baseUrl: url }));
+    for (let i = 0; i < 100 && !emulator.log.some((r) => r.status === 429); i++) await new Promise((r) => setTimeout(r, 20));
+    const asked = Date.now();
+    await list(new AuthApiClient({ accessKey: creds.admin, baseUrl: url })); // another client of the same API and credential, after the 429
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1_500);
+    await first;
+  });
 });

@@ -73,4 +73,16 @@ describe("Basic contract", () => {
     expect(err.code).toBe("PAK_UNAUTHORIZED");
     expect(err.message).not.toContain("basic-secret-token-that-is-wrong");
   });
+
+  test("a 429 pauses every request of this process to the API, not only the one that got it", async () => {
+    emulator.log.length = 0;
+    emulator.faults = [{ kind: "429", api: "basic", method: "GET", times: 1, retryAfterSeconds: 2 }];
+    const list = (c: BasicClient) => c.list(BASIC_PROJECT);
+    const first = list(new BasicClient({ token: BASIC_TOKEN, baseUrl: url }));
+    for (let i = 0; i < 100 && !emulator.log.some((r) => r.status === 429); i++) await new Promise((r) => setTimeout(r, 20));
+    const asked = Date.now();
+    await list(new BasicClient({ token: BASIC_TOKEN, baseUrl: url })); // another client of the same API and credential, after the 429
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1_500);
+    await first;
+  });
 });

@@ -47,7 +47,12 @@ describe("basic.ProjectKey end to end", () => {
     await declare({ deploys, reader });
     await admin.clearRequests();
     await project.up();
-    expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toEqual(["POST /project/{id}/key", "POST /project/{id}/key"]);
+    // One call per key, after one listing of the project (what existed before this run's first create).
+    expect((await admin.requests()).map((r) => `${r.method} ${r.route}`)).toEqual([
+      "GET /project/{id}/key",
+      "POST /project/{id}/key",
+      "POST /project/{id}/key",
+    ]);
     expect((await live()).find((k) => k.label === "ci deploys")!.roles).toBe("read,write"); // canonical on the wire
 
     // --show-secrets keeps the secret envelope, with the JSON-encoded value as `plaintext`.
@@ -97,7 +102,7 @@ describe("basic.ProjectKey end to end", () => {
     await declare({ deploys: { ...deploys, roles: ["read", "write", "admin"] }, reader: { ...reader, rotation: "1" } });
     await admin.clearRequests();
     await project.up();
-    expect((await admin.requests()).map((r) => r.method)).toEqual(["POST", "DELETE"]);
+    expect((await admin.requests()).map((r) => r.method)).toEqual(["GET", "POST", "DELETE"]); // the listing before this run's first create
     const after = (await live()).find((k) => k.label === "dashboards")!;
     expect(after.id).not.toBe(before.id);
     await project.expectNoChanges(true);

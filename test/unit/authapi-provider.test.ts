@@ -4,8 +4,11 @@ import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { ApiKeyArgsCanonical } from "../../provider/authapi/schema";
 import { checkInputs } from "../../provider/core/checks";
+import { startNewRun } from "../../provider/core/reconcile";
 import provider = require("../../provider/authapi/provider");
 
+// A short request timeout: a write that got no answer is looked for during a grace period of 5 s, not 60.
+const FAST = { "pulumi-api-keys:requestTimeoutMs": "1000" };
 describe("authapi provider against the emulator", () => {
   let emulator: Emulator;
   const inputs = {
@@ -22,13 +25,13 @@ describe("authapi provider against the emulator", () => {
     const url = await emulator.start();
     await provider.configure({
       config: {
-        get: (k: string) => ({ "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin, "pulumi-api-keys:theauthapiApiUrl": url })[k],
+        get: (k: string) => ({ "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin, "pulumi-api-keys:theauthapiApiUrl": url, ...FAST })[k],
         require: () => "",
       },
     });
   });
   afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
+  beforeEach(() => (emulator.reset(), startNewRun())); // each test is a run of its own, against a fresh emulator
 
   test("create, read round trip, with metadata compared structurally", async () => {
     const { id, outs } = await provider.create(inputs);
@@ -37,6 +40,44 @@ describe("authapi provider against the emulator", () => {
     expect(read.inputs).toEqual(inputs);
     emulator.store.data.authapi[0]!.customMetaData = { b: { c: [1, 2] }, a: 1 };
     expect((await provider.read(id, outs)).inputs).toEqual(inputs);
+  });
+
+  const active = () => emulator.store.data.authapi.filter((k) => k.isActive);
+
+  test.each(["reset-after", "500-after", "malformed-after", "missing-fields"] as const)(
+    "a create whose answer was lost (%s) adopts the key it made",
+    async (kind) => {
+      emulator.faults = [{ kind, api: "authapi", method: "POST", times: 1 }];
+      const { outs } = await provider.create(inputs);
+      expect(active().map((k) => k.key)).toEqual([outs.key]);
+      expect(emulator.log.filter((r) => r.method === "POST")).toHaveLength(1);
+    },
+  );
+
+  test("a revoked key that matches is never adopted in place of a lost create", async () => {
+    const { outs: old } = await provider.create(inputs);
+    await provider.delete("x", old as never); // revoked, still listed as inactive
+    emulator.faults = [{ kind: "500", api: "authapi", method: "POST", times: 1 }];
+    const { outs } = await provider.create(inputs);
+    expect(outs.key).not.toBe(old.key);
+    expect(active().map((k) => k.key)).toEqual([outs.key]);
+  });
+
+  test("a rotate and a custom key change whose answers were lost record the new value, each sent once", async () => {
+    const { id, outs } = await provider.create(inputs);
+    emulator.log.length = 0;
+    emulator.faults = [{ kind: "reset-after", api: "authapi", method: "POST", route: "/api-keys/{key}/rotate", times: 1 }];
+    const { outs: rotated } = await provider.update(id, outs, { ...inputs, rotation: "r2" });
+    expect(active().map((k) => k.key)).toEqual([rotated.key]);
+    expect(rotated.key).not.toBe(outs.key);
+    emulator.faults = [{ kind: "500-after", api: "authapi", method: "PATCH", route: "/api-keys/{key}", times: 1 }];
+    const custom = "custom-value-0123456789abcdef";
+    const { rotation: _r, ...unrotated } = { ...inputs, rotation: "r2" };
+    const { outs: renamed } = await provider.update(id, rotated, { ...unrotated, rotation: "r2", customKey: custom });
+    expect(renamed.key).toBe(custom);
+    expect(active().map((k) => k.key)).toEqual([custom]);
+    expect(emulator.log.filter((r) => r.method === "PATCH")).toHaveLength(1);
+    expect(emulator.log.filter((r) => r.route.endsWith("/rotate"))).toHaveLength(1);
   });
 
   test("a revoked key is drift on active, repaired by reactivate; a hard-deleted key is gone", async () => {

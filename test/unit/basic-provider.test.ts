@@ -4,8 +4,11 @@ import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { checkInputs } from "../../provider/core/checks";
 import { ProjectKeyArgsCanonical } from "../../provider/basic/schema";
+import { startNewRun } from "../../provider/core/reconcile";
 import provider = require("../../provider/basic/provider");
 
+// A short request timeout: a write that got no answer is looked for during a grace period of 5 s, not 60.
+const FAST = { "pulumi-api-keys:requestTimeoutMs": "1000" };
 describe("basic provider against the emulator", () => {
   let emulator: Emulator;
   const inputs = { projectId: BASIC_PROJECT, label: "ci deploys", roles: ["read", "write"] };
@@ -14,11 +17,11 @@ describe("basic provider against the emulator", () => {
     emulator = createEmulator({ port: 0, empty: true });
     const url = await emulator.start();
     await provider.configure({
-      config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url })[k], require: () => "" },
+      config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url, ...FAST })[k], require: () => "" },
     });
   });
   afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
+  beforeEach(() => (emulator.reset(), startNewRun())); // each test is a run of its own, against a fresh emulator
 
   test("the create-only value survives read and update", async () => {
     const { id, outs } = await provider.create(inputs);
@@ -30,6 +33,23 @@ describe("basic provider against the emulator", () => {
     const { outs: updated } = await provider.update(id, outs, { ...inputs, label: "renamed" });
     expect(updated.value).toBe(outs.value);
     expect((await provider.read(id, updated)).props?.value).toBe(outs.value);
+  });
+
+  test.each(["reset-after", "500-after", "malformed-after"] as const)(
+    "a create whose answer was lost (%s): the key it made has no value anyone can read, so it is deleted and another made",
+    async (kind) => {
+      emulator.faults = [{ kind, api: "basic", method: "POST", times: 1 }];
+      const { outs } = await provider.create(inputs);
+      expect(emulator.store.data.basic.map((k) => k.id)).toEqual([outs.keyId]);
+      expect(outs.value).toBe(emulator.store.data.basic[0]!.value);
+      expect(emulator.log.filter((r) => r.method === "DELETE")).toHaveLength(1);
+    },
+  );
+
+  test("roles are matched as the API's one definition does: trimmed, in any order", async () => {
+    emulator.faults = [{ kind: "500-after", api: "basic", method: "POST", times: 1 }];
+    const { outs } = await provider.create({ ...inputs, roles: ["write", "read"] });
+    expect(emulator.store.data.basic.map((k) => k.id)).toEqual([outs.keyId]);
   });
 
   test("roles the server reorders are not drift", async () => {

@@ -2,8 +2,11 @@
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
+import { startNewRun } from "../../provider/core/reconcile";
 import provider = require("../../provider/statsig/provider");
 
+// A short request timeout: a write that got no answer is looked for during a grace period of 5 s, not 60.
+const FAST = { "pulumi-api-keys:requestTimeoutMs": "1000" };
 describe("statsig provider against the emulator", () => {
   let emulator: Emulator;
   const inputs = {
@@ -20,7 +23,7 @@ describe("statsig provider against the emulator", () => {
     const url = await emulator.start();
     await provider.configure({
       config: {
-        get: (k: string) => ({ "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:statsigApiUrl": url })[k],
+        get: (k: string) => ({ "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:statsigApiUrl": url, ...FAST })[k],
         require: () => "",
       },
     });
@@ -28,7 +31,7 @@ describe("statsig provider against the emulator", () => {
   afterAll(() => emulator.stop());
   /** The keys these tests made: an empty project still lists its console credential. */
   const made = () => emulator.store.data.statsig.filter((k) => k.type !== "CONSOLE");
-  beforeEach(() => emulator.reset());
+  beforeEach(() => (emulator.reset(), startNewRun())); // each test is a run of its own, against a fresh emulator
 
   test("create returns a non-secret id and the key as an output; read projects live values onto inputs", async () => {
     const { id, outs } = await provider.create(inputs);
@@ -47,19 +50,52 @@ describe("statsig provider against the emulator", () => {
     await expect(provider.delete(id, outs)).resolves.toBeUndefined();
   });
 
-  test("a create whose connection dropped before it landed is retried once, leaving exactly one key", async () => {
+  test("a create whose connection dropped before it landed is sent again once nothing appeared, leaving exactly one key", async () => {
     emulator.faults = [{ kind: "reset", api: "statsig", method: "POST", times: 1 }];
-    await provider.create(inputs);
-    expect(made()).toHaveLength(1);
+    const { outs } = await provider.create(inputs);
+    expect(made().map((k) => k.key)).toEqual([outs.key]);
+  }, 30_000); // the grace period for a late write
+
+  test.each(["reset-after", "500-after", "malformed-after", "missing-fields"] as const)(
+    "a create that landed but whose answer was lost (%s) adopts the key it made: one key, recorded",
+    async (kind) => {
+      emulator.faults = [{ kind, api: "statsig", method: "POST", times: 1 }];
+      const { id, outs } = await provider.create(inputs);
+      expect(made().map((k) => k.key)).toEqual([outs.key]);
+      expect(id).toMatch(/^statsig-server-/);
+      expect(emulator.log.filter((r) => r.method === "POST")).toHaveLength(1); // never sent again
+    },
+  );
+
+  test("an identical key made by hand before the run is never adopted in place of the lost one", async () => {
+    emulator.faults = [{ kind: "reset", api: "statsig", method: "POST", times: 1 }];
+    await fetch(`${emulator.url}/_admin/statsig/keys`, {
+      method: "POST",
+      body: JSON.stringify({ ...inputs, description: "svc" }),
+      headers: { "content-type": "application/json" },
+    });
+    const byHand = made()[0]!.key;
+    const { outs } = await provider.create(inputs);
+    expect(outs.key).not.toBe(byHand);
+    expect(made()).toHaveLength(2);
+  }, 30_000);
+
+  test("a rotate whose answer was lost records the new value; one rotate only", async () => {
+    const { id, outs } = await provider.create(inputs);
+    emulator.log.length = 0;
+    emulator.faults = [{ kind: "500-after", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/rotate", times: 1 }];
+    const { outs: rotated } = await provider.update(id, outs, { ...inputs, rotation: "r2" });
+    expect(rotated.key).not.toBe(outs.key);
+    expect(made().map((k) => k.key)).toEqual([rotated.key]);
+    expect(emulator.log.filter((r) => r.route.endsWith("/rotate"))).toHaveLength(1);
   });
 
-  test("a create that landed but whose answer was lost is reported, never duplicated", async () => {
-    emulator.faults = [{ kind: "reset-after", api: "statsig", method: "POST", times: 1 }];
-    const err = await provider.create(inputs).catch((e) => e);
-    expect(err.code).toBe("PAK_AMBIGUOUS_CREATE");
-    expect(err.message).toMatch(/unmanaged/);
-    expect(made()).toHaveLength(1);
-    expect(err.message).not.toContain(made()[0]!.key);
+  test("a rotate that failed before acting is sent again: the old value worked until then", async () => {
+    const { id, outs } = await provider.create(inputs);
+    emulator.faults = [{ kind: "503", api: "statsig", method: "PATCH", route: "/console/v1/keys/{id}/rotate", times: 1 }];
+    const { outs: rotated } = await provider.update(id, outs, { ...inputs, rotation: "r2" });
+    expect(made().map((k) => k.key)).toEqual([rotated.key]);
+    expect(rotated.key).not.toBe(outs.key);
   });
 
   test("a deactivate that fails after the create hands Pulumi the created key; the next update finishes it", async () => {
