@@ -211,6 +211,18 @@ describe("statsig.Key end to end", () => {
           .sort(),
       );
       await bulk.expectNoChanges(true);
+
+      // The listing behind those reads fails twice (a 500, then a garbled answer): retried, same result.
+      const k7 = (await liveKeys()).find((k) => k.description === "bulk 7")!.key;
+      await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(k7)}`, { description: "bulk 7 edited" });
+      await admin.fault({ kind: "500", api: "statsig", method: "GET", route: "/console/v1/keys", times: 1 });
+      await admin.fault({ kind: "malformed", api: "statsig", method: "GET", route: "/console/v1/keys", times: 1 });
+      await admin.clearRequests();
+      await bulk.ok(["refresh", "--yes", "--skip-preview"]);
+      expect((await admin.requests()).filter((r) => r.route === "/console/v1/keys").map((r) => r.fault ?? r.status)).toEqual(["500", "malformed", 200]);
+      const seen = (await bulk.exportState()).resources.filter((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key" && r.outputs.description.endsWith("edited"));
+      expect(seen.map((r) => r.outputs.description)).toEqual(["bulk 7 edited"]);
+      await bulk.up();
       await bulk.destroyAndRemove();
       expect(await admin.violations()).toEqual([]);
     } finally {
