@@ -220,7 +220,9 @@ describe("statsig.Key end to end", () => {
       await admin.clearRequests();
       await bulk.ok(["refresh", "--yes", "--skip-preview"]);
       expect((await admin.requests()).filter((r) => r.route === "/console/v1/keys").map((r) => r.fault ?? r.status)).toEqual(["500", "malformed", 200]);
-      const seen = (await bulk.exportState()).resources.filter((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key" && r.outputs.description.endsWith("edited"));
+      const seen = (await bulk.exportState()).resources.filter(
+        (r) => r.type === "pulumi-nodejs:dynamic/statsig:Key" && r.outputs.description.endsWith("edited"),
+      );
       expect(seen.map((r) => r.outputs.description)).toEqual(["bulk 7 edited"]);
       await bulk.up();
       await bulk.destroyAndRemove();
