@@ -91,7 +91,8 @@ export class HttpStatusError extends ApiKeysError {
         : credential && status === 403
           ? `. The credential in ${credential} is valid but lacks the permission for this call`
           : "";
-    super(code, kind, `${describeOp(op)} failed with HTTP ${status}${tries}: ${apiMessage || "(no message)"}${todo}`);
+    const said = (apiMessage || "(no message)").replace(/\.+$/, ""); // the advice that follows brings its own full stop
+    super(code, kind, `${describeOp(op)} failed with HTTP ${status}${tries}: ${said}${todo}`);
     this.name = "HttpStatusError";
   }
 }
