@@ -82,8 +82,9 @@ describe("partial writes through the Pulumi CLI", () => {
     const before = (await admin.state()).authapi.find((k: any) => k.name === "first name").key;
     await project.ok(["config", "set", "name", "second name"]);
     await project.ok(["config", "set", "rotation", "1"]);
-    // A rotate is never blindly retried (it is not idempotent), so one 503 fails it.
-    await admin.fault({ kind: "503", api: "authapi", method: "POST", route: "/api-keys/{key}/rotate", times: 1 });
+    // A rotate is never sent again blindly: after each 503 the provider checks that the old value still
+    // works (so it did not happen) before sending it again, three times at most. Three 503s fail it.
+    await admin.fault({ kind: "503", api: "authapi", method: "POST", route: "/api-keys/{key}/rotate", times: 3 });
     const run = await project.run(["up", "--yes", "--skip-preview"]);
     expect(run.code).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/\[PAK_SERVER_ERROR\] updating a key in The Auth API/);
