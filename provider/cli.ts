@@ -27,6 +27,7 @@ Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with th
   --pulumi PATH        the pulumi binary (default: pulumi on PATH)
 
 Exit codes: 0 in sync, 2 drift (as --fail-on chooses), 1 error.
+Also: pulumi-api-keys install-plugin (installs the native plugin; --help for its options).
 Credentials come from the stack's config (pulumi-api-keys:*) or the environment, as for \`pulumi up\`.
 `;
 
@@ -121,9 +122,44 @@ async function drift(argv: string[]): Promise<number> {
   }
 }
 
+const INSTALL_USAGE = `usage: pulumi-api-keys install-plugin [--pulumi PATH] [--pack-only DIR]
+
+Installs the native plugin (pulumi-resource-apikeys, for Pulumi YAML and every language) from this
+package: \`pulumi plugin install resource apikeys <version> --file <tarball>\`, the tarball made here.
+  --pulumi PATH     the pulumi binary (default: pulumi on PATH)
+  --pack-only DIR   only write the tarball into DIR (to install elsewhere with pulumi plugin install)
+`;
+
+async function installPluginCommand(argv: string[]): Promise<number> {
+  const { installPlugin, packPlugin } = await import("./plugin/install");
+  const flag = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const unknown = argv.filter((a, i) => a.startsWith("-") && !["--pulumi", "--pack-only"].includes(a) && !["--pulumi", "--pack-only"].includes(argv[i - 1] ?? ""));
+  if (unknown.length || argv.includes("--help")) {
+    process.stderr.write(unknown.length ? `unknown option ${unknown[0]}\n\n${INSTALL_USAGE}` : INSTALL_USAGE);
+    return unknown.length ? 1 : 0;
+  }
+  try {
+    const packOnly = flag("--pack-only");
+    if (packOnly) {
+      process.stdout.write(`${packPlugin(packOnly)}\n`);
+      return 0;
+    }
+    const r = await installPlugin({ pulumiBin: flag("--pulumi") });
+    process.stdout.write(`installed the apikeys plugin v${r.version} (pulumi-resource-apikeys) from ${r.tarball}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`pulumi-api-keys install-plugin: ${redact((e as Error).message)}\n`);
+    return 1;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "drift") return drift(rest);
+  if (command === "install-plugin") return installPluginCommand(rest);
   process.stderr.write(command && command !== "--help" && command !== "-h" ? `unknown command ${command}\n\n${USAGE}` : USAGE);
   return command && command !== "--help" && command !== "-h" ? 1 : 0;
 }

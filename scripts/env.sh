@@ -62,6 +62,7 @@ pak_ensure_pulumi() {
   if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
     if command -v pulumi >/dev/null && [ "$(pulumi version 2>/dev/null)" = "v$version" ] \
        && command -v pulumi-language-nodejs >/dev/null; then
+      mkdir -p "$PAK_CACHE/bin-yaml" && pak_ensure_yaml "$PAK_CACHE/bin-yaml" && export PATH="$PAK_CACHE/bin-yaml:$PATH"
       return 0 # an installed CLI of exactly the pinned version serves as well
     fi
     pak_lock "pulumi-v$version"
@@ -82,7 +83,35 @@ pak_ensure_pulumi() {
   # Dynamic providers run through this shim, which the npm package ships.
   cp "$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$dir/bin/pulumi-resource-pulumi-nodejs"
   chmod +x "$dir/bin/pulumi-resource-pulumi-nodejs"
+  pak_ensure_yaml "$dir/bin" || return 1
   export PATH="$dir/bin:$PATH"
+}
+
+# The Pulumi YAML language host, built from the Go module github.com/pulumi/pulumi-yaml like the CLI,
+# cached beside it, and linked next to the CLI (where Pulumi finds its bundled language hosts).
+PAK_YAML_VERSION=1.25.0
+
+pak_ensure_yaml() {
+  local cli_bin=$1 dir="$PAK_CACHE/pulumi-yaml-v$PAK_YAML_VERSION"
+  if [ ! -x "$dir/bin/pulumi-language-yaml" ]; then
+    pak_lock "pulumi-yaml-v$PAK_YAML_VERSION"
+    if [ ! -x "$dir/bin/pulumi-language-yaml" ]; then
+      command -v go >/dev/null || { pak_log "error: the Pulumi YAML language host is not cached in $dir and Go is not installed to build it"; return 1; }
+      pak_log "building the Pulumi YAML language host v$PAK_YAML_VERSION from Go modules into $dir (first time only, ~8 min; log: $dir.build.log)..."
+      local start=$SECONDS
+      if ! bash "$ROOT/scripts/build-yaml.sh" "$PAK_YAML_VERSION" "$dir" >"$dir.build.log" 2>&1; then
+        pak_log "error: building the Pulumi YAML language host failed; last lines of $dir.build.log:"
+        tail -n 20 "$dir.build.log" >&2
+        return 1
+      fi
+      pak_log "built the Pulumi YAML language host in $((SECONDS - start)) s"
+    fi
+    pak_unlock
+  fi
+  # A hard link (or a copy), not a symlink: Pulumi warns when the host on PATH resolves elsewhere than next to the CLI.
+  [ "$cli_bin/pulumi-language-yaml" -ef "$dir/bin/pulumi-language-yaml" ] \
+    || ln -f "$dir/bin/pulumi-language-yaml" "$cli_bin/pulumi-language-yaml" 2>/dev/null \
+    || cp -f "$dir/bin/pulumi-language-yaml" "$cli_bin/pulumi-language-yaml"
 }
 
 pak_offline_settings() {

@@ -9,7 +9,7 @@ import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { InputError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
-import { check, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, diff, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS, AuthApiClient } from "./client";
@@ -195,6 +195,19 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
         expiresAt: news.expiry ?? null,
       };
       return { outs: toState(news, { ...base, key, isActive: now.isActive, expiresAt: news.expiry ?? null }) };
+    });
+  }
+
+  /** `pulumi import` by `<projectId>/<fingerprint>`, active or revoked: the value never appears in an id. */
+  async adopt(importId: string) {
+    return step("importing a key of The Auth API", async () => {
+      const [projectId, fp] = importIdParts(importId, "<projectId>/<fingerprint>, for example proj_1/0f3a9c1b2d4e5f60", /^\S+$/, /^[0-9a-f]{16}$/);
+      const c = this.client();
+      const [active, inactive] = await Promise.all([c.list({ projectId }), c.list({ projectId, isActive: false })]);
+      const k = [...active, ...inactive].find((x) => fingerprint(x.key) === fp);
+      if (!k) throw nothingToImport(`the Auth API key with fingerprint ${fp} in project ${projectId}`, settingName(AUTHAPI_SETTINGS.accessKey));
+      const inputs = liveInputs(k, projectId, {});
+      return { id: `authapi-${fp}`, props: toState(inputs, k) as unknown as Record<string, unknown>, inputs: inputs as unknown as Record<string, unknown> };
     });
   }
 

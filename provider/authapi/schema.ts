@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import type { Declared } from "../core/declared";
+import type { FieldDoc } from "../registry";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
 
@@ -214,3 +215,52 @@ export function matchesDeclaration(dto: ApiKeyDto, declared: ApiKeyInputs): bool
   if (declared.customKey !== undefined && dto.key !== declared.customKey) return false;
   return liveDifferences(AUTHAPI_DIFF_POLICY, declared as never, liveInputs(dto, declared.projectId, declared) as never).length === 0;
 }
+
+/** The inputs and outputs, as the plugin's schema and the reference describe them. */
+export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: string; fields: FieldDoc[] } } = {
+  fields: [
+    { name: "projectId", type: "string", input: "required", replaces: true, description: "The project the key belongs to. Changing it replaces the key." },
+    { name: "name", type: "string", input: "required", description: "1 to 255 characters. Updated in place." },
+    { name: "customAccountId", type: "string", input: "optional", description: "Your account id for the key. Removing it clears it." },
+    { name: "customUserId", type: "string", input: "optional", description: "Your user id for the key. Removing it clears it." },
+    { name: "customMetaData", type: "object", input: "optional", description: "Any JSON object, compared structurally (key order never matters). Removing it clears it." },
+    {
+      name: "expiry",
+      type: "string",
+      input: "optional",
+      description:
+        "ISO 8601 date (2027-01-31) or date-time with a zone, a real calendar date, not in the past when declared. A key whose declared expiry passed reads as status expired, which is not drift. Removing it means never.",
+    },
+    { name: "rateLimit", type: { ref: "RateLimit" }, input: "optional", description: "Requests allowed per ttlSeconds. Removing it clears the limit." },
+    {
+      name: "customKey",
+      type: "string",
+      input: "optional",
+      secret: true,
+      description: "Your own key value instead of a generated one (at least 8 characters, no spaces), kept as a secret. Changing it changes the value in place.",
+    },
+    {
+      name: "rotation",
+      type: "string",
+      input: "optional",
+      description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
+    },
+    { name: "active", type: "boolean", input: "optional", description: "Default true. false revokes the key; true reactivates a revoked one." },
+    { name: "key", type: "string", secret: true, description: "The key value, a secret." },
+    { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
+    { name: "env", type: "string", description: "live or test." },
+    { name: "isActive", type: "boolean", description: "As the API reports it." },
+    { name: "status", type: "string", description: "active, revoked, or expired (off because its declared expiry passed: in sync, not drift)." },
+    { name: "expiresAt", type: "string", description: "As the API reports it." },
+    { name: "createdAt", type: "string", description: "As the API reports it." },
+    { name: "declared", type: "any", description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it." },
+    { name: "unsettled", type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." },
+  ],
+  rateLimit: {
+    description: "A rate limit: limit requests per ttlSeconds.",
+    fields: [
+      { name: "limit", type: "integer", input: "required", description: "Requests allowed per window, a positive whole number." },
+      { name: "ttlSeconds", type: "integer", input: "required", description: "The window in seconds, a positive whole number." },
+    ],
+  },
+};

@@ -5,7 +5,7 @@ import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { isScopeRefusal } from "../core/http";
 import { AmbiguousCreateError } from "../core/errors";
-import { check, diff, goneOnlyInSameScope, step } from "../core/lifecycle";
+import { check, diff, goneOnlyInSameScope, importIdParts, nothingToImport, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
 import { createOnce } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
@@ -110,6 +110,26 @@ class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
       if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
       const { rotation: _recorded, declared: _settled, ...kept } = olds; // a removed trigger leaves state too, and so does a settled declaration
       return { outs: { ...kept, ...news } satisfies ProjectKeyState };
+    });
+  }
+
+  /**
+   * `pulumi import` by `<projectId>/<keyId>`. Basic shows a value only when it creates a key, so an
+   * imported key has none in state: a warning says so, and a new `rotation` value makes one.
+   */
+  async adopt(importId: string) {
+    return step("importing a Basic project key", async () => {
+      const [projectId, keyId] = importIdParts(importId, "<projectId>/<keyId>", /^[0-9a-fA-F-]{36}$/, /^[^\s]+$/);
+      const c = this.client();
+      const k = (await c.list(projectId)).find((x) => x.id === keyId);
+      if (!k) throw nothingToImport(`the Basic key ${keyId} of project ${projectId}`, settingName(BASIC_SETTINGS.token));
+      const inputs = liveInputs(projectId, k, {});
+      const state: ProjectKeyState = { ...inputs, keyId, value: "", valueFingerprint: "" };
+      if (k.created_at) state.createdAt = k.created_at;
+      await notice(
+        `Basic key ${importId} imported without its value: Basic shows a key's value only when it creates it, so \`value\` is empty. To get a value held in state, set \`rotation\` (a new key replaces this one).`,
+      );
+      return { id: importId, props: state as unknown as Record<string, unknown>, inputs: inputs as unknown as Record<string, unknown> };
     });
   }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy, liveDifferences, rotationByReplacement } from "../core/diff";
 import type { Declared } from "../core/declared";
+import type { FieldDoc } from "../registry";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE = /^[A-Za-z0-9_.:*-]+$/;
@@ -108,3 +109,31 @@ export function liveInputs(projectId: string, k: { label: string; roles: string 
 export function matchesDeclaration(k: { label: string; roles: string }, declared: ProjectKeyInputs): boolean {
   return liveDifferences(BASIC_DIFF_POLICY, declared as never, liveInputs(declared.projectId, k, declared) as never).length === 0;
 }
+
+/** The inputs and outputs, as the plugin's schema and the reference describe them. */
+export const BASIC_FIELDS: FieldDoc[] = [
+  { name: "projectId", type: "string", input: "required", replaces: true, description: "The project's UUID. Changing it replaces the key." },
+  { name: "label", type: "string", input: "required", description: "1 to 200 characters. Updated in place." },
+  {
+    name: "roles",
+    type: "string[]",
+    input: "required",
+    description: "A set of permission names (letters, digits and _ . : * -), at least one. Updated in place; sent as one sorted, comma-separated string.",
+  },
+  {
+    name: "rotation",
+    type: "string",
+    input: "optional",
+    description: "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
+  },
+  { name: "keyId", type: "string", description: "Basic's id of the key (not secret)." },
+  {
+    name: "value",
+    type: "string",
+    secret: true,
+    description: "The key's value, a secret. Basic shows it only at creation, so it is kept from state; an imported key has none (empty).",
+  },
+  { name: "valueFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." },
+  { name: "createdAt", type: "string", description: "When Basic created the key." },
+  { name: "declared", type: "any", description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it." },
+];

@@ -9,6 +9,8 @@ export interface ConfigSource {
 }
 
 export const CONFIG_NAMESPACE = "pulumi-api-keys";
+/** The native plugin's namespace (`apikeys:`): the dynamic resources read it too, after their own. */
+export const PLUGIN_NAMESPACE = "apikeys";
 
 export interface Setting {
   /** Stack config key, under the `pulumi-api-keys:` namespace. */
@@ -23,7 +25,7 @@ export function settingName(s: Setting): string {
 }
 
 export function readSetting(s: Setting, config: ConfigSource | undefined): string | undefined {
-  const v = config?.get(`${CONFIG_NAMESPACE}:${s.configKey}`) ?? process.env[s.env];
+  const v = config?.get(`${CONFIG_NAMESPACE}:${s.configKey}`) ?? config?.get(`${PLUGIN_NAMESPACE}:${s.configKey}`) ?? process.env[s.env];
   const value = v === undefined || v === "" ? undefined : v;
   if (value && s.secret) registerSecret(value);
   return value;

@@ -2,7 +2,8 @@
 import { checkInputs, CheckFailure, InputSchema, isUnknown } from "./checks";
 import { hasDisplacedDeclaration } from "./declared";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
-import { asApiKeysError, WrongScopeError } from "./errors";
+import type { ConfigSource } from "./config";
+import { ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
 
 export interface CheckResultLike {
   inputs?: Record<string, unknown>;
@@ -31,11 +32,32 @@ export function refuseRotatingWhileOff(r: CheckResultLike, olds: { active?: bool
   return r;
 }
 
-export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>) {
+export interface DiffResultLike {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** The inputs that differ (the native plugin sends them to the engine as its detailed diff). */
+  changed: string[];
+}
+
+export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>): DiffResultLike {
   const d = diffInputs(policy, olds, news);
   // A refresh that found drift left the old declaration in state: an update settles it, even when the
   // program now declares what is live (then it makes no API call).
-  return { changes: d.changed.length > 0 || hasDisplacedDeclaration(olds), replaces: d.replaces, deleteBeforeReplace: false };
+  return { changes: d.changed.length > 0 || hasDisplacedDeclaration(olds), replaces: d.replaces, deleteBeforeReplace: false, changed: d.changed };
+}
+
+/** What each API's provider module exports: the dynamic provider's methods, and the plugin's import. */
+export interface LifecycleProvider {
+  configure(req: { config: ConfigSource }): Promise<void>;
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResultLike>;
+  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResultLike>;
+  create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
+  read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
+  update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;
+  delete(id: string, props: Record<string, unknown>): Promise<void>;
+  /** `pulumi import`: finds an existing key by its import id (never its secret) and returns it as state. */
+  adopt(importId: string): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> }>;
 }
 
 /** Runs a lifecycle step, turning whatever it throws into a redacted ApiKeysError with its code in the message. */
@@ -79,4 +101,18 @@ export async function thenRecordingOnFailure<T>(id: string, soFar: () => object,
  */
 export async function goneOnlyInSameScope(seesKeysScope: () => Promise<boolean>, what: string, credential: string, scope: string): Promise<void> {
   if (!(await seesKeysScope())) throw new WrongScopeError(what, credential, scope);
+}
+
+/** Splits an import id `<scope>/<name>` and checks each part; a wrong id is the user's error, naming the form. */
+export function importIdParts(importId: string, form: string, scope: RegExp, name: RegExp): [string, string] {
+  const m = /^([^/]+)\/([^/]+)$/.exec(importId);
+  if (!m || !scope.test(m[1]!) || !name.test(m[2]!)) {
+    throw new ApiKeysError("PAK_INVALID_INPUT", "user", `the import id must be ${form}`);
+  }
+  return [m[1]!, m[2]!];
+}
+
+/** An import id that names no key the credential sees. */
+export function nothingToImport(what: string, credential: string): ApiKeysError {
+  return new ApiKeysError("PAK_NOT_FOUND", "user", `${what} was not found with ${credential}: check the id, and that the credential belongs to the key's project or account`);
 }

@@ -1,9 +1,17 @@
 // A warning for the person running `pulumi up`, sent from inside the dynamic-provider process. The host
 // starts that process with the engine's address as its argument, but the SDK there never connects its
 // log to it: point the log at the engine before the first message.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumiTypes from "@pulumi/pulumi";
+
+let sink: ((message: string) => Promise<void>) | undefined;
+
+/** Where notices go instead (the native plugin sends them to the engine itself). */
+export function setNoticeSink(s: (message: string) => Promise<void>): void {
+  sink = s;
+}
 
 export function notice(message: string): Promise<void> {
+  if (sink) return sink(message).catch(() => undefined);
   try {
     const addr = process.argv[2] ?? "";
     if (/^[\w.-]+:\d+$/.test(addr)) {
@@ -14,5 +22,7 @@ export function notice(message: string): Promise<void> {
   } catch {
     // the message is still written where the SDK writes without an engine
   }
+  // Loaded here, not at the top: the native plugin ships without the SDK's runtime (it sets a sink).
+  const pulumi = require("@pulumi/pulumi") as typeof pulumiTypes;
   return pulumi.log.warn(message).catch(() => undefined);
 }

@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
 import { diffInputs, rotates } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, diff, goneOnlyInSameScope, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, diff, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
@@ -141,6 +141,19 @@ class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
           credentialFingerprint: c.credentialFingerprint,
         } satisfies KeyState,
       };
+    });
+  }
+
+  /** `pulumi import` by `<type>/<fingerprint>`: the value itself never appears in an id or a command line. */
+  async adopt(importId: string) {
+    return step("importing a Statsig key", async () => {
+      const [type, fp] = importIdParts(importId, "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60", /^[a-z]+$/, /^[0-9a-f]{16}$/);
+      const c = this.client();
+      const dto = (await c.list()).find((k) => k.key && fingerprint(k.key) === fp && k.type.toLowerCase() === type);
+      if (!dto) throw nothingToImport(`a Statsig ${type} key with fingerprint ${fp}`, settingName(STATSIG_SETTINGS.consoleKey));
+      const inputs = liveInputs(dto, {});
+      const state: KeyState = { ...toState(inputs, dto), credentialFingerprint: c.credentialFingerprint };
+      return { id: `statsig-${type}-${fp}`, props: state, inputs };
     });
   }
 
