@@ -19,9 +19,15 @@ export interface Setting {
   secret: boolean;
 }
 
+/** The namespace messages name settings in: the native plugin names its own (`apikeys:`). */
+let messagesNamespace = CONFIG_NAMESPACE;
+export function nameSettingsIn(namespace: string): void {
+  messagesNamespace = namespace;
+}
+
 /** How a user names a setting: its stack config key, and the environment variable that also sets it. */
 export function settingName(s: Setting): string {
-  return `${CONFIG_NAMESPACE}:${s.configKey} (or ${s.env})`;
+  return `${messagesNamespace}:${s.configKey} (or ${s.env})`;
 }
 
 export function readSetting(s: Setting, config: ConfigSource | undefined): string | undefined {
@@ -35,7 +41,9 @@ export function requireSetting(s: Setting, config: ConfigSource | undefined, wha
   const v = readSetting(s, config);
   if (!v) {
     throw new CredentialsError(
-      `no ${what}: set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${s.configKey} <value>\` or the environment variable ${s.env}`,
+      messagesNamespace === CONFIG_NAMESPACE
+        ? `no ${what}: set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${s.configKey} <value>\` or the environment variable ${s.env}`
+        : `no ${what}: set \`${s.configKey}\` on the provider, or \`pulumi config set --secret ${messagesNamespace}:${s.configKey} <value>\` for the default provider, or the environment variable ${s.env}`,
     );
   }
   return v;

@@ -60,6 +60,12 @@ function configSource(snapshot: StackSnapshot): ConfigSource {
   return { get: (k) => snapshot.config[k] };
 }
 
+/** A key's settings: its native provider's (named without a namespace), else the stack's config. */
+function settingsOf(snapshot: StackSnapshot, r: StackResource): ConfigSource {
+  const own = r.providerConfig;
+  return own ? { get: (k) => own[k.slice(k.indexOf(":") + 1)] } : configSource(snapshot);
+}
+
 /** A listing refused for the whole project or account means the credential belongs elsewhere: say so. */
 const refusedAs =
   (what: string, credential: string, scope: string) =>
@@ -115,7 +121,7 @@ export async function detectDriftIn(
       if (!credentials.some((c) => c.api === u.api && c.id === u.id)) credentials.push(u);
     } else if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u) ? { ...u, ignored: true } : u);
   };
-  const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: configSource(s), r })));
+  const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: settingsOf(s, r), r })));
   const all: Managed[] = [...managedKeys, ...(wantUnmanaged ? stacks.flatMap(rememberedOnly) : [])];
   // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
   const managedAnywhere = (api: Api, id: (r: StackResource) => string) => new Set(managedKeys.filter((m) => m.r.api === api).map((m) => id(m.r)));

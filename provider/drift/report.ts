@@ -1,6 +1,8 @@
 // The drift report: a documented, stable shape (schemaVersion 1). `--format json` prints exactly this.
 
-export type Api = "statsig" | "basic" | "authapi";
+import type { Api } from "../registry";
+
+export type { Api };
 export type ResourceStatus = "in-sync" | "drifted" | "deleted";
 
 export interface FieldDrift {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { declaredInputs } from "../core/declared";
 import { ApiKeysError } from "../core/errors";
-import type { Api } from "./report";
+import { Api, APIS, apiOfType, PACKAGE } from "../registry";
 
 export interface StackResource {
   api: Api;
@@ -18,6 +18,8 @@ export interface StackResource {
   /** The inputs the last `up` declared (state inputs, with any declared values a refresh displaced). */
   inputs: Record<string, any>;
   outputs: Record<string, any>;
+  /** Native plugin resources: their provider's settings (credential, URL), which the stack's config may not hold. */
+  providerConfig?: Record<string, string>;
 }
 
 export interface StackSnapshot {
@@ -58,7 +60,7 @@ function scopesFromTags(tags: Record<string, string>): VendorScope[] {
     if (!name.startsWith(SCOPE_TAG_PREFIX)) continue;
     try {
       const v = JSON.parse(value) as VendorScope;
-      if (Object.values(TYPES).includes(v.api)) out.push(v.projectId ? { api: v.api, projectId: String(v.projectId) } : { api: v.api });
+      if ((APIS as readonly string[]).includes(v.api)) out.push(v.projectId ? { api: v.api, projectId: String(v.projectId) } : { api: v.api });
     } catch {
       // not ours, or edited by hand: skipped
     }
@@ -84,11 +86,12 @@ export async function rememberScopes(opts: { cwd: string; pulumiBin?: string; en
   return problems;
 }
 
-const TYPES: Record<string, Api> = {
-  "pulumi-nodejs:dynamic/statsig:Key": "statsig",
-  "pulumi-nodejs:dynamic/basic:ProjectKey": "basic",
-  "pulumi-nodejs:dynamic/authapi:ApiKey": "authapi",
-};
+/** A provider resource's inputs as settings: `statsigConsoleApiKey` and so on, strings. */
+function providerSettings(inputs: Record<string, any>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(inputs)) if (v !== undefined && v !== null && k !== "version") out[k] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
+}
 
 function pulumi(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -145,10 +148,14 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
   const [, stackName = "", projectName = ""] = stackRes
     ? (/^urn:pulumi:([^:]+)::([^:]+)::/.exec(stackRes.urn) ?? [])
     : ["", opts.stack ?? (await pulumi(bin, ["stack", "--show-name"], opts.cwd, env)).trim(), projectNameIn(opts.cwd)];
+  // Native plugin resources name their provider as `<urn>::<id>`; its inputs hold the settings.
+  const providers = new Map<string, Record<string, string>>();
+  for (const r of all) if (String(r.type).startsWith(`pulumi:providers:${PACKAGE}`)) providers.set(`${r.urn}::${r.id}`, providerSettings(reveal(r.inputs ?? {})));
   const resources: StackResource[] = all
-    .filter((r) => TYPES[r.type] && !r.delete)
+    .filter((r) => apiOfType(r.type) && !r.delete)
     .map((r) => ({
-      api: TYPES[r.type]!,
+      api: apiOfType(r.type)!,
+      ...(r.provider && providers.has(r.provider) ? { providerConfig: providers.get(r.provider) } : {}),
       name: String(r.urn).split("::").pop()!,
       urn: r.urn,
       id: r.id,

@@ -7,12 +7,14 @@ import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
-import { ConfigSource } from "../core/config";
+import { UNKNOWN } from "../core/checks";
+import { ConfigSource, nameSettingsIn } from "../core/config";
+import { rotates } from "../core/diff";
 import { asApiKeysError } from "../core/errors";
 import { LifecycleProvider } from "../core/lifecycle";
 import { setNoticeSink } from "../core/notice";
 import { redact } from "../core/redact";
-import { ApiEntry, ENTRIES, nativeTypeOf } from "../registry";
+import { ApiEntry, ENTRIES, nativeTypeOf, PACKAGE } from "../registry";
 import { packageSchema, packageVersion, secretFields } from "./schema";
 
 // The SDK's gRPC stubs and runtime, from wherever @pulumi/pulumi is installed (its dependencies may not be ours).
@@ -129,6 +131,7 @@ export class ApiKeysProviderServer {
 
   constructor(engineAddr?: string) {
     this.engineAddr = engineAddr;
+    nameSettingsIn(PACKAGE);
     // Warnings (a Basic key imported without its value) go to the engine's log, under the stack.
     setNoticeSink((message) => this.log(message));
   }
@@ -226,7 +229,7 @@ export class ApiKeysProviderServer {
         const resp = new provproto.ConfigureResponse();
         resp.setAcceptsecrets(true);
         resp.setAcceptresources(true);
-        resp.setSupportspreview(false);
+        resp.setSupportspreview(true);
         return resp;
       }),
 
@@ -273,6 +276,12 @@ export class ApiKeysProviderServer {
       create: handle(async (req: provTypes.CreateRequest) => {
         const e = this.entryOf(req.getUrn());
         const inputs = unwrap(req.getProperties());
+        // A preview: nothing is made; the outputs are unknown until the update (an empty id says so).
+        if (req.getPreview()) {
+          const resp = new provproto.CreateResponse();
+          resp.setProperties(wrap({ ...unknownOutputs(e), ...inputs.values }, this.secretsOf(e, inputs.secrets)));
+          return resp;
+        }
         const r = await this.provider(e)
           .create(inputs.values)
           .catch((err: { properties?: Props }) => {
@@ -303,6 +312,12 @@ export class ApiKeysProviderServer {
         const olds = unwrap(req.getOlds());
         const news = unwrap(req.getNews());
         const secrets = this.secretsOf(e, new Set([...olds.secrets, ...news.secrets]));
+        if (req.getPreview()) {
+          // A preview changes nothing: the declared inputs over the current outputs.
+          const resp = new provproto.UpdateResponse();
+          resp.setProperties(wrap({ ...olds.values, ...news.values, ...(rotates(olds.values, news.values) ? unknownOutputs(e) : {}) }, secrets));
+          return resp;
+        }
         const r = await this.provider(e)
           .update(req.getId(), olds.values, news.values)
           .catch((err: { properties?: Props }) => {
@@ -325,6 +340,11 @@ export class ApiKeysProviderServer {
     }
     return s as unknown as grpcTypes.UntypedServiceImplementation;
   }
+}
+
+/** Every output that is not an input, as "not known until the update" (a preview of a create or a rotation). */
+function unknownOutputs(e: ApiEntry): Props {
+  return Object.fromEntries(e.fields.filter((f) => !f.input && f.name !== "declared" && f.name !== "unsettled").map((f) => [f.name, UNKNOWN]));
 }
 
 /** The properties of a key made but not finished, its secret fields marked (they go into state). */
