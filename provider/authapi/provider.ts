@@ -4,15 +4,17 @@
 // isActive=false shows it): that is drift on `active`, repaired by reactivate, not a deletion.
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../core/checks";
-import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
+import { ApiProvider, Connection } from "../core/api-provider";
+import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { InputError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
-import { check, diff, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
-import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS, AuthApiClient } from "./client";
+import { REGISTRY } from "../registry";
+import { AUTHAPI_SETTINGS, AuthApiClient } from "./client";
 import {
   ApiKeyArgsCanonical,
   ApiKeyDto,
@@ -35,24 +37,13 @@ function toState(i: ApiKeyInputs, k: ApiKeyDto): ApiKeyState {
 
 const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "expiry", "rateLimit", "customKey"];
 
-class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
-  accessKey?: string;
-  baseUrl?: string;
-  http?: ReturnType<typeof httpOptionsFrom>;
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.accessKey = readSetting(AUTHAPI_SETTINGS.accessKey, req.config);
-    this.baseUrl = readSetting(AUTHAPI_SETTINGS.baseUrl, req.config);
-    this.http = httpOptionsFrom(req.config);
+class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dynamic.ResourceProvider {
+  constructor() {
+    super(REGISTRY.authapi, AUTHAPI_DIFF_POLICY);
   }
 
-  private client(): AuthApiClient {
-    const accessKey = this.accessKey ?? requireSetting(AUTHAPI_SETTINGS.accessKey, undefined, "The Auth API access key");
-    return new AuthApiClient({
-      accessKey,
-      baseUrl: this.baseUrl ?? readSetting(AUTHAPI_SETTINGS.baseUrl, undefined) ?? AUTHAPI_DEFAULT_URL,
-      http: this.http ?? httpOptionsFrom(undefined),
-    });
+  protected connect(c: Connection): AuthApiClient {
+    return new AuthApiClient({ accessKey: c.credential, baseUrl: c.baseUrl, http: c.http });
   }
 
   async check(olds: Partial<ApiKeyInputs>, news: Record<string, unknown>) {
@@ -64,10 +55,6 @@ class AuthApiKeyProvider implements pulumi.dynamic.ResourceProvider {
       return { failures: [{ property: "", reason: "expiry: is in the past: a key cannot be created or changed to expire before now" }] };
     }
     return r;
-  }
-
-  async diff(_id: string, olds: ApiKeyState, news: ApiKeyInputs) {
-    return diff(AUTHAPI_DIFF_POLICY, olds as never, news as never);
   }
 
   async create(inputs: ApiKeyInputs) {

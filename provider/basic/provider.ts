@@ -1,15 +1,17 @@
 // The Basic project key's dynamic provider (module.exports of this file; see statsig/provider.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
+import { ApiProvider, Connection } from "../core/api-provider";
+import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { isScopeRefusal } from "../core/http";
 import { AmbiguousCreateError } from "../core/errors";
-import { check, diff, goneOnlyInSameScope, importIdParts, nothingToImport, step } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, importIdParts, nothingToImport, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
 import { createOnce } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
-import { BASIC_DEFAULT_URL, BASIC_SETTINGS, BasicClient } from "./client";
+import { REGISTRY } from "../registry";
+import { BASIC_SETTINGS, BasicClient } from "./client";
 import {
   BASIC_DIFF_POLICY,
   KeySummary,
@@ -22,32 +24,17 @@ import {
   updateBody,
 } from "./schema";
 
-class BasicProjectKeyProvider implements pulumi.dynamic.ResourceProvider {
-  token?: string;
-  baseUrl?: string;
-  http?: ReturnType<typeof httpOptionsFrom>;
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.token = readSetting(BASIC_SETTINGS.token, req.config);
-    this.baseUrl = readSetting(BASIC_SETTINGS.baseUrl, req.config);
-    this.http = httpOptionsFrom(req.config);
+class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi.dynamic.ResourceProvider {
+  constructor() {
+    super(REGISTRY.basic, BASIC_DIFF_POLICY);
   }
 
-  private client(): BasicClient {
-    const token = this.token ?? requireSetting(BASIC_SETTINGS.token, undefined, "Basic API token");
-    return new BasicClient({
-      token,
-      baseUrl: this.baseUrl ?? readSetting(BASIC_SETTINGS.baseUrl, undefined) ?? BASIC_DEFAULT_URL,
-      http: this.http ?? httpOptionsFrom(undefined),
-    });
+  protected connect(c: Connection): BasicClient {
+    return new BasicClient({ token: c.credential, baseUrl: c.baseUrl, http: c.http });
   }
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
     return check(ProjectKeyArgsCanonical, news);
-  }
-
-  async diff(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
-    return diff(BASIC_DIFF_POLICY, olds as never, news as never);
   }
 
   async create(inputs: ProjectKeyInputs) {

@@ -48,11 +48,11 @@ const props = (fields: FieldDoc[], module: string, asInput: boolean) => Object.f
 export function providerSettings(): Array<{ setting: Setting; description: string; type: "string" | "integer" }> {
   const out: Array<{ setting: Setting; description: string; type: "string" | "integer" }> = [];
   for (const e of ENTRIES) {
-    out.push({ setting: e.credential.setting, type: "string", description: `The ${e.credential.what} (a secret). Also read from the environment variable ${e.credential.setting.env}.` });
+    out.push({ setting: e.credential.setting, type: "string", description: `${e.credential.what[0]!.toUpperCase()}${e.credential.what.slice(1)} (a secret). Also read from the environment variable ${e.credential.setting.env}.` });
     out.push({
       setting: e.baseUrl.setting,
       type: "string",
-      description: `The ${e.vendor} API's base URL (default ${e.baseUrl.default}). Also read from ${e.baseUrl.setting.env}.`,
+      description: `Base URL of ${e.vendor} (default ${e.baseUrl.default}). Also read from ${e.baseUrl.setting.env}.`,
     });
   }
   out.push({

@@ -2,14 +2,16 @@
 // HTTP in client.ts. This object is this file's module.exports, so that installed from node_modules
 // it serializes into state as a `require` of the package, not as a copy of its code.
 import type * as pulumi from "@pulumi/pulumi";
-import { httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
+import { ApiProvider, Connection } from "../core/api-provider";
+import { settingName } from "../core/config";
 import { diffInputs, rotates } from "../core/diff";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, diff, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
-import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "./client";
+import { REGISTRY } from "../registry";
+import { STATSIG_SETTINGS, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
 
 function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
@@ -18,32 +20,17 @@ function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
   return { ...i, key, keyFingerprint: fingerprint(key), status: dto.status };
 }
 
-class StatsigKeyProvider implements pulumi.dynamic.ResourceProvider {
-  consoleKey?: string;
-  baseUrl?: string;
-  http?: ReturnType<typeof httpOptionsFrom>;
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.consoleKey = readSetting(STATSIG_SETTINGS.consoleKey, req.config);
-    this.baseUrl = readSetting(STATSIG_SETTINGS.baseUrl, req.config);
-    this.http = httpOptionsFrom(req.config);
+class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dynamic.ResourceProvider {
+  constructor() {
+    super(REGISTRY.statsig, STATSIG_DIFF_POLICY);
   }
 
-  private client(): StatsigClient {
-    const consoleKey = this.consoleKey ?? requireSetting(STATSIG_SETTINGS.consoleKey, undefined, "Statsig Console API key");
-    return new StatsigClient({
-      consoleKey,
-      baseUrl: this.baseUrl ?? readSetting(STATSIG_SETTINGS.baseUrl, undefined) ?? STATSIG_DEFAULT_URL,
-      http: this.http ?? httpOptionsFrom(undefined),
-    });
+  protected connect(c: Connection): StatsigClient {
+    return new StatsigClient({ consoleKey: c.credential, baseUrl: c.baseUrl, http: c.http });
   }
 
   async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
     return refuseRotatingWhileOff(check(KeyArgsCanonical, news), olds, "deactivated");
-  }
-
-  async diff(_id: string, olds: KeyState, news: KeyInputs) {
-    return diff(STATSIG_DIFF_POLICY, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
   }
 
   async create(inputs: KeyInputs) {

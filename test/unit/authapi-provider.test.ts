@@ -26,7 +26,6 @@ describe("authapi provider against the emulator", () => {
     await provider.configure({
       config: {
         get: (k: string) => ({ "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin, "pulumi-api-keys:theauthapiApiUrl": url, ...FAST })[k],
-        require: () => "",
       },
     });
   });

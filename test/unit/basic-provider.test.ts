@@ -17,7 +17,7 @@ describe("basic provider against the emulator", () => {
     emulator = createEmulator({ port: 0, empty: true });
     const url = await emulator.start();
     await provider.configure({
-      config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url, ...FAST })[k], require: () => "" },
+      config: { get: (k: string) => ({ "pulumi-api-keys:basicApiToken": BASIC_TOKEN, "pulumi-api-keys:basicApiUrl": url, ...FAST })[k] },
     });
   });
   afterAll(() => emulator.stop());
@@ -67,7 +67,7 @@ describe("basic provider against the emulator", () => {
 
   test("rotation and a project change replace, creating the new key before deleting the old", async () => {
     const d = await provider.diff("id", { ...inputs, keyId: "k", value: "v", valueFingerprint: "f" }, { ...inputs, rotation: "2026-11" });
-    expect(d).toEqual({ changes: true, replaces: ["rotation"], deleteBeforeReplace: false });
+    expect(d).toEqual({ changes: true, replaces: ["rotation"], deleteBeforeReplace: false, changed: ["rotation"] });
     const p = await provider.diff("id", { ...inputs, keyId: "k", value: "v", valueFingerprint: "f" }, { ...inputs, roles: ["write", "read"] });
     expect(p.changes).toBe(false);
   });

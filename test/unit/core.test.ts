@@ -315,3 +315,11 @@ describe("declared values kept across refresh", () => {
     expect(diff(policy, { description: "edited" }, { description: "edited" }).changes).toBe(false);
   });
 });
+
+describe("docs/REFERENCE.md", () => {
+  test("is what the plugin's schema generates (npm run reference)", () => {
+    const { referenceMarkdown } = require("../../provider/plugin/reference") as typeof import("../../provider/plugin/reference");
+    const file = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../docs/REFERENCE.md"), "utf8");
+    expect(file).toBe(referenceMarkdown());
+  });
+});

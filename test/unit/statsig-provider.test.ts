@@ -24,7 +24,6 @@ describe("statsig provider against the emulator", () => {
     await provider.configure({
       config: {
         get: (k: string) => ({ "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:statsigApiUrl": url, ...FAST })[k],
-        require: () => "",
       },
     });
   });
@@ -120,10 +119,10 @@ describe("statsig provider against the emulator", () => {
   }, 60_000);
 
   test("missing credentials are a clear error naming both ways to set them", async () => {
-    const bare = Object.create(Object.getPrototypeOf(provider));
+    const bare = new (provider.constructor as new () => typeof provider)(); // never configured
     const saved = process.env.STATSIG_CONSOLE_API_KEY;
     delete process.env.STATSIG_CONSOLE_API_KEY;
-    const err = await bare.create(inputs).catch((e: Error) => e);
+    const err = (await bare.create(inputs).catch((e: Error) => e)) as Error;
     if (saved !== undefined) process.env.STATSIG_CONSOLE_API_KEY = saved;
     expect(err.message).toMatch(/PAK_MISSING_CREDENTIALS/);
     expect(err.message).toMatch(/pulumi-api-keys:statsigConsoleApiKey/);

@@ -1,0 +1,45 @@
+// What every API's provider shares: its credential and endpoint (from the provider's config, then the
+// environment, read in configure()), a client made from them, and a diff by the API's policy.
+import { ConfigSource, httpOptionsFrom, readSetting, requireSetting } from "./config";
+import { DiffPolicy } from "./diff";
+import { diff, DiffResultLike } from "./lifecycle";
+import type { ApiEntry } from "../registry";
+
+export interface Connection {
+  credential: string;
+  baseUrl: string;
+  http: ReturnType<typeof httpOptionsFrom>;
+}
+
+export abstract class ApiProvider<Client> {
+  private credential?: string;
+  private baseUrl?: string;
+  private http?: ReturnType<typeof httpOptionsFrom>;
+
+  protected constructor(
+    private readonly settings: Pick<ApiEntry, "credential" | "baseUrl">,
+    private readonly policy: DiffPolicy,
+  ) {}
+
+  async configure(req: { config: ConfigSource }): Promise<void> {
+    this.credential = readSetting(this.settings.credential.setting, req.config);
+    this.baseUrl = readSetting(this.settings.baseUrl.setting, req.config);
+    this.http = httpOptionsFrom(req.config);
+  }
+
+  /** The API's client for this connection. */
+  protected abstract connect(c: Connection): Client;
+
+  protected client(): Client {
+    const { credential, baseUrl } = this.settings;
+    return this.connect({
+      credential: this.credential ?? requireSetting(credential.setting, undefined, credential.what),
+      baseUrl: this.baseUrl ?? readSetting(baseUrl.setting, undefined) ?? baseUrl.default,
+      http: this.http ?? httpOptionsFrom(undefined),
+    });
+  }
+
+  async diff(_id: string, olds: object, news: object): Promise<DiffResultLike> {
+    return diff(this.policy, olds as Record<string, unknown>, news as Record<string, unknown>);
+  }
+}
