@@ -136,7 +136,9 @@ async function installPluginCommand(argv: string[]): Promise<number> {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const unknown = argv.filter((a, i) => a.startsWith("-") && !["--pulumi", "--pack-only"].includes(a) && !["--pulumi", "--pack-only"].includes(argv[i - 1] ?? ""));
+  const unknown = argv.filter(
+    (a, i) => a.startsWith("-") && !["--pulumi", "--pack-only"].includes(a) && !["--pulumi", "--pack-only"].includes(argv[i - 1] ?? ""),
+  );
   if (unknown.length || argv.includes("--help")) {
     process.stderr.write(unknown.length ? `unknown option ${unknown[0]}\n\n${INSTALL_USAGE}` : INSTALL_USAGE);
     return unknown.length ? 1 : 0;

@@ -1,13 +1,14 @@
 // The three APIs, listed once. The native plugin, the dynamic resources, the drift command and the
 // declarative loader all find an API's names, settings, fields and lifecycle here.
+import type { z } from "zod";
 import type { Setting } from "./core/config";
 import type { LifecycleProvider } from "./core/lifecycle";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "./authapi/client";
-import { AUTHAPI_FIELDS } from "./authapi/schema";
+import { ApiKeyArgsSchema, AUTHAPI_FIELDS } from "./authapi/schema";
 import { BASIC_DEFAULT_URL, BASIC_SETTINGS } from "./basic/client";
-import { BASIC_FIELDS } from "./basic/schema";
+import { BASIC_FIELDS, ProjectKeyArgsSchema } from "./basic/schema";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS } from "./statsig/client";
-import { STATSIG_FIELDS } from "./statsig/schema";
+import { KeyArgsSchema, STATSIG_FIELDS } from "./statsig/schema";
 
 export const APIS = ["statsig", "basic", "authapi"] as const;
 export type Api = (typeof APIS)[number];
@@ -37,6 +38,8 @@ export interface ApiEntry {
   types?: Record<string, { description: string; fields: FieldDoc[] }>;
   credential: { setting: Setting; what: string };
   baseUrl: { setting: Setting; default: string };
+  /** The resource's Args rules (strict: unknown inputs are errors), before the canonical form. */
+  args: z.ZodType;
   /** What `pulumi import` takes as the key's id. */
   importId: string;
   /** The lifecycle, loaded on first use (it pulls in the HTTP client). */
@@ -51,6 +54,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     typeName: "Key",
     description: "A Statsig Console API key (server, client, console, SCIM or org key) of the project the console key belongs to.",
     fields: STATSIG_FIELDS,
+    args: KeyArgsSchema,
     credential: { setting: STATSIG_SETTINGS.consoleKey, what: "Statsig Console API key" },
     baseUrl: { setting: STATSIG_SETTINGS.baseUrl, default: STATSIG_DEFAULT_URL },
     importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
@@ -63,6 +67,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     typeName: "ProjectKey",
     description: "A Basic Admin API project key. Its value is shown once, at creation; it is kept in state as a secret.",
     fields: BASIC_FIELDS,
+    args: ProjectKeyArgsSchema,
     credential: { setting: BASIC_SETTINGS.token, what: "Basic API token" },
     baseUrl: { setting: BASIC_SETTINGS.baseUrl, default: BASIC_DEFAULT_URL },
     importId: "<projectId>/<keyId>",
@@ -75,6 +80,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     typeName: "ApiKey",
     description: "A key of The Auth API, in one of its projects.",
     fields: AUTHAPI_FIELDS.fields,
+    args: ApiKeyArgsSchema,
     types: { RateLimit: AUTHAPI_FIELDS.rateLimit },
     credential: { setting: AUTHAPI_SETTINGS.accessKey, what: "The Auth API access key" },
     baseUrl: { setting: AUTHAPI_SETTINGS.baseUrl, default: AUTHAPI_DEFAULT_URL },

@@ -1,6 +1,7 @@
 // `authapi.ApiKey`: a key of The Auth API as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerSource, refuseImport } from "../core/dynamic-resource";
+import { providerSource, refuseImport } from "../core/dynamic-resource";
+import { dynamicTypeOf, REGISTRY } from "../registry";
 import provider = require("./provider");
 
 export interface ApiKeyArgs {
@@ -47,7 +48,7 @@ export class ApiKey extends pulumi.CustomResource {
     refuseImport("authapi.ApiKey", name, opts);
     const inputs = { ...args, customKey: args.customKey === undefined ? undefined : pulumi.secret(args.customKey) };
     super(
-      dynamicType("authapi", "ApiKey"),
+      dynamicTypeOf(REGISTRY.authapi),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       {

@@ -223,7 +223,12 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
     { name: "name", type: "string", input: "required", description: "1 to 255 characters. Updated in place." },
     { name: "customAccountId", type: "string", input: "optional", description: "Your account id for the key. Removing it clears it." },
     { name: "customUserId", type: "string", input: "optional", description: "Your user id for the key. Removing it clears it." },
-    { name: "customMetaData", type: "object", input: "optional", description: "Any JSON object, compared structurally (key order never matters). Removing it clears it." },
+    {
+      name: "customMetaData",
+      type: "object",
+      input: "optional",
+      description: "Any JSON object, compared structurally (key order never matters). Removing it clears it.",
+    },
     {
       name: "expiry",
       type: "string",
@@ -237,7 +242,8 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
       type: "string",
       input: "optional",
       secret: true,
-      description: "Your own key value instead of a generated one (at least 8 characters, no spaces), kept as a secret. Changing it changes the value in place.",
+      description:
+        "Your own key value instead of a generated one (at least 8 characters, no spaces), kept as a secret. Changing it changes the value in place.",
     },
     {
       name: "rotation",
@@ -253,7 +259,11 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
     { name: "status", type: "string", description: "active, revoked, or expired (off because its declared expiry passed: in sync, not drift)." },
     { name: "expiresAt", type: "string", description: "As the API reports it." },
     { name: "createdAt", type: "string", description: "As the API reports it." },
-    { name: "declared", type: "any", description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it." },
+    {
+      name: "declared",
+      type: "any",
+      description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it.",
+    },
     { name: "unsettled", type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." },
   ],
   rateLimit: {

@@ -1,6 +1,7 @@
 // `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerSource, refuseImport } from "../core/dynamic-resource";
+import { providerSource, refuseImport } from "../core/dynamic-resource";
+import { dynamicTypeOf, REGISTRY } from "../registry";
 import provider = require("./provider");
 
 export interface ProjectKeyArgs {
@@ -27,7 +28,7 @@ export class ProjectKey extends pulumi.CustomResource {
   constructor(name: string, args: ProjectKeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport("basic.ProjectKey", name, opts);
     super(
-      dynamicType("basic", "ProjectKey"),
+      dynamicTypeOf(REGISTRY.basic),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       {

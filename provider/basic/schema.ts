@@ -124,7 +124,8 @@ export const BASIC_FIELDS: FieldDoc[] = [
     name: "rotation",
     type: "string",
     input: "optional",
-    description: "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
+    description:
+      "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
   },
   { name: "keyId", type: "string", description: "Basic's id of the key (not secret)." },
   {
@@ -135,5 +136,9 @@ export const BASIC_FIELDS: FieldDoc[] = [
   },
   { name: "valueFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." },
   { name: "createdAt", type: "string", description: "When Basic created the key." },
-  { name: "declared", type: "any", description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it." },
+  {
+    name: "declared",
+    type: "any",
+    description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it.",
+  },
 ];

@@ -45,11 +45,7 @@ export function refuseImport(type: string, name: string, opts: pulumi.CustomReso
   if (opts?.import === undefined) return;
   throw new pulumi.RunError(
     `${type} "${name}" cannot be imported (the import option): Pulumi's dynamic providers cannot adopt a key they did not create. ` +
-      'Instead, declare the key without `import` (pulumi up creates a new one), move its users to the new value, then delete the old key in the vendor\'s console. See the README, "Importing existing keys".',
+      "Import it with the native plugin instead (`npx pulumi-api-keys install-plugin`, then `pulumi import` of the apikeys type by the key's non-secret id), " +
+      'or declare the key without `import` (pulumi up creates a new one), move its users to the new value, then delete the old key in the vendor\'s console. See the README, "Importing existing keys".',
   );
-}
-
-/** The type token the dynamic-provider host serves: `pulumi-nodejs:dynamic/<module>:<type>`. */
-export function dynamicType(module: string, type: string): string {
-  return `pulumi-nodejs:dynamic/${module}:${type}`;
 }

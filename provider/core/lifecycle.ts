@@ -114,5 +114,9 @@ export function importIdParts(importId: string, form: string, scope: RegExp, nam
 
 /** An import id that names no key the credential sees. */
 export function nothingToImport(what: string, credential: string): ApiKeysError {
-  return new ApiKeysError("PAK_NOT_FOUND", "user", `${what} was not found with ${credential}: check the id, and that the credential belongs to the key's project or account`);
+  return new ApiKeysError(
+    "PAK_NOT_FOUND",
+    "user",
+    `${what} was not found with ${credential}: check the id, and that the credential belongs to the key's project or account`,
+  );
 }

@@ -15,18 +15,16 @@
 //       statsig:
 //         checkout-server: { environments: [development] }
 import { z } from "zod";
-import { ApiKeyArgsSchema } from "../authapi/schema";
-import { ProjectKeyArgsSchema } from "../basic/schema";
 import { issuesToFailures } from "../core/checks";
 import { InputError } from "../core/errors";
-import { KeyArgsSchema } from "../statsig/schema";
+import { Api, APIS, REGISTRY } from "../registry";
 
-export const APIS = ["statsig", "basic", "authapi"] as const;
-export type DeclaredApi = (typeof APIS)[number];
+export { APIS };
+export type DeclaredApi = Api;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const KeyMap = z.record(z.string().regex(NAME, "key names use letters, digits, . _ -"), z.record(z.string(), z.unknown()));
-const ApiMap = z.strictObject({ statsig: KeyMap.optional(), basic: KeyMap.optional(), authapi: KeyMap.optional() });
+const ApiMap = z.strictObject(Object.fromEntries(APIS.map((a) => [a, KeyMap.optional()])) as Record<Api, z.ZodOptional<typeof KeyMap>>);
 
 type KeysByName = Record<string, Record<string, unknown>>;
 type KeysByApi = Partial<Record<DeclaredApi, KeysByName>>;
@@ -56,8 +54,6 @@ export interface DeclaredKey {
   name: string;
   args: Record<string, unknown>;
 }
-
-const ARG_SCHEMAS: Record<DeclaredApi, z.ZodType> = { statsig: KeyArgsSchema, basic: ProjectKeyArgsSchema, authapi: ApiKeyArgsSchema };
 
 /**
  * Replaces "${vars.x}" (whole value or inside a string) everywhere. An unknown var is a problem of its
@@ -115,7 +111,7 @@ export function resolveKeys(data: unknown, source: string, stack: string): Decla
           .filter(([k]) => !unresolved.has(k))
           .map(([k, v]) => [k, isSecretRef(v) ? "secret-placeholder" : v]),
       );
-      const r = ARG_SCHEMAS[api].safeParse(probe);
+      const r = REGISTRY[api].args.safeParse(probe);
       if (!r.success) {
         for (const f of issuesToFailures(r.error.issues))
           if (!unresolved.has(f.property.split(/[.[]/)[0]!)) problems.push(`${where}.${f.property}: ${f.reason}`);

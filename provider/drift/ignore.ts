@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import { isSeq, parse, parseDocument, YAMLSeq } from "yaml";
 import { z } from "zod";
 import { InputError } from "../core/errors";
+import { APIS } from "../registry";
 import type { Api, UnmanagedKey } from "./report";
 
 interface RuleDates {
@@ -40,7 +41,7 @@ const RuleSchema: z.ZodType<IgnoreRule> = z.union([
   z.strictObject({
     unmanaged: z
       .strictObject({
-        api: z.enum(["statsig", "basic", "authapi"]),
+        api: z.enum(APIS),
         id: z.string().min(1).optional(),
         label: z.string().optional(),
         type: z.string().min(1).optional(),

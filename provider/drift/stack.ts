@@ -150,7 +150,8 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
     : ["", opts.stack ?? (await pulumi(bin, ["stack", "--show-name"], opts.cwd, env)).trim(), projectNameIn(opts.cwd)];
   // Native plugin resources name their provider as `<urn>::<id>`; its inputs hold the settings.
   const providers = new Map<string, Record<string, string>>();
-  for (const r of all) if (String(r.type).startsWith(`pulumi:providers:${PACKAGE}`)) providers.set(`${r.urn}::${r.id}`, providerSettings(reveal(r.inputs ?? {})));
+  for (const r of all)
+    if (String(r.type).startsWith(`pulumi:providers:${PACKAGE}`)) providers.set(`${r.urn}::${r.id}`, providerSettings(reveal(r.inputs ?? {})));
   const resources: StackResource[] = all
     .filter((r) => apiOfType(r.type) && !r.delete)
     .map((r) => ({

@@ -63,7 +63,10 @@ export function packPlugin(outDir: string): string {
       { mode: 0o755 },
     );
     fs.mkdirSync(outDir, { recursive: true });
-    const tarball = path.join(path.resolve(outDir), `pulumi-resource-${PACKAGE}-v${version}-${process.platform === "darwin" ? "darwin" : "linux"}-${os.arch() === "arm64" ? "arm64" : "amd64"}.tar.gz`);
+    const tarball = path.join(
+      path.resolve(outDir),
+      `pulumi-resource-${PACKAGE}-v${version}-${process.platform === "darwin" ? "darwin" : "linux"}-${os.arch() === "arm64" ? "arm64" : "amd64"}.tar.gz`,
+    );
     return runSync("tar", ["-czf", tarball, "-C", stage, "."], tarball);
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });

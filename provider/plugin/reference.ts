@@ -22,7 +22,11 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n+/g, " ");
 
 function table(props: Record<string, Prop>, required: string[], asInput: boolean): string {
   const rows = Object.entries(props).map(([name, p]) => {
-    const marks = [required.includes(name) && asInput ? "required" : "", p.secret ? "**secret**" : "", asInput && p.willReplaceOnChanges ? "**replaces**" : ""].filter(Boolean);
+    const marks = [
+      required.includes(name) && asInput ? "required" : "",
+      p.secret ? "**secret**" : "",
+      asInput && p.willReplaceOnChanges ? "**replaces**" : "",
+    ].filter(Boolean);
     return `| \`${name}\` | ${typeOf(p)} | ${marks.join(", ")} | ${cell(p.description ?? "")} |`;
   });
   return ["| name | type | | description |", "|---|---|---|---|", ...rows].join("\n");

@@ -48,7 +48,11 @@ const props = (fields: FieldDoc[], module: string, asInput: boolean) => Object.f
 export function providerSettings(): Array<{ setting: Setting; description: string; type: "string" | "integer" }> {
   const out: Array<{ setting: Setting; description: string; type: "string" | "integer" }> = [];
   for (const e of ENTRIES) {
-    out.push({ setting: e.credential.setting, type: "string", description: `${e.credential.what[0]!.toUpperCase()}${e.credential.what.slice(1)} (a secret). Also read from the environment variable ${e.credential.setting.env}.` });
+    out.push({
+      setting: e.credential.setting,
+      type: "string",
+      description: `${e.credential.what[0]!.toUpperCase()}${e.credential.what.slice(1)} (a secret). Also read from the environment variable ${e.credential.setting.env}.`,
+    });
     out.push({
       setting: e.baseUrl.setting,
       type: "string",
@@ -99,7 +103,8 @@ export function packageSchema(version = packageVersion()): Record<string, unknow
     meta: { moduleFormat: "(.*)" },
     config: { variables: settingProps },
     provider: {
-      description: "The provider: one instance per vendor account or project. Several explicit instances let one stack manage several accounts of the same vendor.",
+      description:
+        "The provider: one instance per vendor account or project. Several explicit instances let one stack manage several accounts of the same vendor.",
       inputProperties: settingProps,
     },
     resources: Object.fromEntries(ENTRIES.map((e) => [nativeTypeOf(e), resource(e)])),

@@ -2,7 +2,7 @@
 // with the SDK's generated stubs and runs the same lifecycle as the dynamic resources (each API's
 // provider module). Served directly rather than through `@pulumi/pulumi/provider`, whose server sends
 // no detailed diff and does not pass provider arguments to the provider.
-/* eslint-disable @typescript-eslint/no-require-imports -- the gRPC runtime is @pulumi/pulumi's own, resolved from it */
+
 import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";

@@ -1,6 +1,7 @@
 // `statsig.Key`: a Statsig Console API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicType, providerSource, refuseImport } from "../core/dynamic-resource";
+import { providerSource, refuseImport } from "../core/dynamic-resource";
+import { dynamicTypeOf, REGISTRY } from "../registry";
 import provider = require("./provider");
 import type { KEY_TYPES, SCOPES } from "./enums";
 
@@ -43,7 +44,7 @@ export class Key extends pulumi.CustomResource {
   constructor(name: string, args: KeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport("statsig.Key", name, opts);
     super(
-      dynamicType("statsig", "Key"),
+      dynamicTypeOf(REGISTRY.statsig),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       { key: undefined, keyFingerprint: undefined, status: undefined, ...args, __provider: providerSource("statsig", require.resolve("./provider"), provider) },

@@ -179,7 +179,13 @@ export function matchesDeclaration(dto: KeyDto, declared: KeyInputs): boolean {
 
 /** The inputs and outputs, as the plugin's schema and the reference describe them. */
 export const STATSIG_FIELDS: FieldDoc[] = [
-  { name: "type", type: "string", input: "required", replaces: true, description: `The key's type: ${KEY_TYPES.join(", ")}. Changing it replaces the key (the API cannot change it).` },
+  {
+    name: "type",
+    type: "string",
+    input: "required",
+    replaces: true,
+    description: `The key's type: ${KEY_TYPES.join(", ")}. Changing it replaces the key (the API cannot change it).`,
+  },
   { name: "description", type: "string", input: "required", description: "1 to 1000 characters. Updated in place." },
   { name: "scopes", type: "string[]", input: "optional", description: `A set (order-free; duplicates are refused) of ${SCOPES.join(", ")}. Updated in place.` },
   { name: "environments", type: "string[]", input: "optional", description: "A set of environment names. Updated in place." },
@@ -200,7 +206,19 @@ export const STATSIG_FIELDS: FieldDoc[] = [
   { name: "key", type: "string", secret: true, description: "The key value, a secret." },
   { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
   { name: "status", type: "string", description: "active or deactivated." },
-  { name: "credentialFingerprint", type: "string", description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project." },
-  { name: "declared", type: "any", description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it." },
-  { name: "unsettled", type: "string", description: "Only when a rotate failed without an answer and could not be settled: reads then fail instead of calling the key deleted." },
+  {
+    name: "credentialFingerprint",
+    type: "string",
+    description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
+  },
+  {
+    name: "declared",
+    type: "any",
+    description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it.",
+  },
+  {
+    name: "unsettled",
+    type: "string",
+    description: "Only when a rotate failed without an answer and could not be settled: reads then fail instead of calling the key deleted.",
+  },
 ];

@@ -36,8 +36,11 @@ describe("SDKs generated from the plugin's schema", () => {
     expect(schema.resources["apikeys:basic:ProjectKey"].properties.value.secret).toBe(true);
     expect(schema.resources["apikeys:authapi:ApiKey"].inputProperties.customKey.secret).toBe(true);
     expect(schema.provider.inputProperties.statsigConsoleApiKey.secret).toBe(true);
-    for (const [type, r] of Object.entries<{ properties: Record<string, { description?: string }>; inputProperties: Record<string, { description?: string }> }>(schema.resources))
-      for (const [field, p] of [...Object.entries(r.properties), ...Object.entries(r.inputProperties)]) expect(`${type}.${field}: ${p.description ?? ""}`).toMatch(/: \S/);
+    for (const [type, r] of Object.entries<{ properties: Record<string, { description?: string }>; inputProperties: Record<string, { description?: string }> }>(
+      schema.resources,
+    ))
+      for (const [field, p] of [...Object.entries(r.properties), ...Object.entries(r.inputProperties)])
+        expect(`${type}.${field}: ${p.description ?? ""}`).toMatch(/: \S/);
   });
 
   test("Go: the SDK and a program using two providers build against the Pulumi Go SDK", async () => {
@@ -104,10 +107,35 @@ export const fingerprint: pulumi.Output<string | undefined> = server.keyFingerpr
 `,
     );
     const tsc = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
-    await ok(process.execPath, [tsc, "--noEmit", "--strict", "--target", "ES2020", "--module", "commonjs", "--moduleResolution", "node", "--esModuleInterop", "--types", "node", "example.ts"], dir);
+    await ok(
+      process.execPath,
+      [
+        tsc,
+        "--noEmit",
+        "--strict",
+        "--target",
+        "ES2020",
+        "--module",
+        "commonjs",
+        "--moduleResolution",
+        "node",
+        "--esModuleInterop",
+        "--types",
+        "node",
+        "example.ts",
+      ],
+      dir,
+    );
     // A misspelt input must not compile: the check above is a real one.
-    fs.writeFileSync(path.join(dir, "wrong.ts"), `import * as apikeys from "./index";\nnew apikeys.statsig.Key("k", { type: "SERVER", descripton: "typo" });\n`);
-    const wrong = await run(process.execPath, [tsc, "--noEmit", "--strict", "--target", "ES2020", "--module", "commonjs", "--moduleResolution", "node", "--types", "node", "wrong.ts"], dir);
+    fs.writeFileSync(
+      path.join(dir, "wrong.ts"),
+      `import * as apikeys from "./index";\nnew apikeys.statsig.Key("k", { type: "SERVER", descripton: "typo" });\n`,
+    );
+    const wrong = await run(
+      process.execPath,
+      [tsc, "--noEmit", "--strict", "--target", "ES2020", "--module", "commonjs", "--moduleResolution", "node", "--types", "node", "wrong.ts"],
+      dir,
+    );
     expect(wrong.code).not.toBe(0);
     expect(wrong.out).toMatch(/descripton/);
   });

@@ -147,7 +147,10 @@ describe("the native plugin from Pulumi YAML", () => {
     await p.expectNoChanges();
 
     // An update in place: PATCH calls, no new key, the same ids.
-    const idsBefore = (await p.exportState()).resources.filter((r) => r.type.startsWith("apikeys:")).map((r) => r.id).sort();
+    const idsBefore = (await p.exportState()).resources
+      .filter((r) => r.type.startsWith("apikeys:"))
+      .map((r) => r.id)
+      .sort();
     fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), program(url, { serverADescription: "shop server v2", ciRoles: ["read", "write"] }));
     await admin.clearRequests();
     const preview = await p.ok(["preview", "--diff"]);
@@ -155,7 +158,12 @@ describe("the native plugin from Pulumi YAML", () => {
     await p.up();
     const writes = (await admin.requests()).filter((r) => r.method !== "GET");
     expect(writes.map((r) => r.method).sort()).toEqual(["PATCH", "PATCH"]);
-    expect((await p.exportState()).resources.filter((r) => r.type.startsWith("apikeys:")).map((r) => r.id).sort()).toEqual(idsBefore);
+    expect(
+      (await p.exportState()).resources
+        .filter((r) => r.type.startsWith("apikeys:"))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(idsBefore);
     made = await admin.made();
     expect(made.statsig.find((k: { key: string }) => k.key === shopKey.key).description).toBe("shop server v2");
     expect(made.basic[0].roles.split(",").sort()).toEqual(["read", "write"]);
@@ -179,7 +187,9 @@ describe("the native plugin from Pulumi YAML", () => {
     expect(r.credentials).toHaveLength(2); // both console keys, each named as the credential it is
 
     // The engine's plan carries the plugin's per-property detailed diff.
-    const plan = JSON.parse((await p.ok(["preview", "--json"])).stdout) as { steps: Array<{ urn: string; op: string; detailedDiff?: Record<string, { kind: string }> }> };
+    const plan = JSON.parse((await p.ok(["preview", "--json"])).stdout) as {
+      steps: Array<{ urn: string; op: string; detailedDiff?: Record<string, { kind: string }> }>;
+    };
     const diffOf = (name: string) => plan.steps.find((s) => s.urn.endsWith(`::${name}`));
     expect(diffOf("opsServer")).toMatchObject({ op: "update", detailedDiff: { description: { kind: "update" } } });
     expect(diffOf("shopServer")).toMatchObject({ op: "update", detailedDiff: { environments: { kind: "update" } } });
@@ -225,13 +235,18 @@ describe("the native plugin from Pulumi YAML", () => {
       name: "yaml-import",
       runtime: "yaml",
       config: { statsigKeyA: { type: "string", secret: true }, statsigKeyB: { type: "string", secret: true } },
-      resources: { shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyA}", statsigApiUrl: url } } } as Record<string, unknown>,
+      resources: { shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyA}", statsigApiUrl: url } } } as Record<
+        string,
+        unknown
+      >,
     };
     const p = await yamlProject("yaml-import", stringify(base));
     await p.up();
     const live = await admin.state();
     // Keys made in the vendors' consoles, addressed by what the drift report lists: never the secret.
-    const statsigServer = live.statsig.find((k: { project: string; description: string }) => k.project === "project-a" && k.description === "Server Secret Key");
+    const statsigServer = live.statsig.find(
+      (k: { project: string; description: string }) => k.project === "project-a" && k.description === "Server Secret Key",
+    );
     const statsigClient = live.statsig.find((k: { project: string; description: string }) => k.project === "project-a" && k.description === "Client API Key");
     const basicKey = live.basic.find((k: { label: string; projectId: string }) => k.label === "backend (made in the console)" && k.projectId === BASIC_PROJECT);
     const authKey = live.authapi.find((k: { name: string; projectId: string }) => k.name === "support desk (made by hand)" && k.projectId === AUTHAPI_PROJECT);
