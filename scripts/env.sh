@@ -55,6 +55,22 @@ pak_ensure_node() {
   export PATH="$ROOT/node_modules/.bin-node:$ROOT/node_modules/.bin:$PATH"
 }
 
+# Builds a cached Go tool with one of the build scripts (WHAT DIR MINUTES SCRIPT ARGS...), logging to DIR.build.log.
+pak_go_build() {
+  local what=$1 dir=$2 minutes=$3
+  shift 3
+  command -v go >/dev/null || { pak_log "error: $what is not cached in $dir and Go is not installed to build it"; return 1; }
+  pak_log "building $what from Go modules into $dir (first time only, ~$minutes min; log: $dir.build.log)..."
+  mkdir -p "$PAK_CACHE"
+  local start=$SECONDS
+  if ! bash "$@" >"$dir.build.log" 2>&1; then
+    pak_log "error: building $what failed; last lines of $dir.build.log:"
+    tail -n 20 "$dir.build.log" >&2
+    return 1
+  fi
+  pak_log "built $what in $((SECONDS - start)) s"
+}
+
 pak_ensure_pulumi() {
   local version dir
   version=$(node -p "require('$ROOT/node_modules/@pulumi/pulumi/package.json').version")
@@ -68,16 +84,7 @@ pak_ensure_pulumi() {
     pak_lock "pulumi-v$version"
   fi
   if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
-    command -v go >/dev/null || { pak_log "error: the Pulumi CLI v$version is not cached in $dir and Go is not installed to build it"; return 1; }
-    pak_log "building the Pulumi CLI v$version from Go modules into $dir (first time only, ~10 min; log: $dir.build.log)..."
-    mkdir -p "$PAK_CACHE"
-    local start=$SECONDS
-    if ! bash "$ROOT/scripts/build-pulumi.sh" "$version" "$dir" >"$dir.build.log" 2>&1; then
-      pak_log "error: building the Pulumi CLI failed; last lines of $dir.build.log:"
-      tail -n 20 "$dir.build.log" >&2
-      return 1
-    fi
-    pak_log "built the Pulumi CLI in $((SECONDS - start)) s"
+    pak_go_build "the Pulumi CLI v$version" "$dir" 10 "$ROOT/scripts/build-pulumi.sh" "$version" "$dir" || return 1
   fi
   pak_unlock
   # Dynamic providers run through this shim, which the npm package ships.
@@ -96,15 +103,7 @@ pak_ensure_yaml() {
   if [ ! -x "$dir/bin/pulumi-language-yaml" ]; then
     pak_lock "pulumi-yaml-v$PAK_YAML_VERSION"
     if [ ! -x "$dir/bin/pulumi-language-yaml" ]; then
-      command -v go >/dev/null || { pak_log "error: the Pulumi YAML language host is not cached in $dir and Go is not installed to build it"; return 1; }
-      pak_log "building the Pulumi YAML language host v$PAK_YAML_VERSION from Go modules into $dir (first time only, ~8 min; log: $dir.build.log)..."
-      local start=$SECONDS
-      if ! bash "$ROOT/scripts/build-yaml.sh" "$PAK_YAML_VERSION" "$dir" >"$dir.build.log" 2>&1; then
-        pak_log "error: building the Pulumi YAML language host failed; last lines of $dir.build.log:"
-        tail -n 20 "$dir.build.log" >&2
-        return 1
-      fi
-      pak_log "built the Pulumi YAML language host in $((SECONDS - start)) s"
+      pak_go_build "the Pulumi YAML language host v$PAK_YAML_VERSION" "$dir" 3 "$ROOT/scripts/build-yaml.sh" "$PAK_YAML_VERSION" "$dir" || return 1
     fi
     pak_unlock
   fi

@@ -1,15 +1,16 @@
 // Drift detection: data in (a stack snapshot, live keys), report out. Read-only. It lists keys per API
 // and project (one call per 100 keys where the API pages) rather than reading them one by one.
-import { AuthApiClient, AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "../authapi/client";
+import { AuthApiClient } from "../authapi/client";
 import { AUTHAPI_DIFF_POLICY, liveInputs as authapiLive } from "../authapi/schema";
-import { BasicClient, BASIC_DEFAULT_URL, BASIC_SETTINGS } from "../basic/client";
+import { BasicClient } from "../basic/client";
 import { BASIC_DIFF_POLICY, liveInputs as basicLive } from "../basic/schema";
-import { ConfigSource, httpOptionsFrom, readSetting, requireSetting, Setting, settingName } from "../core/config";
+import { ConfigSource, httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
 import { WrongScopeError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
-import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS, StatsigClient } from "../statsig/client";
+import { StatsigClient } from "../statsig/client";
+import { ApiEntry, REGISTRY } from "../registry";
 import { liveInputs as statsigLive, STATSIG_DIFF_POLICY } from "../statsig/schema";
 import { IgnoreRules } from "./ignore";
 import { Api, CredentialKey, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
@@ -114,7 +115,8 @@ export async function detectDriftIn(
   const errors: string[] = [];
   const apiCalls: Record<string, number> = {};
   const counter = (api: string) => ({ onAttempt: () => (apiCalls[api] = (apiCalls[api] ?? 0) + 1) });
-  const url = (cfg: ConfigSource, s: Setting, dflt: string) => readSetting(s, cfg) ?? dflt;
+  const url = (cfg: ConfigSource, e: ApiEntry) => readSetting(e.baseUrl.setting, cfg) ?? e.baseUrl.default;
+  const secret = (cfg: ConfigSource, e: ApiEntry) => requireSetting(e.credential.setting, cfg, e.credential.what);
   /** A key no stack manages: the credential in use (by fingerprint), or unmanaged. */
   const addUnmanaged = (u: UnmanagedKey, credentialFingerprint?: string) => {
     if (u.id === credentialFingerprint) {
@@ -149,17 +151,17 @@ export async function detectDriftIn(
       }
     }
   };
-  const credential = (cfg: ConfigSource, s: Setting, what: string) => fingerprint(requireSetting(s, cfg, what));
+  const credential = (cfg: ConfigSource, e: ApiEntry) => fingerprint(secret(cfg, e));
 
   const statsigManaged = managedAnywhere("statsig", (r) => r.outputs.key);
   await perScope(
     "statsig",
-    (m) => `${url(m.cfg, STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL)} ${credential(m.cfg, STATSIG_SETTINGS.consoleKey, "Statsig Console API key")}`,
+    (m) => `${url(m.cfg, REGISTRY.statsig)} ${credential(m.cfg, REGISTRY.statsig)}`,
     async (keys) => {
       const cfg = keys[0]!.cfg;
       const c = new StatsigClient({
-        consoleKey: requireSetting(STATSIG_SETTINGS.consoleKey, cfg, "Statsig Console API key"),
-        baseUrl: url(cfg, STATSIG_SETTINGS.baseUrl, STATSIG_DEFAULT_URL),
+        consoleKey: secret(cfg, REGISTRY.statsig),
+        baseUrl: url(cfg, REGISTRY.statsig),
         http: { ...httpOptionsFrom(cfg), ...counter("statsig") },
       });
       progress("statsig: listing keys");
@@ -170,7 +172,7 @@ export async function detectDriftIn(
         // Missing, and so is the console key that last saw it: this credential sees another project.
         const lastSeenBy = m.r.outputs.credentialFingerprint as string | undefined;
         if (!dto && lastSeenBy && !seen.has(lastSeenBy))
-          throw new WrongScopeError(`the Statsig key ${m.r.id}`, settingName(STATSIG_SETTINGS.consoleKey), "project");
+          throw new WrongScopeError(`the Statsig key ${m.r.id}`, settingName(REGISTRY.statsig.credential.setting), "project");
       }
       for (const m of keys.filter(isKey)) {
         const dto = live.get(m.r.outputs.key);
@@ -185,17 +187,17 @@ export async function detectDriftIn(
   const basicManaged = managedAnywhere("basic", (r) => r.outputs.keyId);
   await perScope(
     "basic",
-    (m) => `${url(m.cfg, BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL)} ${credential(m.cfg, BASIC_SETTINGS.token, "Basic API token")} ${m.r.inputs.projectId}`,
+    (m) => `${url(m.cfg, REGISTRY.basic)} ${credential(m.cfg, REGISTRY.basic)} ${m.r.inputs.projectId}`,
     async (keys) => {
       const cfg = keys[0]!.cfg;
       const projectId = keys[0]!.r.inputs.projectId as string;
       const c = new BasicClient({
-        token: requireSetting(BASIC_SETTINGS.token, cfg, "Basic API token"),
-        baseUrl: url(cfg, BASIC_SETTINGS.baseUrl, BASIC_DEFAULT_URL),
+        token: secret(cfg, REGISTRY.basic),
+        baseUrl: url(cfg, REGISTRY.basic),
         http: { ...httpOptionsFrom(cfg), ...counter("basic") },
       });
       progress(`basic: listing keys of project ${projectId}`);
-      const refused = refusedAs(`the Basic keys of project ${projectId}`, settingName(BASIC_SETTINGS.token), "account");
+      const refused = refusedAs(`the Basic keys of project ${projectId}`, settingName(REGISTRY.basic.credential.setting), "account");
       const live = new Map((await c.list(projectId).catch(refused)).map((k) => [k.id, k]));
       for (const m of keys.filter(isKey)) {
         const k = live.get(m.r.outputs.keyId);
@@ -208,19 +210,18 @@ export async function detectDriftIn(
   const authapiManaged = managedAnywhere("authapi", (r) => r.outputs.key);
   await perScope(
     "authapi",
-    (m) =>
-      `${url(m.cfg, AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL)} ${credential(m.cfg, AUTHAPI_SETTINGS.accessKey, "The Auth API access key")} ${m.r.inputs.projectId}`,
+    (m) => `${url(m.cfg, REGISTRY.authapi)} ${credential(m.cfg, REGISTRY.authapi)} ${m.r.inputs.projectId}`,
     async (keys) => {
       const cfg = keys[0]!.cfg;
       const projectId = keys[0]!.r.inputs.projectId as string;
       const c = new AuthApiClient({
-        accessKey: requireSetting(AUTHAPI_SETTINGS.accessKey, cfg, "The Auth API access key"),
-        baseUrl: url(cfg, AUTHAPI_SETTINGS.baseUrl, AUTHAPI_DEFAULT_URL),
+        accessKey: secret(cfg, REGISTRY.authapi),
+        baseUrl: url(cfg, REGISTRY.authapi),
         http: { ...httpOptionsFrom(cfg), ...counter("authapi") },
       });
       progress(`authapi: listing keys of project ${projectId}`);
       // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.
-      const refused = refusedAs(`the Auth API keys of project ${projectId}`, settingName(AUTHAPI_SETTINGS.accessKey), "project");
+      const refused = refusedAs(`the Auth API keys of project ${projectId}`, settingName(REGISTRY.authapi.credential.setting), "project");
       const [active, inactive] = await Promise.all([c.list({ projectId }).catch(refused), c.list({ projectId, isActive: false }).catch(refused)]);
       const live = new Map([...active, ...inactive].map((k) => [k.key, k]));
       for (const m of keys.filter(isKey)) {
@@ -229,10 +230,7 @@ export async function detectDriftIn(
       }
       for (const [key, k] of live)
         if (!authapiManaged.has(key) && k.isActive)
-          addUnmanaged(
-            { api: "authapi", id: fingerprint(key), label: k.name, project: projectId },
-            credential(cfg, AUTHAPI_SETTINGS.accessKey, "The Auth API access key"),
-          );
+          addUnmanaged({ api: "authapi", id: fingerprint(key), label: k.name, project: projectId }, credential(cfg, REGISTRY.authapi));
     },
   );
 

@@ -22,36 +22,17 @@ import { EmulatorAdmin } from "./emulator-client";
 import { CliResult, PulumiProject, REPO_ROOT } from "./harness";
 import { installPluginLikeUser, InstalledPlugin } from "./plugin-user";
 
+// The example program of the README, run as shipped (with the emulator's URLs in stack config).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
-function program(url: string, stage: { serverADescription: string; ciRoles: string[] }): string {
-  return stringify({
-    name: "yaml-keys",
-    runtime: "yaml",
-    config: { statsigKeyA: { type: "string", secret: true }, statsigKeyB: { type: "string", secret: true } },
-    resources: {
-      // One stack, two Statsig projects: a provider instance per console key.
-      shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyA}", statsigApiUrl: url } },
-      ops: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyB}", statsigApiUrl: url } },
-      shopServer: {
-        type: "apikeys:statsig:Key",
-        properties: { type: "SERVER", description: stage.serverADescription, environments: ["production"] },
-        options: { provider: "${shop}" },
-      },
-      opsServer: {
-        type: "apikeys:statsig:Key",
-        properties: { type: "SERVER", description: "ops server", scopes: ["omni_read_only"] },
-        options: { provider: "${ops}" },
-      },
-      // The default provider: stack config under apikeys:.
-      ci: { type: "apikeys:basic:ProjectKey", properties: { projectId: BASIC_PROJECT, label: "ci deploys", roles: stage.ciRoles } },
-      billing: {
-        type: "apikeys:authapi:ApiKey",
-        properties: { projectId: AUTHAPI_PROJECT, name: "billing", customMetaData: { tier: "gold" }, rateLimit: { limit: 100, ttlSeconds: 60 } },
-      },
-    },
-    outputs: { shopServerFingerprint: "${shopServer.keyFingerprint}", shopServerKey: "${shopServer.key}", ciValue: "${ci.value}" },
-  });
+/** examples/yaml/Pulumi.yaml, as shipped, or with the edits of the update step. */
+function program(stage: { serverADescription: string; ciRoles: string[] }): string {
+  const doc = parse(fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8")) as {
+    resources: Record<string, { properties: Record<string, unknown> }>;
+  };
+  doc.resources.shopServer!.properties.description = stage.serverADescription;
+  doc.resources.ci!.properties.roles = stage.ciRoles;
+  return stringify(doc);
 }
 
 describe("the native plugin from Pulumi YAML", () => {
@@ -76,10 +57,10 @@ describe("the native plugin from Pulumi YAML", () => {
       return r;
     };
     await p.init(
-      { "apikeys:basicApiUrl": url, "apikeys:theauthapiApiUrl": url },
+      { "apikeys:basicApiUrl": url, "apikeys:theauthapiApiUrl": url, statsigApiUrl: url, basicProjectId: BASIC_PROJECT, authApiProjectId: AUTHAPI_PROJECT },
       {
-        statsigKeyA: STATSIG_CONSOLE_KEY,
-        statsigKeyB: STATSIG_CONSOLE_KEY_B,
+        shopConsoleKey: STATSIG_CONSOLE_KEY,
+        opsConsoleKey: STATSIG_CONSOLE_KEY_B,
         "apikeys:basicApiToken": BASIC_TOKEN,
         "apikeys:theauthapiAccessKey": authApiCredentials().admin,
       },
@@ -133,7 +114,7 @@ describe("the native plugin from Pulumi YAML", () => {
   });
 
   test("lifecycle: up, update, refresh with hand edits and detailed diffs, repair, destroy; two Statsig accounts in one stack", async () => {
-    const p = await yamlProject("yaml-lifecycle", program(url, { serverADescription: "shop server", ciRoles: ["read"] }));
+    const p = await yamlProject("yaml-lifecycle", fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8"));
     await admin.remember();
     await p.up();
     let made = await admin.made();
@@ -151,7 +132,7 @@ describe("the native plugin from Pulumi YAML", () => {
       .filter((r) => r.type.startsWith("apikeys:"))
       .map((r) => r.id)
       .sort();
-    fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), program(url, { serverADescription: "shop server v2", ciRoles: ["read", "write"] }));
+    fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), program({ serverADescription: "shop server v2", ciRoles: ["read", "write"] }));
     await admin.clearRequests();
     const preview = await p.ok(["preview", "--diff"]);
     expect(preview.stdout).toMatch(/~ description\s*: "shop server" => "shop server v2"/);
@@ -234,8 +215,8 @@ describe("the native plugin from Pulumi YAML", () => {
     const base = {
       name: "yaml-import",
       runtime: "yaml",
-      config: { statsigKeyA: { type: "string", secret: true }, statsigKeyB: { type: "string", secret: true } },
-      resources: { shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${statsigKeyA}", statsigApiUrl: url } } } as Record<
+      config: { shopConsoleKey: { type: "string", secret: true }, opsConsoleKey: { type: "string", secret: true } },
+      resources: { shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${shopConsoleKey}", statsigApiUrl: url } } } as Record<
         string,
         unknown
       >,
