@@ -2,16 +2,19 @@
 // declarative loader all find an API's names, settings, fields and lifecycle here.
 import type { z } from "zod";
 import type { Setting } from "./core/config";
+import type { DiffPolicy } from "./core/diff";
 import type { LifecycleProvider } from "./core/lifecycle";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "./authapi/client";
-import { ApiKeyArgsSchema, AUTHAPI_FIELDS } from "./authapi/schema";
+import { ApiKeyArgsSchema, AUTHAPI_DIFF_POLICY, AUTHAPI_FIELDS } from "./authapi/schema";
 import { BASIC_DEFAULT_URL, BASIC_SETTINGS } from "./basic/client";
-import { BASIC_FIELDS, ProjectKeyArgsSchema } from "./basic/schema";
+import { BASIC_DIFF_POLICY, BASIC_FIELDS, ProjectKeyArgsSchema } from "./basic/schema";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS } from "./statsig/client";
-import { KeyArgsSchema, STATSIG_FIELDS } from "./statsig/schema";
+import { KeyArgsSchema, STATSIG_DIFF_POLICY, STATSIG_FIELDS } from "./statsig/schema";
 
-export const APIS = ["statsig", "basic", "authapi"] as const;
-export type Api = (typeof APIS)[number];
+import { Api, APIS } from "./apis";
+
+export { APIS };
+export type { Api };
 
 /** One input or output of a resource, as the plugin's schema and the README reference describe it. */
 export interface FieldDoc {
@@ -38,6 +41,8 @@ export interface ApiEntry {
   types?: Record<string, { description: string; fields: FieldDoc[] }>;
   credential: { setting: Setting; what: string };
   baseUrl: { setting: Setting; default: string };
+  /** How each input changes (in place, as a set, or by replacement). */
+  policy: DiffPolicy;
   /** The resource's Args rules (strict: unknown inputs are errors), before the canonical form. */
   args: z.ZodType;
   /** What `pulumi import` takes as the key's id. */
@@ -55,6 +60,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     description: "A Statsig Console API key (server, client, console, SCIM or org key) of the project the console key belongs to.",
     fields: STATSIG_FIELDS,
     args: KeyArgsSchema,
+    policy: STATSIG_DIFF_POLICY,
     credential: { setting: STATSIG_SETTINGS.consoleKey, what: "Statsig Console API key" },
     baseUrl: { setting: STATSIG_SETTINGS.baseUrl, default: STATSIG_DEFAULT_URL },
     importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
@@ -68,6 +74,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     description: "A Basic Admin API project key. Its value is shown once, at creation; it is kept in state as a secret.",
     fields: BASIC_FIELDS,
     args: ProjectKeyArgsSchema,
+    policy: BASIC_DIFF_POLICY,
     credential: { setting: BASIC_SETTINGS.token, what: "Basic API token" },
     baseUrl: { setting: BASIC_SETTINGS.baseUrl, default: BASIC_DEFAULT_URL },
     importId: "<projectId>/<keyId>",
@@ -81,6 +88,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     description: "A key of The Auth API, in one of its projects.",
     fields: AUTHAPI_FIELDS.fields,
     args: ApiKeyArgsSchema,
+    policy: AUTHAPI_DIFF_POLICY,
     types: { RateLimit: AUTHAPI_FIELDS.rateLimit },
     credential: { setting: AUTHAPI_SETTINGS.accessKey, what: "The Auth API access key" },
     baseUrl: { setting: AUTHAPI_SETTINGS.baseUrl, default: AUTHAPI_DEFAULT_URL },

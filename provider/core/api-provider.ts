@@ -1,7 +1,9 @@
 // What every API's provider shares: its credential and endpoint (from the provider's config, then the
 // environment, read in configure()), a client made from them, and a diff by the API's policy.
+import { isUnknown } from "./checks";
 import { ConfigSource, httpOptionsFrom, readSetting, requireSetting } from "./config";
-import { DiffPolicy } from "./diff";
+import { DiffPolicy, setMemberChanges } from "./diff";
+import { notice } from "./notice";
 import { diff, DiffResultLike } from "./lifecycle";
 import type { ApiEntry } from "../registry";
 
@@ -39,7 +41,21 @@ export abstract class ApiProvider<Client> {
     });
   }
 
-  async diff(_id: string, olds: object, news: object): Promise<DiffResultLike> {
-    return diff(this.policy, olds as Record<string, unknown>, news as Record<string, unknown>);
+  async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
+    const d = diff(this.policy, olds as Record<string, unknown>, news as Record<string, unknown>);
+    // The engine shows a list's change position by position, which for a set reads as churn. Say what it
+    // is, in counts only: a member may be a secret, and this process cannot tell which inputs are.
+    for (const field of d.changed.filter((f) => this.policy[f] === "set" && !isUnknown((news as Record<string, unknown>)[f]))) {
+      const m = Object.values(setMemberChanges(field, asList(olds, field), asList(news, field)));
+      const added = m.filter((k) => k !== "delete").length;
+      const removed = m.filter((k) => k !== "add").length;
+      await notice(`${id}: ${field} is a set: ${added} added, ${removed} removed (the positions in the diff do not matter)`, "info");
+    }
+    return d;
   }
 }
+
+const asList = (o: object, field: string): unknown[] => {
+  const v = (o as Record<string, unknown>)[field];
+  return Array.isArray(v) ? v : [];
+};

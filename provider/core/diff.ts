@@ -79,3 +79,24 @@ export function liveDifferences(policy: DiffPolicy, declared: Record<string, unk
     .filter(([field, p]) => p !== "ignore" && !NOT_LIVE.has(field) && !sameValue(declared[field], live[field], p === "set"))
     .map(([field]) => field);
 }
+
+export type MemberChange = "add" | "delete" | "update";
+
+/**
+ * A set's change as member paths (`scopes[2]` added, `scopes[0]` removed), so a preview reads "b added, a
+ * removed" rather than every position shifting. Indices are into the canonical (sorted) lists: a removed
+ * member at its old index, an added one at its new index; where both fall on one index, an update.
+ */
+export function setMemberChanges(field: string, olds: readonly unknown[], news: readonly unknown[]): Record<string, MemberChange> {
+  const key = (v: unknown) => JSON.stringify(v);
+  const had = new Set(olds.map(key));
+  const has = new Set(news.map(key));
+  const out: Record<string, MemberChange> = {};
+  olds.forEach((v, i) => {
+    if (!has.has(key(v))) out[`${field}[${i}]`] = "delete";
+  });
+  news.forEach((v, i) => {
+    if (!had.has(key(v))) out[`${field}[${i}]`] = out[`${field}[${i}]`] ? "update" : "add";
+  });
+  return out;
+}

@@ -10,7 +10,7 @@ export function setNoticeSink(s: (message: string) => Promise<void>): void {
   sink = s;
 }
 
-export function notice(message: string): Promise<void> {
+export function notice(message: string, level: "warn" | "info" = "warn"): Promise<void> {
   if (sink) return sink(message).catch(() => undefined);
   try {
     const addr = process.argv[2] ?? "";
@@ -24,5 +24,5 @@ export function notice(message: string): Promise<void> {
   }
   // Loaded here, not at the top: the native plugin ships without the SDK's runtime (it sets a sink).
   const pulumi = require("@pulumi/pulumi") as typeof pulumiTypes;
-  return pulumi.log.warn(message).catch(() => undefined);
+  return pulumi.log[level](message).catch(() => undefined);
 }

@@ -17,7 +17,8 @@
 import { z } from "zod";
 import { issuesToFailures } from "../core/checks";
 import { InputError } from "../core/errors";
-import { Api, APIS, REGISTRY } from "../registry";
+import { Api, APIS } from "../apis";
+import { REGISTRY } from "../registry";
 
 export { APIS };
 export type DeclaredApi = Api;

@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { declaredInputs } from "../core/declared";
 import { ApiKeysError } from "../core/errors";
-import { Api, APIS, apiOfType, PACKAGE } from "../registry";
+import { Api, APIS } from "../apis";
+import { apiOfType, PACKAGE } from "../registry";
 
 export interface StackResource {
   api: Api;

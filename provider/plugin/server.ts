@@ -9,9 +9,9 @@ import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { UNKNOWN } from "../core/checks";
 import { ConfigSource, nameSettingsIn } from "../core/config";
-import { rotates } from "../core/diff";
+import { rotates, setMemberChanges } from "../core/diff";
 import { asApiKeysError } from "../core/errors";
-import { LifecycleProvider } from "../core/lifecycle";
+import { diff, LifecycleProvider } from "../core/lifecycle";
 import { setNoticeSink } from "../core/notice";
 import { redact } from "../core/redact";
 import { ApiEntry, ENTRIES, nativeTypeOf, PACKAGE } from "../registry";
@@ -258,14 +258,20 @@ export class ApiKeysProviderServer {
         const e = this.entryOf(req.getUrn());
         const olds = unwrap(req.getOlds()).values;
         const news = unwrap(req.getNews()).values;
-        const d = await this.provider(e).diff(req.getId(), olds, news);
+        const d = diff(e.policy, olds, news); // no note on sets: the detailed diff names their members
         const resp = new provproto.DiffResponse();
         resp.setChanges(d.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
         resp.setReplacesList(d.replaces);
         resp.setDeletebeforereplace(d.deleteBeforeReplace);
         const detailed = resp.getDetaileddiffMap();
         for (const field of d.changed) {
-          const kind = olds[field] === undefined ? "add" : news[field] === undefined ? "delete" : "update";
+          const [was, is] = [olds[field], news[field]];
+          if (e.policy[field] === "set" && Array.isArray(was) && Array.isArray(is) && was.length && is.length) {
+            // Members added and removed, not positions shifting.
+            for (const [p, kind] of Object.entries(setMemberChanges(field, was, is))) detailed.set(p, propertyDiff(kind, false));
+            continue;
+          }
+          const kind = was === undefined ? "add" : is === undefined ? "delete" : "update";
           detailed.set(field, propertyDiff(kind, d.replaces.includes(field)));
         }
         // Only a refresh's record of the declaration differs: the update settles it (and drops it).

@@ -205,8 +205,18 @@ describe("lifecycle edges", () => {
     await project.expectNoChanges(true);
   });
 
-  test.each([
-    ["statsig", { type: "SERVER", description: "imported" }, "statsig-server-0123456789abcdef"],
+  test("a set's change is told as members added and removed, not as shifted positions", async () => {
+    await declare({ s: { api: "statsig", args: { type: "SERVER", description: "sets", environments: ["alpha", "beta"] } } });
+    await project.up();
+    await declare({ s: { api: "statsig", args: { type: "SERVER", description: "sets", environments: ["beta", "gamma"] } } });
+    const r = await project.ok(["preview", "--diff"]);
+    // The engine still draws the list by position; the provider says what the change is.
+    expect(r.stdout).toMatch(/environments is a set: 1 added, 1 removed \(the positions in the diff do not matter\)/);
+    await project.up();
+    await project.expectNoChanges(true);
+  });
+
+, "statsig-server-0123456789abcdef"],
     ["basic", { projectId: BASIC_PROJECT, label: "imported", roles: ["read"] }, `${BASIC_PROJECT}/k_1`],
     ["authapi", { projectId: AUTHAPI_PROJECT, name: "imported" }, "authapi-0123456789abcdef"],
   ] as const)("the import resource option on %s fails with what to do instead", async (api, args, id) => {

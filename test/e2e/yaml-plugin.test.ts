@@ -151,7 +151,7 @@ describe("the native plugin from Pulumi YAML", () => {
 
     // Hand edits in the vendors' consoles, in both Statsig projects and in The Auth API.
     await vendor("PATCH", `/console/v1/keys/${opsKey.key}`, statsigHeaders(STATSIG_CONSOLE_KEY_B), { description: "edited by hand" });
-    await vendor("PATCH", `/console/v1/keys/${shopKey.key}`, statsigHeaders(STATSIG_CONSOLE_KEY), { environments: ["staging"] });
+    await vendor("PATCH", `/console/v1/keys/${shopKey.key}`, statsigHeaders(STATSIG_CONSOLE_KEY), { environments: ["staging", "production"] });
     const billing = made.authapi[0];
     await vendor("PATCH", `/api-keys/${billing.key}`, { "x-api-key": authApiCredentials().admin }, { name: "billing (renamed)" });
     await p.ok(["refresh", "--yes", "--skip-preview"]);
@@ -168,12 +168,16 @@ describe("the native plugin from Pulumi YAML", () => {
     expect(r.credentials).toHaveLength(2); // both console keys, each named as the credential it is
 
     // The engine's plan carries the plugin's per-property detailed diff.
+    const shown = (await p.ok(["preview", "--diff"])).stdout;
+    expect(shown).toMatch(/- \[1\]: "staging"/);
+    expect(shown).not.toMatch(/\[0\]: "production" =>/);
     const plan = JSON.parse((await p.ok(["preview", "--json"])).stdout) as {
       steps: Array<{ urn: string; op: string; detailedDiff?: Record<string, { kind: string }> }>;
     };
     const diffOf = (name: string) => plan.steps.find((s) => s.urn.endsWith(`::${name}`));
     expect(diffOf("opsServer")).toMatchObject({ op: "update", detailedDiff: { description: { kind: "update" } } });
-    expect(diffOf("shopServer")).toMatchObject({ op: "update", detailedDiff: { environments: { kind: "update" } } });
+    // A set's change is its members: "staging" goes, rather than positions shifting.
+    expect(diffOf("shopServer")?.detailedDiff).toEqual({ "environments[1]": { kind: "delete", inputDiff: true } });
     expect(diffOf("billing")).toMatchObject({ op: "update", detailedDiff: { name: { kind: "update" } } });
     expect(Object.keys(diffOf("opsServer")!.detailedDiff!)).toEqual(["description"]);
 

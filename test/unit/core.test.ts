@@ -323,3 +323,17 @@ describe("docs/REFERENCE.md", () => {
     expect(file).toBe(referenceMarkdown());
   });
 });
+
+describe("setMemberChanges", () => {
+  const { setMemberChanges } = require("../../provider/core/diff") as typeof import("../../provider/core/diff");
+  test("a member added and another removed are an add and a delete, not shifted positions", () => {
+    expect(setMemberChanges("s", ["a", "b"], ["b", "c"])).toEqual({ "s[0]": "delete", "s[1]": "add" });
+  });
+  test("only an add, or only a delete", () => {
+    expect(setMemberChanges("s", ["a"], ["a", "b"])).toEqual({ "s[1]": "add" });
+    expect(setMemberChanges("s", ["a", "b"], ["b"])).toEqual({ "s[0]": "delete" });
+  });
+  test("a member replaced at the same sorted position is one update there", () => {
+    expect(setMemberChanges("s", ["production"], ["staging"])).toEqual({ "s[0]": "update" });
+  });
+});
