@@ -216,7 +216,8 @@ describe("lifecycle edges", () => {
     await project.expectNoChanges(true);
   });
 
-, "statsig-server-0123456789abcdef"],
+  test.each([
+    ["statsig", { type: "SERVER", description: "imported" }, "statsig-server-0123456789abcdef"],
     ["basic", { projectId: BASIC_PROJECT, label: "imported", roles: ["read"] }, `${BASIC_PROJECT}/k_1`],
     ["authapi", { projectId: AUTHAPI_PROJECT, name: "imported" }, "authapi-0123456789abcdef"],
   ] as const)("the import resource option on %s fails with what to do instead", async (api, args, id) => {
