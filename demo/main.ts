@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     }
     console.log("   pulumi-api-keys:{statsig,basic,theauthapi}* set (the three credentials with --secret)");
 
-    step("pulumi up", "Creates the keys declared in demo/program/keys.yaml: two Statsig keys, one Basic key, one The Auth API key.");
+    step("pulumi up", "Creates the keys declared in demo/program/keys.yaml: two Statsig keys, one Basic key and one key of The Auth API.");
     await pulumi(["up", "--yes", "--skip-preview"]);
 
     step("Show the keys", "Outputs as Pulumi shows them: key values are secrets, masked; fingerprints are safe to show.");

@@ -21,7 +21,8 @@ Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with th
   --output FILE        also write the report to FILE (e.g. "$GITHUB_STEP_SUMMARY" with --format markdown)
   --ignore FILE        ignore rules (default: .pulumi-api-keys-ignore.yaml in the project, if present)
   --no-unmanaged       do not report keys that no resource manages
-  --fail-on KINDS      which findings exit 2: a comma list of drifted, deleted, unmanaged (default: all three)
+  --fail-on KINDS      which findings exit 2: a comma list of drifted, deleted, unmanaged, rotation-due
+                       (default: all four; rotation-due: keys past their rotateAfter policy)
   --write-ignore       add today's unmanaged keys to the ignore file (a baseline: each rule dated, with a
                        reason to fill in); from then on only new unmanaged keys fail
   --pulumi PATH        the pulumi binary (default: pulumi on PATH)

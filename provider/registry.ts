@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { Setting } from "./core/config";
 import type { DiffPolicy } from "./core/diff";
+import type { RotationBy } from "./core/lifecycle";
 import type { LifecycleProvider } from "./core/lifecycle";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "./authapi/client";
 import { ApiKeyArgsSchema, AUTHAPI_DIFF_POLICY, AUTHAPI_FIELDS } from "./authapi/schema";
@@ -41,6 +42,8 @@ export interface ApiEntry {
   types?: Record<string, { description: string; fields: FieldDoc[] }>;
   credential: { setting: Setting; what: string };
   baseUrl: { setting: Setting; default: string };
+  /** How a due key is rotated: in place, or by a new key replacing it. */
+  rotation: RotationBy;
   /** How each input changes (in place, as a set, or by replacement). */
   policy: DiffPolicy;
   /** The resource's Args rules (strict: unknown inputs are errors), before the canonical form. */
@@ -61,6 +64,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     fields: STATSIG_FIELDS,
     args: KeyArgsSchema,
     policy: STATSIG_DIFF_POLICY,
+    rotation: "in-place",
     credential: { setting: STATSIG_SETTINGS.consoleKey, what: "Statsig Console API key" },
     baseUrl: { setting: STATSIG_SETTINGS.baseUrl, default: STATSIG_DEFAULT_URL },
     importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
@@ -75,6 +79,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     fields: BASIC_FIELDS,
     args: ProjectKeyArgsSchema,
     policy: BASIC_DIFF_POLICY,
+    rotation: "replace",
     credential: { setting: BASIC_SETTINGS.token, what: "Basic API token" },
     baseUrl: { setting: BASIC_SETTINGS.baseUrl, default: BASIC_DEFAULT_URL },
     importId: "<projectId>/<keyId>",
@@ -89,6 +94,7 @@ export const REGISTRY: Record<Api, ApiEntry> = {
     fields: AUTHAPI_FIELDS.fields,
     args: ApiKeyArgsSchema,
     policy: AUTHAPI_DIFF_POLICY,
+    rotation: "in-place",
     types: { RateLimit: AUTHAPI_FIELDS.rateLimit },
     credential: { setting: AUTHAPI_SETTINGS.accessKey, what: "The Auth API access key" },
     baseUrl: { setting: AUTHAPI_SETTINGS.baseUrl, default: AUTHAPI_DEFAULT_URL },

@@ -14,6 +14,7 @@ const billing = new authapi.ApiKey("billing", {
   customMetaData: { tier: "gold", limits: { daily: 1000 } },
   expiry: "2027-01-31",
   rateLimit: { limit: 100, ttlSeconds: 60 },
+  rotateAfter: "720h", // rotated in place by the first `pulumi up` after 30 days
 });
 
 const partner = new authapi.ApiKey("partner", { projectId, name: "partner", customKey: cfg.requireSecret("partnerKey") });

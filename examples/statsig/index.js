@@ -10,6 +10,7 @@ const server = new statsig.Key("checkout-server", {
   targetApp: "checkout",
   secondaryTargetApps: ["billing"],
   rotation: "2026-11", // change this string to rotate the secret in place
+  rotateAfter: "90d", // and rotate it anyway once the value is 90 days old (the next `pulumi up` after that)
 });
 
 const web = new statsig.Key("checkout-web", {

@@ -8,9 +8,10 @@ import { ApiProvider, Connection } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
+import { nowIso, valueMadeAt } from "../core/rotation";
 import { InputError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
-import { check, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, rotatesNow, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { REGISTRY } from "../registry";
@@ -28,10 +29,11 @@ import {
   updateBody,
 } from "./schema";
 
-function toState(i: ApiKeyInputs, k: ApiKeyDto): ApiKeyState {
+function toState(i: ApiKeyInputs, k: ApiKeyDto, rotatedAt?: string): ApiKeyState {
   const status = k.isActive ? "active" : isExpired(k) ? "expired" : "revoked";
   const s: ApiKeyState = { ...i, key: k.key, keyFingerprint: fingerprint(k.key), env: k.env, isActive: k.isActive, status, createdAt: k.createdAt };
   if (k.expiresAt) s.expiresAt = k.expiresAt;
+  if (rotatedAt) s.rotatedAt = rotatedAt;
   return s;
 }
 
@@ -66,7 +68,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
         create: () => c.create(createBody(inputs)),
         matches: (x) => matchesDeclaration(x, { ...inputs, active: true }),
       });
-      const created = toState(inputs, k);
+      const created = toState(inputs, k, nowIso());
       const id = `authapi-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
       await thenRecordingOnFailure(
@@ -97,7 +99,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       }
       const inputs = liveInputs(live, props.projectId, props);
       // customKey is a secret: never copied into the record of declared values.
-      return { id, props: { ...toState(inputs, live), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props as never, inputs as never, ["customKey"]) }, inputs };
+      return { id, props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props as never, inputs as never, ["customKey"]) }, inputs };
     });
   }
 
@@ -155,7 +157,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
               : await send();
             track(k, patched);
           }
-          if (rotates(olds, news)) {
+          if (rotatesNow(olds, news)) {
             const from = now.key;
             const rotated = await rotateOnce({
               ...this.listing(c, olds.projectId),
@@ -181,7 +183,9 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
         createdAt: olds.createdAt,
         expiresAt: news.expiry ?? null,
       };
-      return { outs: toState(news, { ...base, key, isActive: now.isActive, expiresAt: news.expiry ?? null }) };
+      // A new value (rotated, or a new custom key) starts the clock again; so does a key from before rotatedAt.
+      const rotatedAt = key !== olds.key ? nowIso() : (valueMadeAt(olds) ?? nowIso());
+      return { outs: toState(news, { ...base, key, isActive: now.isActive, expiresAt: news.expiry ?? null }, rotatedAt) };
     });
   }
 

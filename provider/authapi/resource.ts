@@ -22,6 +22,11 @@ export interface ApiKeyArgs {
   rotation?: pulumi.Input<string>;
   /** false revokes the key; true (the default) reactivates a revoked one. */
   active?: pulumi.Input<boolean>;
+  /**
+   * A rotation policy: "90d", "12w" or "720h". When the current value is that old, preview shows the key as
+   * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
+   */
+  rotateAfter?: pulumi.Input<string>;
 }
 
 export class ApiKey extends pulumi.CustomResource {
@@ -33,6 +38,9 @@ export class ApiKey extends pulumi.CustomResource {
   declare readonly expiry: pulumi.Output<string | undefined>;
   declare readonly rateLimit: pulumi.Output<{ limit: number; ttlSeconds: number } | undefined>;
   declare readonly active: pulumi.Output<boolean>;
+  declare readonly rotateAfter: pulumi.Output<string | undefined>;
+  /** When the current value was created or last rotated (ISO 8601). */
+  declare readonly rotatedAt: pulumi.Output<string | undefined>;
   /** The secret key value (a Pulumi secret). */
   declare readonly key: pulumi.Output<string>;
   declare readonly keyFingerprint: pulumi.Output<string>;
@@ -53,6 +61,7 @@ export class ApiKey extends pulumi.CustomResource {
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       {
         key: undefined,
+        rotatedAt: undefined,
         keyFingerprint: undefined,
         env: undefined,
         isActive: undefined,

@@ -2,6 +2,7 @@
 // and `rateLimitConfigs {rateLimit, rateLimitTtl}`, the response `expiresAt`; users write
 // `expiry` and `rateLimit {limit, ttlSeconds}`.
 import { z } from "zod";
+import { rotateAfterSchema } from "../core/rotation";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import type { Declared } from "../core/declared";
 import type { FieldDoc } from "../registry";
@@ -54,11 +55,15 @@ export const ApiKeyArgsSchema = z
       .optional(),
     customKey: z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
     rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rotateAfter: rotateAfterSchema.optional(),
     active: z.boolean({ error: "must be true or false" }).optional(),
   })
   .superRefine((a, ctx) => {
     if (a.customKey !== undefined && a.rotation !== undefined) {
       ctx.addIssue({ code: "custom", path: ["rotation"], message: "conflicts with customKey: change customKey to change the value, or drop it to rotate" });
+    }
+    if (a.customKey !== undefined && a.rotateAfter !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["rotateAfter"], message: "conflicts with customKey: a custom value is yours to change; drop customKey to rotate on a schedule" });
     }
   });
 
@@ -74,6 +79,7 @@ export interface ApiKeyInputs {
   rateLimit?: { limit: number; ttlSeconds: number };
   customKey?: string;
   rotation?: string;
+  rotateAfter?: string;
   active: boolean;
 }
 
@@ -86,6 +92,7 @@ export const ApiKeyArgsCanonical = ApiKeyArgsSchema.transform((a): ApiKeyInputs 
   if (a.rateLimit !== undefined) out.rateLimit = a.rateLimit;
   if (a.customKey !== undefined) out.customKey = a.customKey;
   if (a.rotation !== undefined) out.rotation = a.rotation;
+  if (a.rotateAfter !== undefined) out.rotateAfter = a.rotateAfter;
   return out;
 });
 
@@ -99,6 +106,7 @@ export const AUTHAPI_DIFF_POLICY: DiffPolicy = {
   rateLimit: "update",
   customKey: "update", // PATCH `key`: the value changes, the resource stays
   rotation: "update", // POST …/rotate
+  rotateAfter: "update", // a policy: recorded, no API call
   active: "update", // DELETE revokes, PATCH …/reactivate restores
 };
 
@@ -184,6 +192,8 @@ export interface ApiKeyState extends ApiKeyInputs {
   status: "active" | "revoked" | "expired";
   expiresAt?: string;
   createdAt: string;
+  /** When the current value was created, rotated or set (customKey). */
+  rotatedAt?: string;
   /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
   declared?: Declared;
   /** Set when a rotate (or custom key change) failed and its outcome could not be found out: then a read that cannot find the key fails rather than calling it deleted. */
@@ -203,6 +213,7 @@ export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<Api
   // A custom value is live only while it is still the key's value; a rotation trigger is the user's.
   if (prior.customKey !== undefined && prior.customKey === dto.key) out.customKey = prior.customKey;
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
+  if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
   return out;
 }
 
@@ -251,6 +262,13 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
       input: "optional",
       description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
     },
+    {
+      name: "rotateAfter",
+      type: "string",
+      input: "optional",
+      description:
+        'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
+    },
     { name: "active", type: "boolean", input: "optional", description: "Default true. false revokes the key; true reactivates a revoked one." },
     { name: "key", type: "string", secret: true, description: "The key value, a secret." },
     { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
@@ -259,6 +277,7 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
     { name: "status", type: "string", description: "active, revoked, or expired (off because its declared expiry passed: in sync, not drift)." },
     { name: "expiresAt", type: "string", description: "As the API reports it." },
     { name: "createdAt", type: "string", description: "As the API reports it." },
+    { name: "rotatedAt", type: "string", description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation." },
     {
       name: "declared",
       type: "any",

@@ -9,6 +9,7 @@ import { AmbiguousCreateError } from "../core/errors";
 import { check, goneOnlyInSameScope, importIdParts, nothingToImport, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
 import { createOnce } from "../core/reconcile";
+import { nowIso, valueMadeAt } from "../core/rotation";
 import { fingerprint } from "../core/redact";
 import { REGISTRY } from "../registry";
 import { BASIC_SETTINGS, BasicClient } from "./client";
@@ -66,7 +67,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
           );
         }
       }
-      const state: ProjectKeyState = { ...inputs, keyId: k.id, value: k.value, valueFingerprint: fingerprint(k.value) };
+      const state: ProjectKeyState = { ...inputs, keyId: k.id, value: k.value, valueFingerprint: fingerprint(k.value), rotatedAt: nowIso() };
       if (k.created_at) state.createdAt = k.created_at;
       return { id: `${inputs.projectId}/${k.id}`, outs: state };
     });
@@ -96,7 +97,8 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
       const body = updateBody(news, changed);
       if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
       const { rotation: _recorded, declared: _settled, ...kept } = olds; // a removed trigger leaves state too, and so does a settled declaration
-      return { outs: { ...kept, ...news } satisfies ProjectKeyState };
+      // Keys from before rotatedAt count from their creation.
+      return { outs: { ...kept, ...news, rotatedAt: valueMadeAt(olds) ?? nowIso() } satisfies ProjectKeyState };
     });
   }
 

@@ -12,6 +12,11 @@ export interface ProjectKeyArgs {
   roles: pulumi.Input<pulumi.Input<string>[]>;
   /** Any string; changing it rotates the key: a new key is created, then the old one deleted. */
   rotation?: pulumi.Input<string>;
+  /**
+   * A rotation policy: "90d", "12w" or "720h". When the current value is that old, preview shows the key as
+   * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
+   */
+  rotateAfter?: pulumi.Input<string>;
 }
 
 export class ProjectKey extends pulumi.CustomResource {
@@ -19,6 +24,9 @@ export class ProjectKey extends pulumi.CustomResource {
   declare readonly label: pulumi.Output<string>;
   declare readonly roles: pulumi.Output<string[]>;
   declare readonly rotation: pulumi.Output<string | undefined>;
+  declare readonly rotateAfter: pulumi.Output<string | undefined>;
+  /** When the current value was created or last rotated (ISO 8601). */
+  declare readonly rotatedAt: pulumi.Output<string | undefined>;
   declare readonly keyId: pulumi.Output<string>;
   /** The secret value (a Pulumi secret), seen only at creation and kept from then on. */
   declare readonly value: pulumi.Output<string>;
@@ -33,6 +41,7 @@ export class ProjectKey extends pulumi.CustomResource {
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       {
         keyId: undefined,
+        rotatedAt: undefined,
         value: undefined,
         valueFingerprint: undefined,
         createdAt: undefined,

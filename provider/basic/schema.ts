@@ -1,6 +1,7 @@
 // Basic project keys: Args (strict), wire DTOs (loose), state. Roles are a set in meaning and a
 // comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
 import { z } from "zod";
+import { rotateAfterSchema } from "../core/rotation";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy, liveDifferences, rotationByReplacement } from "../core/diff";
 import type { Declared } from "../core/declared";
@@ -27,6 +28,7 @@ export const ProjectKeyArgsSchema = z.strictObject({
     "must be a list of permission names",
   ),
   rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+  rotateAfter: rotateAfterSchema.optional(),
 });
 
 export type ProjectKeyArgs = z.input<typeof ProjectKeyArgsSchema>;
@@ -36,11 +38,13 @@ export interface ProjectKeyInputs {
   label: string;
   roles: string[];
   rotation?: string;
+  rotateAfter?: string;
 }
 
 export const ProjectKeyArgsCanonical = ProjectKeyArgsSchema.transform((a): ProjectKeyInputs => {
   const out: ProjectKeyInputs = { projectId: a.projectId.toLowerCase(), label: a.label, roles: a.roles };
   if (a.rotation !== undefined) out.rotation = a.rotation;
+  if (a.rotateAfter !== undefined) out.rotateAfter = a.rotateAfter;
   return out;
 });
 
@@ -50,6 +54,7 @@ export const BASIC_DIFF_POLICY: DiffPolicy = {
   label: "update",
   roles: "set",
   rotation: rotationByReplacement, // a new value replaces; removing it only stops recording it
+  rotateAfter: "update", // a policy: recorded, no API call
 };
 
 // ---- wire ----
@@ -92,6 +97,8 @@ export interface ProjectKeyState extends ProjectKeyInputs {
   value: string;
   valueFingerprint: string;
   createdAt?: string;
+  /** When the current value was created (a Basic rotation is a new key). */
+  rotatedAt?: string;
   /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
   declared?: Declared;
 }
@@ -99,6 +106,7 @@ export interface ProjectKeyState extends ProjectKeyInputs {
 export function liveInputs(projectId: string, k: { label: string; roles: string }, prior: Partial<ProjectKeyInputs>): ProjectKeyInputs {
   const out: ProjectKeyInputs = { projectId, label: k.label, roles: rolesFromWire(k.roles) };
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
+  if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
   return out;
 }
 
@@ -127,6 +135,13 @@ export const BASIC_FIELDS: FieldDoc[] = [
     description:
       "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
   },
+  {
+    name: "rotateAfter",
+    type: "string",
+    input: "optional",
+    description:
+      'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
+  },
   { name: "keyId", type: "string", description: "Basic's id of the key (not secret)." },
   {
     name: "value",
@@ -136,6 +151,7 @@ export const BASIC_FIELDS: FieldDoc[] = [
   },
   { name: "valueFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." },
   { name: "createdAt", type: "string", description: "When Basic created the key." },
+  { name: "rotatedAt", type: "string", description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation." },
   {
     name: "declared",
     type: "any",

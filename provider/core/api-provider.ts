@@ -4,6 +4,7 @@ import { isUnknown } from "./checks";
 import { ConfigSource, httpOptionsFrom, readSetting, requireSetting } from "./config";
 import { DiffPolicy, setMemberChanges } from "./diff";
 import { notice } from "./notice";
+import { dueMessage } from "./rotation";
 import { diff, DiffResultLike } from "./lifecycle";
 import type { ApiEntry } from "../registry";
 
@@ -19,7 +20,7 @@ export abstract class ApiProvider<Client> {
   private http?: ReturnType<typeof httpOptionsFrom>;
 
   protected constructor(
-    private readonly settings: Pick<ApiEntry, "credential" | "baseUrl">,
+    private readonly settings: Pick<ApiEntry, "credential" | "baseUrl" | "rotation">,
     private readonly policy: DiffPolicy,
   ) {}
 
@@ -42,7 +43,8 @@ export abstract class ApiProvider<Client> {
   }
 
   async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
-    const d = diff(this.policy, olds as Record<string, unknown>, news as Record<string, unknown>);
+    const d = diff(this.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
+    if (d.due) await notice(`${id}: ${dueMessage(d.due)}`, "info");
     // The engine shows a list's change position by position, which for a set reads as churn. Say what it
     // is, in counts only: a member may be a secret, and this process cannot tell which inputs are.
     for (const field of d.changed.filter((f) => this.policy[f] === "set" && !isUnknown((news as Record<string, unknown>)[f]))) {

@@ -67,7 +67,7 @@ export const rotationByReplacement = (olds: unknown, news: unknown): "update" | 
   rotates({ rotation: olds }, { rotation: news }) ? "replace" : "update";
 
 // Not compared with live keys: the user's own triggers and secrets, and what addresses the key.
-export const NOT_LIVE = new Set(["rotation", "customKey", "projectId"]);
+export const NOT_LIVE = new Set(["rotation", "rotateAfter", "customKey", "projectId"]);
 
 /**
  * The fields in which a live key (projected onto the input names) differs from a declaration. The one

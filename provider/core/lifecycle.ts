@@ -1,6 +1,7 @@
 // The parts of a dynamic provider's lifecycle that are the same for every API.
 import { checkInputs, CheckFailure, InputSchema, isUnknown } from "./checks";
 import { hasDisplacedDeclaration } from "./declared";
+import { rotationDue, RotationState } from "./rotation";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
 import type { ConfigSource } from "./config";
 import { ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
@@ -38,13 +39,41 @@ export interface DiffResultLike {
   deleteBeforeReplace: boolean;
   /** The inputs that differ (the native plugin sends them to the engine as its detailed diff). */
   changed: string[];
+  /** Set when the key's value is as old as its rotateAfter policy: the update (or replacement) rotates it. */
+  due?: RotationState;
 }
 
-export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>): DiffResultLike {
+/** How an API rotates a due key: in place (Statsig, The Auth API), or by a new key replacing it (Basic). */
+export type RotationBy = "in-place" | "replace";
+
+export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>, rotationBy: RotationBy = "in-place"): DiffResultLike {
   const d = diffInputs(policy, olds, news);
+  const due = dueForRotation(olds, news);
+  const replaces = due && rotationBy === "replace" && !d.replaces.length ? ["rotateAfter"] : d.replaces;
   // A refresh that found drift left the old declaration in state: an update settles it, even when the
   // program now declares what is live (then it makes no API call).
-  return { changes: d.changed.length > 0 || hasDisplacedDeclaration(olds), replaces: d.replaces, deleteBeforeReplace: false, changed: d.changed };
+  return {
+    changes: d.changed.length > 0 || hasDisplacedDeclaration(olds) || due !== undefined,
+    replaces,
+    deleteBeforeReplace: false,
+    changed: d.changed,
+    ...(due ? { due } : {}),
+  };
+}
+
+/**
+ * The rotation a key's age calls for, if any: its declared policy is due, and it can be rotated (a key
+ * switched off or expired cannot; it is rotated when it is back on).
+ */
+export function dueForRotation(olds: Record<string, unknown>, news: Record<string, unknown>): RotationState | undefined {
+  if (news.active === false || olds.status === "expired" || isUnknown(news.rotateAfter)) return undefined;
+  const r = rotationDue(news.rotateAfter, olds);
+  return r?.due ? r : undefined;
+}
+
+/** Whether an update rotates the value: a new `rotation` value, or the age the policy allows reached. */
+export function rotatesNow(olds: object, news: object): boolean {
+  return rotates(olds, news) || dueForRotation(olds as Record<string, unknown>, news as Record<string, unknown>) !== undefined;
 }
 
 /** What each API's provider module exports: the dynamic provider's methods, and the plugin's import. */

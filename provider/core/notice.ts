@@ -3,15 +3,16 @@
 // log to it: point the log at the engine before the first message.
 import type * as pulumiTypes from "@pulumi/pulumi";
 
-let sink: ((message: string) => Promise<void>) | undefined;
+type Level = "warn" | "info";
+let sink: ((message: string, level: Level) => Promise<void>) | undefined;
 
 /** Where notices go instead (the native plugin sends them to the engine itself). */
-export function setNoticeSink(s: (message: string) => Promise<void>): void {
+export function setNoticeSink(s: (message: string, level: Level) => Promise<void>): void {
   sink = s;
 }
 
-export function notice(message: string, level: "warn" | "info" = "warn"): Promise<void> {
-  if (sink) return sink(message).catch(() => undefined);
+export function notice(message: string, level: Level = "warn"): Promise<void> {
+  if (sink) return sink(message, level).catch(() => undefined);
   try {
     const addr = process.argv[2] ?? "";
     if (/^[\w.-]+:\d+$/.test(addr)) {

@@ -10,6 +10,8 @@
 //       ci: { projectId: 6f1c…, label: ci, roles: [read] }
 //     authapi:
 //       billing: { projectId: proj_1, name: billing, customKey: { secretConfig: partnerKey } }
+//   defaults:                  # fields every key gets unless it sets its own
+//     rotateAfter: 90d         #   (a key with customKey keeps a custom value: no schedule)
 //   stacks:                    # per-stack overrides, merged over each key's fields
 //     dev:
 //       statsig:
@@ -17,6 +19,7 @@
 import { z } from "zod";
 import { issuesToFailures } from "../core/checks";
 import { InputError } from "../core/errors";
+import { rotateAfterSchema } from "../core/rotation";
 import { Api, APIS } from "../apis";
 import { REGISTRY } from "../registry";
 
@@ -33,12 +36,15 @@ type KeysByApi = Partial<Record<DeclaredApi, KeysByName>>;
 /** A keys file (or the stack config object): shared vars, keys per API, per-stack overrides. */
 export interface KeysDocument {
   vars?: Record<string, string | number | boolean | string[]>;
+  /** Fields every key gets unless it sets its own: a rotation policy. */
+  defaults?: { rotateAfter?: string };
   keys: KeysByApi;
   stacks?: Record<string, KeysByApi>;
 }
 
 const DocumentSchema: z.ZodType<KeysDocument> = z.strictObject({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
+  defaults: z.strictObject({ rotateAfter: rotateAfterSchema.optional() }).optional(),
   keys: ApiMap,
   stacks: z.record(z.string(), ApiMap).optional(),
 });
@@ -103,7 +109,10 @@ export function resolveKeys(data: unknown, source: string, stack: string): Decla
     for (const [name, base] of Object.entries(doc.data.keys[api] ?? {})) {
       const where = `${source}: ${api}.${name}`;
       const before = problems.length;
-      const merged = interpolate({ ...base, ...(overrides[api]?.[name] ?? {}) }, vars, where, problems) as Record<string, unknown>;
+      const own = { ...base, ...(overrides[api]?.[name] ?? {}) };
+      // A custom Auth API value is the user's to change, so it takes no default schedule.
+      const defaults = "customKey" in own ? {} : (doc.data.defaults ?? {});
+      const merged = interpolate({ ...defaults, ...own }, vars, where, problems) as Record<string, unknown>;
       // Fields with an unresolved var were reported above; every other field is still checked, once.
       const unresolved = new Set(Object.keys(merged).filter((k) => holdsUnresolved(merged[k])));
       // Secret references are resolved later, by Pulumi; validate them as the strings they will be.

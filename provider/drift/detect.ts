@@ -12,6 +12,7 @@ import { redact, fingerprint } from "../core/redact";
 import { StatsigClient } from "../statsig/client";
 import { ApiEntry, REGISTRY } from "../registry";
 import { liveInputs as statsigLive, STATSIG_DIFF_POLICY } from "../statsig/schema";
+import { ageDays, rotationDue, valueMadeAt } from "../core/rotation";
 import { IgnoreRules } from "./ignore";
 import { Api, CredentialKey, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
 import { listStacks, readStack, rememberScopes, scopesOf, StackResource, StackSnapshot } from "./stack";
@@ -54,7 +55,16 @@ export function compareFields(policy: DiffPolicy, declared: Record<string, unkno
 function resourceReport(r: StackResource, fields: FieldDrift[] | "deleted", ignore: IgnoreRules): ResourceReport {
   if (fields === "deleted") return { api: r.api, name: r.name, urn: r.urn, id: r.id, status: "deleted", fields: [] };
   const marked = fields.map((f) => (ignore.field(r.name, r.urn, f.field) ? { ...f, ignored: true } : f));
-  return { api: r.api, name: r.name, urn: r.urn, id: r.id, status: marked.length ? "drifted" : "in-sync", fields: marked };
+  return { api: r.api, name: r.name, urn: r.urn, id: r.id, status: marked.length ? "drifted" : "in-sync", fields: marked, ...ageOf(r) };
+}
+
+/** The key's age and, under a rotateAfter policy, whether it is due. */
+function ageOf(r: StackResource): Pick<ResourceReport, "rotatedAt" | "ageDays" | "rotateAfter" | "rotationDue"> {
+  const at = valueMadeAt(r.outputs);
+  if (at === undefined) return {};
+  const policy = typeof r.inputs.rotateAfter === "string" ? r.inputs.rotateAfter : undefined;
+  const due = rotationDue(policy, r.outputs);
+  return { rotatedAt: at, ageDays: ageDays(at)!, ...(policy ? { rotateAfter: policy, rotationDue: due?.due ?? false } : {}) };
 }
 
 function configSource(snapshot: StackSnapshot): ConfigSource {

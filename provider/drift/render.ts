@@ -1,5 +1,5 @@
 // Renderers: the same report as text (CI logs), JSON (machines) or Markdown (PR comments, job summaries).
-import { DriftReport, exitCodeOf, FieldDrift } from "./report";
+import { DriftReport, exitCodeOf, FieldDrift, ResourceReport } from "./report";
 
 const show = (v: unknown) => (v === null || v === undefined ? "(none)" : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v));
 
@@ -11,6 +11,13 @@ function fieldLine(f: FieldDrift): string {
 const expiredLine = (x: { rule: number; expires: string; reason?: string }) =>
   `ignore rule ${x.rule + 1}${x.reason ? ` (${x.reason})` : ""} expired on ${x.expires} and no longer applies`;
 
+/** "92 days old, policy 90d" (or "age unknown" for a key imported without a creation time). */
+function ageText(x: ResourceReport): string {
+  const age = x.ageDays === undefined ? "age unknown" : `${x.ageDays} day${x.ageDays === 1 ? "" : "s"} old`;
+  return `${age}${x.rotateAfter ? `, policy ${x.rotateAfter}${x.rotationDue ? " (due: pulumi up rotates it)" : ""}` : ""}`;
+}
+const stackOf = (r: DriftReport, x: ResourceReport) => (r.stacks && x.stack ? ` [${x.stack}]` : "");
+
 function verdict(r: DriftReport): string {
   const code = exitCodeOf(r);
   return code === 0 ? "in sync" : code === 2 ? "DRIFT" : "ERROR";
@@ -20,7 +27,7 @@ export function renderText(r: DriftReport): string {
   const s = r.summary;
   const lines = [`pulumi-api-keys drift: ${r.project}/${r.stack}: ${verdict(r)}`];
   lines.push(
-    `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}`,
+    `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; ${s.rotationDue} rotation due`,
   );
   // Several stacks: each stack's keys under its name.
   for (const stack of r.stacks ?? [undefined]) {
@@ -33,6 +40,9 @@ export function renderText(r: DriftReport): string {
       for (const f of x.fields) lines.push(`${indent}    ${fieldLine(f)}`);
     }
   }
+  // Every key's age; a key past its rotateAfter policy says so.
+  for (const x of r.resources.filter((k) => k.status !== "deleted"))
+    lines.push(`  ${x.rotationDue ? "rotation-due" : "age"} ${x.api} ${x.name}${stackOf(r, x)}: ${ageText(x)}`);
   for (const u of r.unmanaged)
     lines.push(
       `  unmanaged ${u.api} ${u.id}${u.type ? ` ${u.type}` : ""} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`,
@@ -55,9 +65,21 @@ export function renderMarkdown(r: DriftReport): string {
   const icon = { 0: "✅", 1: "❌", 2: "⚠️" }[exitCodeOf(r)];
   const out = [`## ${icon} API key drift: \`${r.project}/${r.stack}\` — ${verdict(r)}`, ""];
   out.push(
-    `${s.managed} managed keys: **${s.inSync}** in sync, **${s.drifted}** drifted, **${s.deleted}** deleted; **${s.unmanaged}** unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}.`,
+    `${s.managed} managed keys: **${s.inSync}** in sync, **${s.drifted}** drifted, **${s.deleted}** deleted; **${s.unmanaged}** unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; **${s.rotationDue}** rotation due.`,
     "",
   );
+  const due = r.resources.filter((x) => x.rotationDue && x.status !== "deleted");
+  if (due.length) {
+    out.push("**Rotation due** (`pulumi up` rotates these):", "");
+    for (const x of due) out.push(`- ${x.api} ${md(x.name)}${md(stackOf(r, x))}: ${md(ageText(x))}`);
+    out.push("");
+  }
+  const aged = r.resources.filter((x) => x.status !== "deleted");
+  if (aged.length) {
+    out.push("<details><summary>Key ages</summary>", "", "| key | API | age (days) | rotatedAt | policy |", "|---|---|---|---|---|");
+    for (const x of aged) out.push(`| ${md(x.name)}${md(stackOf(r, x))} | ${x.api} | ${x.ageDays ?? "unknown"} | ${x.rotatedAt ?? ""} | ${x.rotateAfter ?? ""}${x.rotationDue ? " (due)" : ""} |`);
+    out.push("", "</details>", "");
+  }
   const changed = r.resources.filter((x) => x.status !== "in-sync");
   if (changed.length) {
     const byStack = !!r.stacks;

@@ -25,6 +25,14 @@ export interface ResourceReport {
   id: string;
   status: ResourceStatus;
   fields: FieldDrift[];
+  /** When the key's current value was made (its rotatedAt, else its creation time), if known. */
+  rotatedAt?: string;
+  /** Whole days since rotatedAt. */
+  ageDays?: number;
+  /** The declared rotation policy ("90d"), if any. */
+  rotateAfter?: string;
+  /** The key is at least as old as its rotateAfter policy: `pulumi up` rotates it. */
+  rotationDue?: boolean;
 }
 
 export interface UnmanagedKey {
@@ -49,8 +57,11 @@ export interface CredentialKey {
 }
 
 /** What makes the drift command exit 2. */
-export const FAIL_ON = ["drifted", "deleted", "unmanaged"] as const;
+export const FAIL_ON = ["drifted", "deleted", "unmanaged", "rotation-due"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+
+/** The summary count each kind of finding is judged on. */
+const COUNTED: Record<FailOn, keyof DriftReport["summary"]> = { drifted: "drifted", deleted: "deleted", unmanaged: "unmanaged", "rotation-due": "rotationDue" };
 
 export interface DriftReport {
   schemaVersion: 1;
@@ -59,7 +70,17 @@ export interface DriftReport {
   stack: string;
   stacks?: string[];
   generatedAt: string;
-  summary: { managed: number; inSync: number; drifted: number; deleted: number; unmanaged: number; ignored: number; credentials: number };
+  summary: {
+    managed: number;
+    inSync: number;
+    drifted: number;
+    deleted: number;
+    unmanaged: number;
+    ignored: number;
+    credentials: number;
+    /** Keys past their rotateAfter policy (whatever their status). */
+    rotationDue: number;
+  };
   resources: ResourceReport[];
   unmanaged: UnmanagedKey[];
   /** Keys that are the credentials in use, found among the listed keys. */
@@ -68,7 +89,7 @@ export interface DriftReport {
   errors: string[];
   /** API calls made, per API. */
   apiCalls: Record<string, number>;
-  /** What counts as drift for the exit code (`--fail-on`); absent means all three. */
+  /** What counts as drift for the exit code (`--fail-on`); absent means all four kinds. */
   failOn?: FailOn[];
   /** Ignore rules past their `expires` date, no longer applied (by position in the file). */
   expiredIgnoreRules?: Array<{ rule: number; expires: string; reason?: string }>;
@@ -78,11 +99,11 @@ export type ExitCode = 0 | 1 | 2;
 
 /**
  * 0 in sync, 2 drift, 1 error. Pure: the report decides, including which kinds count as drift
- * (`failOn`: drifted, deleted and unmanaged keys, all three by default).
+ * (`failOn`: drifted, deleted, unmanaged and rotation-due keys, all four by default).
  */
 export function exitCodeOf(report: DriftReport): ExitCode {
   if (report.errors.length) return 1;
-  return (report.failOn ?? FAIL_ON).some((kind) => report.summary[kind] > 0) ? 2 : 0;
+  return (report.failOn ?? FAIL_ON).some((kind) => (report.summary[COUNTED[kind]] ?? 0) > 0) ? 2 : 0;
 }
 
 export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
@@ -98,6 +119,7 @@ export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
       unmanaged: r.unmanaged.filter((u) => !u.ignored).length,
       ignored: r.resources.reduce((n, x) => n + x.fields.filter((f) => f.ignored).length, 0) + r.unmanaged.filter((u) => u.ignored).length,
       credentials: r.credentials.length,
+      rotationDue: r.resources.filter((x) => x.rotationDue && x.status !== "deleted").length,
     },
   };
 }

@@ -9,9 +9,10 @@ import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { UNKNOWN } from "../core/checks";
 import { ConfigSource, nameSettingsIn } from "../core/config";
-import { rotates, setMemberChanges } from "../core/diff";
+import { setMemberChanges } from "../core/diff";
+import { dueMessage } from "../core/rotation";
 import { asApiKeysError } from "../core/errors";
-import { diff, LifecycleProvider } from "../core/lifecycle";
+import { diff, LifecycleProvider, rotatesNow } from "../core/lifecycle";
 import { setNoticeSink } from "../core/notice";
 import { redact } from "../core/redact";
 import { ApiEntry, ENTRIES, nativeTypeOf, PACKAGE } from "../registry";
@@ -31,7 +32,7 @@ const statusproto = require("@pulumi/pulumi/proto/status_pb") as {
 };
 const engineproto = require("@pulumi/pulumi/proto/engine_pb") as {
   LogRequest: new () => { setSeverity(s: number): unknown; setMessage(m: string): unknown; setUrn(u: string): unknown };
-  LogSeverity: { WARNING: number };
+  LogSeverity: { WARNING: number; INFO: number };
 };
 const enginerpc = require("@pulumi/pulumi/proto/engine_grpc_pb") as {
   EngineClient: new (addr: string, creds: grpcTypes.ChannelCredentials) => { log(req: unknown, cb: (err: unknown) => void): void };
@@ -133,14 +134,14 @@ export class ApiKeysProviderServer {
     this.engineAddr = engineAddr;
     nameSettingsIn(PACKAGE);
     // Warnings (a Basic key imported without its value) go to the engine's log, under the stack.
-    setNoticeSink((message) => this.log(message));
+    setNoticeSink((message, level) => this.log(message, level));
   }
 
-  private log(message: string): Promise<void> {
+  private log(message: string, level: "warn" | "info" = "warn"): Promise<void> {
     const addr = this.engineAddr;
-    if (!addr) return Promise.resolve(void process.stderr.write(`warning: ${message}\n`));
+    if (!addr) return Promise.resolve(void process.stderr.write(`${level}: ${message}\n`));
     const req = new engineproto.LogRequest();
-    req.setSeverity(engineproto.LogSeverity.WARNING);
+    req.setSeverity(level === "info" ? engineproto.LogSeverity.INFO : engineproto.LogSeverity.WARNING);
     req.setMessage(redact(message));
     req.setUrn("");
     const client = new enginerpc.EngineClient(addr, grpc.credentials.createInsecure());
@@ -258,7 +259,7 @@ export class ApiKeysProviderServer {
         const e = this.entryOf(req.getUrn());
         const olds = unwrap(req.getOlds()).values;
         const news = unwrap(req.getNews()).values;
-        const d = diff(e.policy, olds, news); // no note on sets: the detailed diff names their members
+        const d = diff(e.policy, olds, news, e.rotation); // no note on sets: the detailed diff names their members
         const resp = new provproto.DiffResponse();
         resp.setChanges(d.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
         resp.setReplacesList(d.replaces);
@@ -273,6 +274,11 @@ export class ApiKeysProviderServer {
           }
           const kind = was === undefined ? "add" : is === undefined ? "delete" : "update";
           detailed.set(field, propertyDiff(kind, d.replaces.includes(field)));
+        }
+        if (d.due) {
+          // Due by age: the value (and rotatedAt) changes; the log says why.
+          detailed.set("rotatedAt", propertyDiff("update", e.rotation === "replace", false));
+          await this.log(`${req.getUrn().split("::").pop()}: ${dueMessage(d.due)}`, "info");
         }
         // Only a refresh's record of the declaration differs: the update settles it (and drops it).
         if (d.changes && !d.changed.length && olds.declared !== undefined) detailed.set("declared", propertyDiff("delete", false, false));
@@ -321,7 +327,7 @@ export class ApiKeysProviderServer {
         if (req.getPreview()) {
           // A preview changes nothing: the declared inputs over the current outputs.
           const resp = new provproto.UpdateResponse();
-          resp.setProperties(wrap({ ...olds.values, ...news.values, ...(rotates(olds.values, news.values) ? unknownOutputs(e) : {}) }, secrets));
+          resp.setProperties(wrap({ ...olds.values, ...news.values, ...(rotatesNow(olds.values, news.values) ? unknownOutputs(e) : {}) }, secrets));
           return resp;
         }
         const r = await this.provider(e)

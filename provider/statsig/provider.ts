@@ -4,9 +4,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiProvider, Connection } from "../core/api-provider";
 import { settingName } from "../core/config";
-import { diffInputs, rotates } from "../core/diff";
+import { diffInputs } from "../core/diff";
+import { nowIso } from "../core/rotation";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, goneOnlyInSameScope, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, rotatesNow, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
 import { createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
@@ -42,7 +43,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
         create: () => c.create(createBody(inputs)),
         matches: (k) => matchesDeclaration(k, { ...inputs, active: true }),
       });
-      const created: KeyState = { ...toState(inputs, dto), credentialFingerprint: c.credentialFingerprint };
+      const created: KeyState = { ...toState(inputs, dto), credentialFingerprint: c.credentialFingerprint, rotatedAt: nowIso() };
       const id = `statsig-${inputs.type.toLowerCase()}-${created.keyFingerprint}`;
       if (inputs.active) return { id, outs: created };
       await thenRecordingOnFailure(
@@ -78,6 +79,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
       }
       const inputs = liveInputs(dto, props);
       const state: KeyState = { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint };
+      if (props.rotatedAt) state.rotatedAt = props.rotatedAt; // not a live property: the record is ours
       return { id, props: { ...state, ...declaredAfterRead(STATSIG_DIFF_POLICY, props as never, inputs as never) }, inputs };
     });
   }
@@ -97,7 +99,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
             await c.update(now.key, patch);
             now = { ...now, ...news, rotation: olds.rotation, active: olds.active };
           }
-          if (rotates(olds, news)) {
+          if (rotatesNow(olds, news)) {
             const from = now.key;
             const rotated = await rotateOnce({
               ...this.listing(c),
@@ -110,7 +112,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
               throw e;
             });
             const key = rotated.key ?? now.key;
-            now = { ...now, rotation: news.rotation, key, keyFingerprint: fingerprint(key) };
+            now = { ...now, rotation: news.rotation, key, keyFingerprint: fingerprint(key), rotatedAt: nowIso() };
           }
           // Judged by the live status, not the diff: a create whose deactivate failed is finished here.
           if (!news.active && now.status === "active") {
@@ -126,6 +128,8 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
           keyFingerprint: now.keyFingerprint,
           status: now.status,
           credentialFingerprint: c.credentialFingerprint,
+          // Keys from before rotatedAt start their clock at their first update.
+          rotatedAt: now.rotatedAt ?? nowIso(),
         } satisfies KeyState,
       };
     });

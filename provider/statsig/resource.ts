@@ -23,6 +23,11 @@ export interface KeyArgs {
   active?: pulumi.Input<boolean>;
   /** Any string; changing it rotates the secret in place through the rotate endpoint (same key, new value). */
   rotation?: pulumi.Input<string>;
+  /**
+   * A rotation policy: "90d", "12w" or "720h". When the current value is that old, preview shows the key as
+   * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
+   */
+  rotateAfter?: pulumi.Input<string>;
 }
 
 export class Key extends pulumi.CustomResource {
@@ -34,6 +39,9 @@ export class Key extends pulumi.CustomResource {
   declare readonly secondaryTargetApps: pulumi.Output<string[]>;
   declare readonly active: pulumi.Output<boolean>;
   declare readonly rotation: pulumi.Output<string | undefined>;
+  declare readonly rotateAfter: pulumi.Output<string | undefined>;
+  /** When the current value was created or last rotated (ISO 8601). */
+  declare readonly rotatedAt: pulumi.Output<string | undefined>;
   /** The secret key value (a Pulumi secret). */
   declare readonly key: pulumi.Output<string>;
   /** A short, non-reversible fingerprint of the key value: safe to log and compare. */
@@ -47,7 +55,7 @@ export class Key extends pulumi.CustomResource {
       dynamicTypeOf(REGISTRY.statsig),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { key: undefined, keyFingerprint: undefined, status: undefined, ...args, __provider: providerSource("statsig", require.resolve("./provider"), provider) },
+      { key: undefined, keyFingerprint: undefined, status: undefined, rotatedAt: undefined, ...args, __provider: providerSource("statsig", require.resolve("./provider"), provider) },
       { ...opts, additionalSecretOutputs: ["key", ...(opts?.additionalSecretOutputs ?? [])] },
     );
   }

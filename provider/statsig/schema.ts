@@ -3,6 +3,7 @@
 // Field names differ by direction on the wire: targetAppID/secondaryTargetAppIDs going out,
 // primaryTargetApp/secondaryTargetApps coming back; the user sees targetApp/secondaryTargetApps.
 import { z } from "zod";
+import { rotateAfterSchema } from "../core/rotation";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy, liveDifferences } from "../core/diff";
 import { KEY_TYPES, SCOPES } from "./enums";
@@ -30,6 +31,7 @@ export const KeyArgsSchema = z
     secondaryTargetApps: uniqueList(name("a target app")).optional(),
     active: z.boolean({ error: "must be true or false" }).optional(),
     rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rotateAfter: rotateAfterSchema.optional(),
   })
   .superRefine((a, ctx) => {
     if (a.targetApp && a.secondaryTargetApps?.includes(a.targetApp)) {
@@ -49,6 +51,7 @@ export interface KeyInputs {
   secondaryTargetApps: string[];
   active: boolean;
   rotation?: string;
+  rotateAfter?: string;
 }
 
 export function canonicalInputs(a: z.output<typeof KeyArgsSchema>): KeyInputs {
@@ -62,6 +65,7 @@ export function canonicalInputs(a: z.output<typeof KeyArgsSchema>): KeyInputs {
   };
   if (a.targetApp) out.targetApp = a.targetApp;
   if (a.rotation !== undefined) out.rotation = a.rotation;
+  if (a.rotateAfter !== undefined) out.rotateAfter = a.rotateAfter;
   return out;
 }
 
@@ -78,6 +82,7 @@ export const STATSIG_DIFF_POLICY: DiffPolicy = {
   // Deactivate has an endpoint; there is no reactivate, so turning a key back on is a new key.
   active: (olds, news) => (olds === false && news !== false ? "replace" : "update"),
   rotation: "update",
+  rotateAfter: "update", // a policy: recorded, no API call (a due key rotates by age, not by this change)
 };
 
 // ---- wire ----
@@ -147,6 +152,8 @@ export interface KeyState extends KeyInputs {
   status: string;
   /** A fingerprint of the console key that last saw this key: tells "gone" from "another project". Absent in 0.1.0 state. */
   credentialFingerprint?: string;
+  /** When the current value was created or last rotated. */
+  rotatedAt?: string;
   /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
   declared?: Declared;
   /** Set when a rotate (or custom key change) failed and its outcome could not be found out: then a read that cannot find the key fails rather than calling it deleted. */
@@ -166,6 +173,7 @@ export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
   if (dto.primaryTargetApp) out.targetApp = dto.primaryTargetApp;
   // Not a live property: the rotation trigger is the user's, carried over.
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
+  if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
   return out;
 }
 
@@ -203,6 +211,13 @@ export const STATSIG_FIELDS: FieldDoc[] = [
     input: "optional",
     description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
   },
+  {
+    name: "rotateAfter",
+    type: "string",
+    input: "optional",
+    description:
+      'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
+  },
   { name: "key", type: "string", secret: true, description: "The key value, a secret." },
   { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
   { name: "status", type: "string", description: "active or deactivated." },
@@ -211,6 +226,7 @@ export const STATSIG_FIELDS: FieldDoc[] = [
     type: "string",
     description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
   },
+  { name: "rotatedAt", type: "string", description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation." },
   {
     name: "declared",
     type: "any",

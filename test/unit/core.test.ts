@@ -337,3 +337,24 @@ describe("setMemberChanges", () => {
     expect(setMemberChanges("s", ["production"], ["staging"])).toEqual({ "s[0]": "update" });
   });
 });
+
+describe("rotation policy", () => {
+  const r = require("../../provider/core/rotation") as typeof import("../../provider/core/rotation");
+  const day = 86_400_000;
+  test("durations in hours, days and weeks; anything else refused", () => {
+    expect(r.policyMs("720h")).toBe(30 * day);
+    expect(r.policyMs("90d")).toBe(90 * day);
+    expect(r.policyMs("12w")).toBe(84 * day);
+    for (const bad of ["90", "90 d", "0d", "1.5d", "3m", "-1d", "d"]) expect(r.rotateAfterSchema.safeParse(bad).success).toBe(false);
+  });
+  test("due when the value is as old as the policy, judged on rotatedAt, else createdAt", () => {
+    const now = Date.parse("2027-03-01T00:00:00Z");
+    const at = new Date(now - 92 * day).toISOString();
+    expect(r.rotationDue("90d", { rotatedAt: at }, now)).toEqual({ due: true, ageDays: 92, policy: "90d" });
+    expect(r.rotationDue("13w", { createdAt: at }, now)).toEqual({ due: true, ageDays: 92, policy: "13w" });
+    expect(r.rotationDue("14w", { rotatedAt: at }, now)?.due).toBe(false);
+    expect(r.rotationDue(undefined, { rotatedAt: at }, now)).toBeUndefined();
+    expect(r.rotationDue("90d", {}, now)).toBeUndefined(); // age unknown: never due
+    expect(r.dueMessage({ due: true, ageDays: 92, policy: "90d" })).toBe("rotation due: 92 days old, policy 90d");
+  });
+});

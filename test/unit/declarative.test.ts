@@ -68,3 +68,27 @@ describe("declarative keys", () => {
     expect(() => resolveKeys(null, "k.yaml", "s")).toThrow(/keys: is required/);
   });
 });
+
+describe("rotateAfter in declared keys", () => {
+  const { resolveKeys } = require("../../provider/declarative/schema") as typeof import("../../provider/declarative/schema");
+  test("a default applies to every key that sets none; a key's own wins; a custom Auth API value takes none", () => {
+    const keys = resolveKeys(
+      {
+        defaults: { rotateAfter: "90d" },
+        keys: {
+          statsig: { a: { type: "SERVER", description: "a" }, b: { type: "SERVER", description: "b", rotateAfter: "12w" } },
+          authapi: { c: { projectId: "p", name: "c", customKey: "custom-value-1" } },
+        },
+      },
+      "keys.yaml",
+      "dev",
+    );
+    expect(Object.fromEntries(keys.map((k) => [k.name, k.args.rotateAfter]))).toEqual({ a: "90d", b: "12w", c: undefined });
+  });
+  test("a bad policy is named, in defaults and on a key", () => {
+    expect(() => resolveKeys({ defaults: { rotateAfter: "90 days" }, keys: {} }, "keys.yaml", "dev")).toThrow(/defaults\.rotateAfter: must be a duration/);
+    expect(() => resolveKeys({ keys: { basic: { k: { projectId: "6f1c2a7e-3b9d-4c5e-8a1f-0d2e3c4b5a69", label: "k", roles: ["r"], rotateAfter: "3m" } } } }, "keys.yaml", "dev")).toThrow(
+      /basic\.k\.rotateAfter: must be a duration/,
+    );
+  });
+});

@@ -143,7 +143,7 @@ describe("report, exit codes and renderers", () => {
   });
 
   test("summary counts", () => {
-    expect(drifted.summary).toEqual({ managed: 3, inSync: 1, drifted: 1, deleted: 1, unmanaged: 1, ignored: 0, credentials: 0 });
+    expect(drifted.summary).toEqual({ managed: 3, inSync: 1, drifted: 1, deleted: 1, unmanaged: 1, ignored: 0, credentials: 0, rotationDue: 0 });
   });
 
   test("the credential among the listed keys is named as such and never fails the run", () => {
@@ -205,7 +205,7 @@ describe("report, exit codes and renderers", () => {
     expect(parseDriftArgs(["--format", "yaml"])).toMatch(/--format must be text, json or markdown/);
     expect(parseDriftArgs(["--bogus"])).toMatch(/unknown option --bogus/);
     expect(parseDriftArgs(["--stack"])).toMatch(/needs a value/);
-    expect(parseDriftArgs([])).toMatchObject({ failOn: ["drifted", "deleted", "unmanaged"], writeIgnore: false, stacks: [], allStacks: false });
+    expect(parseDriftArgs([])).toMatchObject({ failOn: ["drifted", "deleted", "unmanaged", "rotation-due"], writeIgnore: false, stacks: [], allStacks: false });
     expect(parseDriftArgs(["--stack", "dev", "-s", "prod"])).toMatchObject({ stacks: ["dev", "prod"] });
     expect(parseDriftArgs(["--all-stacks"])).toMatchObject({ allStacks: true });
     expect(parseDriftArgs(["--all-stacks", "--stack", "dev"])).toMatch(/do not go together/);

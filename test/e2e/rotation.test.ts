@@ -1,0 +1,164 @@
+// Rotation on a schedule, through the real CLI: `rotateAfter` on each API, a key's age backdated in its
+// state (the way a key ages: its recorded rotatedAt), then preview says "rotation due", `up` rotates
+// (Statsig and The Auth API in place, Basic by a new key replacing the old), and the drift report
+// lists the key as rotation-due until then. No test sleeps, and no clock is set: only state is edited.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT } from "../../emulator/apis/basic";
+import { createEmulator } from "../../emulator/main";
+import type { Emulator } from "../../emulator/server";
+import type { DriftReport } from "../../provider/drift/report";
+import { EmulatorAdmin } from "./emulator-client";
+import { initForEmulator, makeProject, PulumiProject, REPO_ROOT } from "./harness";
+
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const lib = require("pulumi-api-keys");
+const ctor = { statsig: lib.statsig.Key, basic: lib.basic.ProjectKey, authapi: lib.authapi.ApiKey };
+for (const [name, d] of Object.entries(JSON.parse(new pulumi.Config().require("keys")))) new ctor[d.api](name, d.args);
+`;
+
+const DAY = 86_400_000;
+
+describe("rotation on a schedule", () => {
+  jest.setTimeout(600_000);
+  let emulator: Emulator;
+  let admin: EmulatorAdmin;
+  let project: PulumiProject;
+
+  const keys = (policy: { young?: string } = {}) => ({
+    s: { api: "statsig", args: { type: "SERVER", description: "scheduled", rotateAfter: "90d" } },
+    b: { api: "basic", args: { projectId: BASIC_PROJECT, label: "scheduled", roles: ["read"], rotateAfter: "90d" } },
+    a: { api: "authapi", args: { projectId: AUTHAPI_PROJECT, name: "scheduled", rotateAfter: "90d" } },
+    young: { api: "statsig", args: { type: "CLIENT", description: "young", ...(policy.young ? { rotateAfter: policy.young } : {}) } },
+  });
+  const declare = (k: object) => project.ok(["config", "set", "keys", JSON.stringify(k)]);
+  const stateOf = async (name: string) => (await project.exportState()).resources.find((r) => r.urn.endsWith(`::${name}`))!;
+  const drift = (args: string[]): Promise<{ code: number; stdout: string }> =>
+    new Promise((resolve) =>
+      execFile(
+        "node",
+        [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", project.dir, "--stack", project.stack, "--no-unmanaged", ...args],
+        { env: project.env() },
+        (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+      ),
+    );
+  /** Ages keys by editing their recorded rotatedAt, as if it had been written `days` ago. */
+  async function backdate(days: Record<string, number>): Promise<void> {
+    const exported = JSON.parse((await project.ok(["stack", "export"])).stdout);
+    for (const r of exported.deployment.resources) {
+      const name = String(r.urn).split("::").pop()!;
+      if (days[name] !== undefined) r.outputs.rotatedAt = new Date(Date.now() - days[name] * DAY).toISOString();
+    }
+    const file = path.join(project.dir, "backdated.json");
+    fs.writeFileSync(file, JSON.stringify(exported));
+    await project.ok(["stack", "import", "--file", file]);
+  }
+  const ops = async () => {
+    const plan = JSON.parse((await project.ok(["preview", "--json"])).stdout);
+    return Object.fromEntries((plan.steps ?? []).filter((s: { urn: string }) => s.urn.includes("dynamic")).map((s: { urn: string; op: string }) => [s.urn.split("::").pop(), s.op]));
+  };
+
+  beforeAll(async () => {
+    emulator = createEmulator({ port: 0 });
+    const url = await emulator.start();
+    admin = new EmulatorAdmin(url);
+    project = makeProject("rotation", { "index.js": program });
+    await initForEmulator(project, url);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  test("not due: no change; due: preview says so, up rotates each API its way, drift reports rotation-due until then", async () => {
+    await declare(keys());
+    await project.up();
+    for (const n of ["s", "b", "a", "young"]) expect(Date.now() - Date.parse((await stateOf(n)).outputs.rotatedAt)).toBeLessThan(600_000);
+    await project.expectNoChanges(true);
+    let report: DriftReport = JSON.parse((await drift(["--format", "json"])).stdout);
+    expect(report.summary.rotationDue).toBe(0);
+    expect(report.resources.map((r) => [r.name, r.ageDays, r.rotationDue ?? null]).sort()).toEqual([
+      ["a", 0, false],
+      ["b", 0, false],
+      ["s", 0, false],
+      ["young", 0, null],
+    ]);
+
+    const before = { s: await stateOf("s"), b: await stateOf("b"), a: await stateOf("a") };
+    await backdate({ s: 92, b: 92, a: 92, young: 92 });
+
+    // The drift report: each scheduled key past its policy, in every format; exit 2 unless left out.
+    const json = await drift(["--format", "json"]);
+    expect(json.code).toBe(2);
+    report = JSON.parse(json.stdout);
+    expect(report.summary.rotationDue).toBe(3);
+    expect(report.resources.find((r) => r.name === "s")).toMatchObject({ ageDays: 92, rotateAfter: "90d", rotationDue: true, status: "in-sync" });
+    expect(report.resources.find((r) => r.name === "young")).toMatchObject({ ageDays: 92 });
+    expect((await drift([])).stdout).toMatch(/rotation-due statsig s: 92 days old, policy 90d \(due: pulumi up rotates it\)/);
+    expect((await drift(["--format", "markdown"])).stdout).toMatch(/\*\*Rotation due\*\*[\s\S]*basic b: 92 days old, policy 90d/);
+    expect((await drift(["--fail-on", "drifted,deleted,unmanaged"])).code).toBe(0);
+    expect((await drift(["--fail-on", "rotation-due"])).code).toBe(2);
+
+    // Preview: due keys, each the way its API rotates; the key with no policy is left alone.
+    const preview = await project.ok(["preview"]);
+    expect(preview.stdout.match(/rotation due: 92 days old, policy 90d/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(await ops()).toMatchObject({ s: "update", a: "update", b: "replace", young: "same" });
+
+    await admin.clearRequests();
+    await project.up();
+    const s = await stateOf("s");
+    const a = await stateOf("a");
+    const b = await stateOf("b");
+    // Statsig and The Auth API: the same resource, a new value.
+    expect(s.id).toBe(before.s.id);
+    expect(s.outputs.keyFingerprint).not.toBe(before.s.outputs.keyFingerprint);
+    expect(a.id).toBe(before.a.id);
+    expect(a.outputs.keyFingerprint).not.toBe(before.a.outputs.keyFingerprint);
+    // Basic: a new key created before the old one is deleted.
+    expect(b.outputs.keyId).not.toBe(before.b.outputs.keyId);
+    const writes = (await admin.requests()).filter((r) => r.method !== "GET" && r.api === "basic").map((r) => r.method);
+    expect(writes).toEqual(["POST", "DELETE"]);
+    expect(emulator.store.data.basic.some((k) => k.id === before.b.outputs.keyId)).toBe(false);
+    for (const x of [s, a, b]) expect(Date.now() - Date.parse(x.outputs.rotatedAt)).toBeLessThan(600_000);
+    await project.expectNoChanges(true);
+    expect((await drift([])).code).toBe(0);
+  });
+
+  test("a policy added to a young key rotates nothing; a policy the key is already past rotates it", async () => {
+    // A fresh "young" key (the previous test aged the old one).
+    const { young: _aged, ...others } = keys();
+    await declare(others);
+    await project.up();
+    await declare(keys());
+    await project.up();
+    const young = await stateOf("young");
+    await admin.clearRequests();
+    await declare(keys({ young: "90d" }));
+    await project.up();
+    expect((await admin.requests()).filter((r) => r.method !== "GET")).toEqual([]);
+    expect((await stateOf("young")).outputs.keyFingerprint).toBe(young.outputs.keyFingerprint);
+    await project.expectNoChanges(true);
+
+    // Ten days old, and the policy shortened to a week: due at once.
+    await backdate({ young: 10 });
+    await declare(keys({ young: "1w" }));
+    expect((await project.ok(["preview"])).stdout).toMatch(/rotation due: 10 days old, policy 1w/);
+    await project.up();
+    expect((await stateOf("young")).outputs.keyFingerprint).not.toBe(young.outputs.keyFingerprint);
+    await project.expectNoChanges(true);
+  });
+
+  test("a policy that is not a duration is refused at preview, naming the field", async () => {
+    await declare({ s: { api: "statsig", args: { type: "SERVER", description: "bad", rotateAfter: "90 days" } } });
+    const r = await project.run(["preview"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/'s' has a problem: rotateAfter: must be a duration: a whole number and h, d or w/);
+    await declare({ a: { api: "authapi", args: { projectId: AUTHAPI_PROJECT, name: "x", customKey: "custom-value-1", rotateAfter: "90d" } } });
+    const c = await project.run(["preview"]);
+    expect(c.stdout).toMatch(/rotateAfter: conflicts with customKey/);
+    await declare(keys());
+  });
+});
