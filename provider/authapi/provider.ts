@@ -11,7 +11,16 @@ import { diffInputs, rotates } from "../core/diff";
 import { nowIso, valueMadeAt } from "../core/rotation";
 import { InputError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
-import { check, goneOnlyInSameScope, rotatesNow, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import {
+  check,
+  goneOnlyInSameScope,
+  rotatesNow,
+  importIdParts,
+  nothingToImport,
+  refuseRotatingWhileOff,
+  step,
+  thenRecordingOnFailure,
+} from "../core/lifecycle";
 import { createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { REGISTRY } from "../registry";
@@ -99,7 +108,11 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       }
       const inputs = liveInputs(live, props.projectId, props);
       // customKey is a secret: never copied into the record of declared values.
-      return { id, props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props as never, inputs as never, ["customKey"]) }, inputs };
+      return {
+        id,
+        props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props as never, inputs as never, ["customKey"]) },
+        inputs,
+      };
     });
   }
 

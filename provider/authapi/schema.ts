@@ -63,7 +63,11 @@ export const ApiKeyArgsSchema = z
       ctx.addIssue({ code: "custom", path: ["rotation"], message: "conflicts with customKey: change customKey to change the value, or drop it to rotate" });
     }
     if (a.customKey !== undefined && a.rotateAfter !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["rotateAfter"], message: "conflicts with customKey: a custom value is yours to change; drop customKey to rotate on a schedule" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["rotateAfter"],
+        message: "conflicts with customKey: a custom value is yours to change; drop customKey to rotate on a schedule",
+      });
     }
   });
 
@@ -277,7 +281,12 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
     { name: "status", type: "string", description: "active, revoked, or expired (off because its declared expiry passed: in sync, not drift)." },
     { name: "expiresAt", type: "string", description: "As the API reports it." },
     { name: "createdAt", type: "string", description: "As the API reports it." },
-    { name: "rotatedAt", type: "string", description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation." },
+    {
+      name: "rotatedAt",
+      type: "string",
+      description:
+        "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation.",
+    },
     {
       name: "declared",
       type: "any",

@@ -151,7 +151,11 @@ export const BASIC_FIELDS: FieldDoc[] = [
   },
   { name: "valueFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." },
   { name: "createdAt", type: "string", description: "When Basic created the key." },
-  { name: "rotatedAt", type: "string", description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation." },
+  {
+    name: "rotatedAt",
+    type: "string",
+    description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation.",
+  },
   {
     name: "declared",
     type: "any",

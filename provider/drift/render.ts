@@ -77,7 +77,10 @@ export function renderMarkdown(r: DriftReport): string {
   const aged = r.resources.filter((x) => x.status !== "deleted");
   if (aged.length) {
     out.push("<details><summary>Key ages</summary>", "", "| key | API | age (days) | rotatedAt | policy |", "|---|---|---|---|---|");
-    for (const x of aged) out.push(`| ${md(x.name)}${md(stackOf(r, x))} | ${x.api} | ${x.ageDays ?? "unknown"} | ${x.rotatedAt ?? ""} | ${x.rotateAfter ?? ""}${x.rotationDue ? " (due)" : ""} |`);
+    for (const x of aged)
+      out.push(
+        `| ${md(x.name)}${md(stackOf(r, x))} | ${x.api} | ${x.ageDays ?? "unknown"} | ${x.rotatedAt ?? ""} | ${x.rotateAfter ?? ""}${x.rotationDue ? " (due)" : ""} |`,
+      );
     out.push("", "</details>", "");
   }
   const changed = r.resources.filter((x) => x.status !== "in-sync");

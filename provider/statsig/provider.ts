@@ -7,7 +7,16 @@ import { settingName } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { nowIso } from "../core/rotation";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
-import { check, goneOnlyInSameScope, rotatesNow, importIdParts, nothingToImport, refuseRotatingWhileOff, step, thenRecordingOnFailure } from "../core/lifecycle";
+import {
+  check,
+  goneOnlyInSameScope,
+  rotatesNow,
+  importIdParts,
+  nothingToImport,
+  refuseRotatingWhileOff,
+  step,
+  thenRecordingOnFailure,
+} from "../core/lifecycle";
 import { createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";

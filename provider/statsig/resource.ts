@@ -55,7 +55,14 @@ export class Key extends pulumi.CustomResource {
       dynamicTypeOf(REGISTRY.statsig),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      { key: undefined, keyFingerprint: undefined, status: undefined, rotatedAt: undefined, ...args, __provider: providerSource("statsig", require.resolve("./provider"), provider) },
+      {
+        key: undefined,
+        keyFingerprint: undefined,
+        status: undefined,
+        rotatedAt: undefined,
+        ...args,
+        __provider: providerSource("statsig", require.resolve("./provider"), provider),
+      },
       { ...opts, additionalSecretOutputs: ["key", ...(opts?.additionalSecretOutputs ?? [])] },
     );
   }

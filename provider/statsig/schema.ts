@@ -226,7 +226,11 @@ export const STATSIG_FIELDS: FieldDoc[] = [
     type: "string",
     description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
   },
-  { name: "rotatedAt", type: "string", description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation." },
+  {
+    name: "rotatedAt",
+    type: "string",
+    description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation.",
+  },
   {
     name: "declared",
     type: "any",

@@ -58,7 +58,9 @@ describe("rotation on a schedule", () => {
   }
   const ops = async () => {
     const plan = JSON.parse((await project.ok(["preview", "--json"])).stdout);
-    return Object.fromEntries((plan.steps ?? []).filter((s: { urn: string }) => s.urn.includes("dynamic")).map((s: { urn: string; op: string }) => [s.urn.split("::").pop(), s.op]));
+    return Object.fromEntries(
+      (plan.steps ?? []).filter((s: { urn: string }) => s.urn.includes("dynamic")).map((s: { urn: string; op: string }) => [s.urn.split("::").pop(), s.op]),
+    );
   };
 
   beforeAll(async () => {
@@ -105,7 +107,9 @@ describe("rotation on a schedule", () => {
     // Preview: due keys, each the way its API rotates; the key with no policy is left alone.
     const preview = await project.ok(["preview"]);
     expect(preview.stdout.match(/rotation due: 92 days old, policy 90d/g)?.length).toBeGreaterThanOrEqual(3);
-    expect(await ops()).toMatchObject({ s: "update", a: "update", b: "replace", young: "same" });
+    const planned = await ops();
+    expect(planned).toMatchObject({ s: "update", a: "update", b: "replace" });
+    expect(planned.young ?? "same").toBe("same");
 
     await admin.clearRequests();
     await project.up();

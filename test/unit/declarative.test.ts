@@ -87,8 +87,12 @@ describe("rotateAfter in declared keys", () => {
   });
   test("a bad policy is named, in defaults and on a key", () => {
     expect(() => resolveKeys({ defaults: { rotateAfter: "90 days" }, keys: {} }, "keys.yaml", "dev")).toThrow(/defaults\.rotateAfter: must be a duration/);
-    expect(() => resolveKeys({ keys: { basic: { k: { projectId: "6f1c2a7e-3b9d-4c5e-8a1f-0d2e3c4b5a69", label: "k", roles: ["r"], rotateAfter: "3m" } } } }, "keys.yaml", "dev")).toThrow(
-      /basic\.k\.rotateAfter: must be a duration/,
-    );
+    expect(() =>
+      resolveKeys(
+        { keys: { basic: { k: { projectId: "6f1c2a7e-3b9d-4c5e-8a1f-0d2e3c4b5a69", label: "k", roles: ["r"], rotateAfter: "3m" } } } },
+        "keys.yaml",
+        "dev",
+      ),
+    ).toThrow(/basic\.k\.rotateAfter: must be a duration/);
   });
 });

@@ -210,6 +210,8 @@ describe("report, exit codes and renderers", () => {
     expect(parseDriftArgs(["--all-stacks"])).toMatchObject({ allStacks: true });
     expect(parseDriftArgs(["--all-stacks", "--stack", "dev"])).toMatch(/do not go together/);
     expect(parseDriftArgs(["--fail-on", "drifted, deleted", "--write-ignore"])).toMatchObject({ failOn: ["drifted", "deleted"], writeIgnore: true });
-    expect(parseDriftArgs(["--fail-on", "drifted,unmanagd"])).toMatch(/--fail-on takes a comma list of drifted, deleted, unmanaged \(got unmanagd\)/);
+    expect(parseDriftArgs(["--fail-on", "drifted,unmanagd"])).toMatch(
+      /--fail-on takes a comma list of drifted, deleted, unmanaged, rotation-due \(got unmanagd\)/,
+    );
   });
 });
