@@ -19,26 +19,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/cli" "$work/lang" "$DEST/bin.partial"
 
-go_minor=$(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')
-pkg_mod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-[ -n "$pkg_mod" ] || { echo "cannot download github.com/pulumi/pulumi/pkg/v3@v$VERSION" >&2; exit 1; }
-# pkg/v3's own replace directives, minus the one pointing at ../sdk (we require the sdk by version).
-replaces=$(grep -E '^replace ' "$pkg_mod" | grep -v '=> \.\./' || true)
-
-cat > "$work/cli/go.mod" <<MOD
-module pulumi-cli-build
-
-go $go_minor
-
-tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-
-require (
-	github.com/pulumi/pulumi/pkg/v3 v$VERSION
-	github.com/pulumi/pulumi/sdk/v3 v$VERSION
-)
-
-$replaces
-MOD
+source "$(dirname "$0")/go-wrapper.sh"
+go_minor=$(go_minor)
+write_wrapper_mod "$work/cli" pulumi-cli-build "$VERSION" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
 cat > "$work/lang/go.mod" <<MOD
 module pulumi-langhost-build

@@ -14,29 +14,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$DEST/bin.partial"
 
-go_minor=$(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')
-yaml_mod=$(go mod download -json "github.com/pulumi/pulumi-yaml@v$YAML_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-[ -n "$yaml_mod" ] || { echo "cannot download github.com/pulumi/pulumi-yaml@v$YAML_VERSION" >&2; exit 1; }
+source "$(dirname "$0")/go-wrapper.sh"
+go_minor=$(go_minor)
+yaml_mod=$(go_mod_file "github.com/pulumi/pulumi-yaml@v$YAML_VERSION")
 PULUMI_VERSION=$(sed -n 's#^[[:space:]]*github.com/pulumi/pulumi/pkg/v3 v\([0-9.]*\).*#\1#p' "$yaml_mod" | head -1)
-pkg_mod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-[ -n "$pkg_mod" ] || { echo "cannot download github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" >&2; exit 1; }
-replaces=$(grep -E '^replace ' "$pkg_mod" | grep -v '=> \.\./' || true)
-
-cat > "$work/go.mod" <<MOD
-module pulumi-yaml-build
-
-go $go_minor
-
-tool github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
-
-require (
-	github.com/pulumi/pulumi-yaml v$YAML_VERSION
-	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
-	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
-)
-
-$replaces
-MOD
+write_wrapper_mod "$work" pulumi-yaml-build "$PULUMI_VERSION" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "github.com/pulumi/pulumi-yaml v$YAML_VERSION"
 
 echo "building pulumi-language-yaml v$YAML_VERSION (pulumi v$PULUMI_VERSION, go $go_minor)..." >&2
 (cd "$work" && go mod tidy && go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" \

@@ -6,6 +6,7 @@
 # which this machine's Go module proxy refuses (403).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/go-wrapper.sh"
 pak_setup
 cd "$ROOT"
 tsc -p tsconfig.json
@@ -19,19 +20,7 @@ if [ ! -x "$gen" ]; then
   if [ ! -x "$gen" ]; then
     pak_log "building the SDK generator (Pulumi's codegen v$version) into $(dirname "$gen") (first time only)..."
     work=$(mktemp -d)
-    pkg_mod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-    cat >"$work/go.mod" <<MOD
-module pulumi-api-keys-gen-sdk
-
-go $(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')
-
-require (
-	github.com/pulumi/pulumi/pkg/v3 v$version
-	github.com/pulumi/pulumi/sdk/v3 v$version
-)
-
-$(grep -E '^replace ' "$pkg_mod" | grep -v '=> \.\./' || true)
-MOD
+    write_wrapper_mod "$work" pulumi-api-keys-gen-sdk "$version"
     cp "$ROOT/scripts/gen-sdk/main.go" "$work/"
     mkdir -p "$(dirname "$gen")"
     (cd "$work" && GOFLAGS=-mod=mod go mod tidy >&2 && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -o "$gen.partial" . >&2)
@@ -46,6 +35,6 @@ node -e 'process.stdout.write(JSON.stringify(require(process.argv[1]).packageSch
 # Go: the module the schema's importBasePath names, on the SDK module this CLI was built from.
 if [ -d "$ROOT/sdk/go" ]; then
   printf 'module github.com/pulumi-api-keys/pulumi-api-keys/sdk/go\n\ngo %s\n\nrequire github.com/pulumi/pulumi/sdk/v3 v%s\n' \
-    "$(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1/')" "$version" >"$ROOT/sdk/go/go.mod"
+    "$(go_minor)" "$version" >"$ROOT/sdk/go/go.mod"
   (cd "$ROOT/sdk/go" && GOFLAGS=-mod=mod go mod tidy >&2)
 fi

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { rotateAfterSchema } from "../core/rotation";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import type { Declared } from "../core/declared";
+import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
 import type { FieldDoc } from "../registry";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
@@ -266,13 +267,7 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
       input: "optional",
       description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
     },
-    {
-      name: "rotateAfter",
-      type: "string",
-      input: "optional",
-      description:
-        'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
-    },
+    ROTATE_AFTER_DOC,
     { name: "active", type: "boolean", input: "optional", description: "Default true. false revokes the key; true reactivates a revoked one." },
     { name: "key", type: "string", secret: true, description: "The key value, a secret." },
     { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
@@ -281,17 +276,8 @@ export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: str
     { name: "status", type: "string", description: "active, revoked, or expired (off because its declared expiry passed: in sync, not drift)." },
     { name: "expiresAt", type: "string", description: "As the API reports it." },
     { name: "createdAt", type: "string", description: "As the API reports it." },
-    {
-      name: "rotatedAt",
-      type: "string",
-      description:
-        "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation.",
-    },
-    {
-      name: "declared",
-      type: "any",
-      description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it.",
-    },
+    ROTATED_AT_DOC,
+    DECLARED_DOC,
     { name: "unsettled", type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." },
   ],
   rateLimit: {

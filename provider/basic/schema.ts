@@ -5,6 +5,7 @@ import { rotateAfterSchema } from "../core/rotation";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy, liveDifferences, rotationByReplacement } from "../core/diff";
 import type { Declared } from "../core/declared";
+import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
 import type { FieldDoc } from "../registry";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -135,13 +136,7 @@ export const BASIC_FIELDS: FieldDoc[] = [
     description:
       "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
   },
-  {
-    name: "rotateAfter",
-    type: "string",
-    input: "optional",
-    description:
-      'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
-  },
+  ROTATE_AFTER_DOC,
   { name: "keyId", type: "string", description: "Basic's id of the key (not secret)." },
   {
     name: "value",
@@ -151,14 +146,6 @@ export const BASIC_FIELDS: FieldDoc[] = [
   },
   { name: "valueFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." },
   { name: "createdAt", type: "string", description: "When Basic created the key." },
-  {
-    name: "rotatedAt",
-    type: "string",
-    description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation.",
-  },
-  {
-    name: "declared",
-    type: "any",
-    description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it.",
-  },
+  ROTATED_AT_DOC,
+  DECLARED_DOC,
 ];

@@ -8,6 +8,7 @@ import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy, liveDifferences } from "../core/diff";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
+import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
 import type { FieldDoc } from "../registry";
 
 export { KEY_TYPES, SCOPES };
@@ -211,13 +212,7 @@ export const STATSIG_FIELDS: FieldDoc[] = [
     input: "optional",
     description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
   },
-  {
-    name: "rotateAfter",
-    type: "string",
-    input: "optional",
-    description:
-      'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
-  },
+  ROTATE_AFTER_DOC,
   { name: "key", type: "string", secret: true, description: "The key value, a secret." },
   { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
   { name: "status", type: "string", description: "active or deactivated." },
@@ -226,16 +221,8 @@ export const STATSIG_FIELDS: FieldDoc[] = [
     type: "string",
     description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
   },
-  {
-    name: "rotatedAt",
-    type: "string",
-    description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation.",
-  },
-  {
-    name: "declared",
-    type: "any",
-    description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it.",
-  },
+  ROTATED_AT_DOC,
+  DECLARED_DOC,
   {
     name: "unsettled",
     type: "string",
