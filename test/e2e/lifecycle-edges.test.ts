@@ -209,7 +209,7 @@ describe("lifecycle edges", () => {
     await declare({ s: { api: "statsig", args: { type: "SERVER", description: "sets", environments: ["alpha", "beta"] } } });
     await project.up();
     await declare({ s: { api: "statsig", args: { type: "SERVER", description: "sets", environments: ["beta", "gamma"] } } });
-    const r = await project.ok(["preview", "--diff"]);
+    const r = await project.ok(["preview"]);
     // The engine still draws the list by position; the provider says what the change is.
     expect(r.stdout).toMatch(/environments is a set: 1 added, 1 removed \(the positions in the diff do not matter\)/);
     await project.up();
