@@ -25,7 +25,7 @@ for (let i = 0; i < ${PER_API}; i++) {
 `;
 
 // What a key is, without what differs run to run (values, ids, fingerprints, timestamps).
-const SKIP = new Set(["key", "keyFingerprint", "value", "valueFingerprint", "keyId", "createdAt", "__provider"]);
+const SKIP = new Set(["key", "keyFingerprint", "value", "valueFingerprint", "keyId", "createdAt", "rotatedAt", "__provider"]);
 const strip = (o: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(o ?? {})
