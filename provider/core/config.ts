@@ -66,3 +66,16 @@ export function httpOptionsFrom(config: ConfigSource | undefined): { timeouts?: 
   }
   return { timeouts: { headersMs: ms, bodyMs: ms } };
 }
+
+/**
+ * Settings named without a namespace (`statsigConsoleApiKey`), as a provider resource holds them: the
+ * native plugin's provider arguments, and the drift command's reading of them from state.
+ */
+export function providerSettingsSource(props: Record<string, unknown>): ConfigSource {
+  return {
+    get: (key) => {
+      const v = props[key.slice(key.indexOf(":") + 1)];
+      return v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { AuthApiClient } from "../authapi/client";
 import { AUTHAPI_DIFF_POLICY, liveInputs as authapiLive } from "../authapi/schema";
 import { BasicClient } from "../basic/client";
 import { BASIC_DIFF_POLICY, liveInputs as basicLive } from "../basic/schema";
-import { ConfigSource, httpOptionsFrom, readSetting, requireSetting, settingName } from "../core/config";
+import { ConfigSource, httpOptionsFrom, providerSettingsSource, readSetting, requireSetting, settingName } from "../core/config";
 import { WrongScopeError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
@@ -74,7 +74,7 @@ function configSource(snapshot: StackSnapshot): ConfigSource {
 /** A key's settings: its native provider's (named without a namespace), else the stack's config. */
 function settingsOf(snapshot: StackSnapshot, r: StackResource): ConfigSource {
   const own = r.providerConfig;
-  return own ? { get: (k) => own[k.slice(k.indexOf(":") + 1)] } : configSource(snapshot);
+  return own ? providerSettingsSource(own) : configSource(snapshot);
 }
 
 /** A listing refused for the whole project or account means the credential belongs elsewhere: say so. */

@@ -8,7 +8,7 @@ import type * as grpcTypes from "@grpc/grpc-js";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { UNKNOWN } from "../core/checks";
-import { ConfigSource, nameSettingsIn } from "../core/config";
+import { nameSettingsIn, providerSettingsSource } from "../core/config";
 import { setMemberChanges } from "../core/diff";
 import { dueMessage } from "../core/rotation";
 import { asApiKeysError } from "../core/errors";
@@ -44,6 +44,9 @@ const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 type Props = Record<string, unknown>;
 
+/** A value in the wire form of a secret. */
+const asSecret = <T>(value: T) => ({ [SECRET_SIG]: SECRET_VALUE, value });
+
 /** Struct -> plain values, and the top-level fields that held a secret anywhere inside. */
 export function unwrap(struct: structTypes.Struct | undefined): { values: Props; secrets: Set<string> } {
   const secrets = new Set<string>();
@@ -71,7 +74,7 @@ export function wrap(values: Props, secrets: Iterable<string>): structTypes.Stru
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue;
     const json = JSON.parse(JSON.stringify(v)) as structTypes.JavaScriptValue;
-    out[k] = secret.has(k) ? { [SECRET_SIG]: SECRET_VALUE, value: json } : json;
+    out[k] = secret.has(k) ? asSecret(json) : json;
   }
   return structproto.Struct.fromJavaScript(out);
 }
@@ -80,16 +83,6 @@ export function wrap(values: Props, secrets: Iterable<string>): structTypes.Stru
 function typeOfUrn(urn: string): string {
   const qualified = urn.split("::")[2] ?? "";
   return qualified.split("$").pop()!;
-}
-
-/** Provider arguments (or, from an older engine, `apikeys:config:<key>` variables) as a config source. */
-export function configSourceOf(args: Props): ConfigSource {
-  return {
-    get: (key) => {
-      const v = args[key.slice(key.indexOf(":") + 1)];
-      return v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v);
-    },
-  };
 }
 
 type Callback = grpcTypes.sendUnaryData<unknown>;
@@ -221,7 +214,7 @@ export class ApiKeysProviderServer {
           args = {};
           for (const [k, v] of req.getVariablesMap().entries()) args[k.split(":").pop()!] = v;
         }
-        const config = configSourceOf(args);
+        const config = providerSettingsSource(args);
         for (const e of ENTRIES) {
           const p = e.provider();
           await p.configure({ config });
@@ -296,9 +289,7 @@ export class ApiKeysProviderServer {
         }
         const r = await this.provider(e)
           .create(inputs.values)
-          .catch((err: { properties?: Props }) => {
-            throw Object.assign(err, err.properties ? { properties: plainSecrets(err.properties, this.secretsOf(e, inputs.secrets)) } : {});
-          });
+          .catch(rethrowWithSecretsMarked(this.secretsOf(e, inputs.secrets)));
         const resp = new provproto.CreateResponse();
         resp.setId(r.id);
         resp.setProperties(wrap(r.outs, this.secretsOf(e, inputs.secrets)));
@@ -330,11 +321,7 @@ export class ApiKeysProviderServer {
           resp.setProperties(wrap({ ...olds.values, ...news.values, ...(rotatesNow(olds.values, news.values) ? unknownOutputs(e) : {}) }, secrets));
           return resp;
         }
-        const r = await this.provider(e)
-          .update(req.getId(), olds.values, news.values)
-          .catch((err: { properties?: Props }) => {
-            throw Object.assign(err, err.properties ? { properties: plainSecrets(err.properties, secrets) } : {});
-          });
+        const r = await this.provider(e).update(req.getId(), olds.values, news.values).catch(rethrowWithSecretsMarked(secrets));
         const resp = new provproto.UpdateResponse();
         resp.setProperties(wrap(r.outs, secrets));
         return resp;
@@ -359,10 +346,13 @@ function unknownOutputs(e: ApiEntry): Props {
   return Object.fromEntries(e.fields.filter((f) => !f.input && f.name !== "declared" && f.name !== "unsettled").map((f) => [f.name, UNKNOWN]));
 }
 
-/** The properties of a key made but not finished, its secret fields marked (they go into state). */
-function plainSecrets(properties: Props, secrets: Set<string>): Props {
-  return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, secrets.has(k) ? { [SECRET_SIG]: SECRET_VALUE, value: v } : v]));
-}
+/** Rethrows a failure; a key made but not finished keeps its properties, secret fields marked (they go into state). */
+const rethrowWithSecretsMarked =
+  (secrets: Set<string>) =>
+  (err: { properties?: Props }): never => {
+    if (err.properties) err.properties = Object.fromEntries(Object.entries(err.properties).map(([k, v]) => [k, secrets.has(k) ? asSecret(v) : v]));
+    throw err;
+  };
 
 function propertyDiff(kind: "add" | "update" | "delete", replace: boolean, inputDiff = true): provTypes.PropertyDiff {
   const K = provproto.PropertyDiff.Kind;
