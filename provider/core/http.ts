@@ -124,12 +124,12 @@ export class HttpClient {
     const op: Operation = { api: this.api, method: spec.method, route: spec.route };
     const idempotent = spec.idempotent ?? spec.method !== "POST";
     for (let attempt = 1; ; attempt++) {
-      if (this.opts.limiter) await this.opts.limiter.acquire();
+      const release = await this.opts.limiter?.acquire();
       this.opts.onAttempt?.();
       let outcome: AttemptOutcome;
       let failure: Error;
       try {
-        const res = await this.attempt(spec);
+        const res = await this.attempt(spec).finally(release);
         if (res.status >= 200 && res.status < 300) {
           // A garbled or incomplete success is like a dropped connection after sending: for a read,
           // asking again is harmless; for a write, the caller decides (it may have been applied).

@@ -8,13 +8,10 @@ import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse
 
 export const STATSIG_DEFAULT_URL = "https://statsigapi.net";
 export const STATSIG_API_VERSION = "20240601";
-/**
- * Documented: ~100 requests / 10 s and ~900 / 15 min per project. The server counts by arrival time,
- * we count by send time, so each window is held a little longer than the vendor's.
- */
+/** Documented: ~100 requests / 10 s and ~900 / 15 min per project (counted from each answer: core/rate-limit.ts). */
 export const STATSIG_LIMITS = [
-  { limit: 100, windowMs: 10_000 + 500 },
-  { limit: 900, windowMs: 15 * 60_000 + 2_000 },
+  { limit: 100, windowMs: 10_000 },
+  { limit: 900, windowMs: 15 * 60_000 },
 ];
 
 /** Where the credentials and endpoint come from: stack config `pulumi-api-keys:<configKey>`, then env. */
@@ -57,7 +54,7 @@ export class StatsigClient {
       credential: settingName(STATSIG_SETTINGS.consoleKey),
       ...opts.http,
     });
-    this.reads = listServedReadsFor<KeyDto>(scope, { page: (n) => this.listPage(n), idOf: (k) => k.key ?? undefined });
+    this.reads = listServedReadsFor<KeyDto>(scope, { page: (n) => this.listPage(n), idOf: (k) => k.key ?? undefined, credential: opts.consoleKey });
   }
   /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
   get graceMs(): number {

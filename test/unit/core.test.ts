@@ -6,6 +6,7 @@ import { httpOptionsFrom } from "../../provider/core/config";
 import { HttpStatusError, TransportError } from "../../provider/core/errors";
 import { ListPage, ListServedReads } from "../../provider/core/list-served-reads";
 import { RateLimiter } from "../../provider/core/rate-limit";
+import { RunCache } from "../../provider/core/run-cache";
 import { fingerprint, redact, registerSecret } from "../../provider/core/redact";
 import { redactSdkRpcResponses, RESPONSE_ELIDED, withoutRpcResponse } from "../../provider/core/sdk-debug-redaction";
 import { backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter } from "../../provider/core/retry";
@@ -47,7 +48,7 @@ describe("rate limiter", () => {
   test("admits `limit` requests per window, then waits for the oldest to age out", async () => {
     let t = 0;
     const l = new RateLimiter([{ limit: 3, windowMs: 1000 }], () => t);
-    for (let i = 0; i < 3; i++) await l.acquire();
+    for (let i = 0; i < 3; i++) (await l.acquire())();
     expect(l.delayNow()).toBe(1000);
     t = 400;
     expect(l.delayNow()).toBe(600);
@@ -64,8 +65,8 @@ describe("rate limiter", () => {
       ],
       () => t,
     );
-    await l.acquire();
-    await l.acquire();
+    (await l.acquire())();
+    (await l.acquire())();
     t = 5000;
     expect(l.delayNow()).toBe(55_000);
   });
@@ -73,8 +74,86 @@ describe("rate limiter", () => {
   test("real waiting: the 4th request in a 3 per 200 ms window waits ~200 ms", async () => {
     const l = new RateLimiter([{ limit: 3, windowMs: 200 }]);
     const start = Date.now();
-    for (let i = 0; i < 4; i++) await l.acquire();
+    for (let i = 0; i < 4; i++) (await l.acquire())();
     expect(Date.now() - start).toBeGreaterThanOrEqual(190);
+  });
+
+  test("a request's slot counts from its answer, and one in flight holds its slot until then", async () => {
+    let t = 0;
+    const l = new RateLimiter([{ limit: 2, windowMs: 1000 }], () => t);
+    const first = await l.acquire();
+    const second = await l.acquire();
+    expect(l.delayNow()).toBe(Infinity); // both in flight: nothing is known to age out
+    t = 300;
+    first(); // the server saw it no later than now
+    expect(l.delayNow()).toBe(1000);
+    const third = l.acquire();
+    let admitted = false;
+    void third.then(() => (admitted = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(admitted).toBe(false);
+    t = 400;
+    second();
+    expect(l.delayNow()).toBe(900); // still waiting for the first's window to pass
+    t = 1300;
+    (await third)();
+    expect(admitted).toBe(true);
+  });
+});
+
+describe("run notes: the second pass of a refresh with preview reads nothing the first read", () => {
+  const SECRET = "console-runnotessecret123";
+  const run = `99999999${process.pid}-0`; // a run id no live process has: as a CLI run would be named
+  const pass = (t: { now: number }) => {
+    const singles: string[] = [];
+    const source = { page: async () => ({ items: [] as string[], more: false }), idOf: (k: string) => k };
+    const notes = RunCache.open(`statsig:test:${run}`, SECRET, 60_000, () => t.now, run);
+    const reads = new ListServedReads(source, { after: 100, maxPages: 5, maxAgeMs: 60_000 }, () => t.now, notes);
+    const read = (id: string) =>
+      reads.read(id, async () => {
+        singles.push(id);
+        return id === "secret-gone" ? undefined : `${id}:value`;
+      });
+    return { reads, read, singles, notes: notes! };
+  };
+
+  test("answers, 'gone' included, serve the next pass; a write or 60 s ends that; nothing is stored in plaintext", async () => {
+    const t = { now: 1_000_000 };
+    const preview = pass(t);
+    expect(preview.notes).toBeDefined();
+    expect(await preview.read("secret-aaaaaa1")).toBe("secret-aaaaaa1:value");
+    expect(await preview.read("secret-gone")).toBeUndefined();
+    expect(preview.singles).toEqual(["secret-aaaaaa1", "secret-gone"]);
+
+    t.now += 20_000;
+    const real = pass(t); // a new process of the same CLI run
+    expect(await real.read("secret-aaaaaa1")).toBe("secret-aaaaaa1:value");
+    expect(await real.read("secret-gone")).toBeUndefined();
+    expect(real.singles).toEqual([]);
+
+    const files = require("node:fs").readdirSync(require("node:path").join(require("node:os").tmpdir(), `pulumi-api-keys-${process.getuid!()}`, run));
+    const text = files
+      .map((f: string) =>
+        require("node:fs").readFileSync(require("node:path").join(require("node:os").tmpdir(), `pulumi-api-keys-${process.getuid!()}`, run, f), "utf8"),
+      )
+      .join("");
+    expect(text).not.toContain("secret-aaaaaa1");
+    expect(text).not.toContain("value");
+    expect(text).not.toContain(SECRET);
+
+    t.now += 41_000; // 61 s after the first answers: too old to serve
+    const late = pass(t);
+    await late.read("secret-aaaaaa1");
+    expect(late.singles).toEqual(["secret-aaaaaa1"]);
+
+    late.reads.invalidate(); // a write in the scope
+    const afterWrite = pass(t);
+    await afterWrite.read("secret-aaaaaa1");
+    expect(afterWrite.singles).toEqual(["secret-aaaaaa1"]);
+  });
+
+  test("outside a pulumi run there are no notes", () => {
+    expect(RunCache.open("statsig:test:none", SECRET, 60_000, Date.now, undefined)).toBeUndefined();
   });
 });
 
