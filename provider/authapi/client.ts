@@ -35,8 +35,10 @@ export class AuthApiClient {
   private readonly http: HttpClient;
   /** The API, endpoint and credential: one rate budget, one listing cache, one reconciliation ledger per project. */
   readonly scope: string;
+  private readonly credential: string;
 
   constructor(opts: AuthApiClientOptions) {
+    this.credential = opts.accessKey;
     const baseUrl = opts.baseUrl ?? AUTHAPI_DEFAULT_URL;
     this.scope = `theauthapi:${baseUrl}:${fingerprint(opts.accessKey)}`;
     // Management rate limits are undocumented: no windows, but a 429 pauses every request of this
@@ -57,7 +59,11 @@ export class AuthApiClient {
 
   /** The project's shared listing for reads: active and revoked keys alike (no isActive filter). */
   private reads(projectId: string): ListServedReads<ApiKeyDto> {
-    return listServedReadsFor<ApiKeyDto>(`${this.scope}:${projectId}`, { page: (n) => this.listPage({ projectId }, n), idOf: (k) => k.key });
+    return listServedReadsFor<ApiKeyDto>(`${this.scope}:${projectId}`, {
+      page: (n) => this.listPage({ projectId }, n),
+      idOf: (k) => k.key,
+      credential: this.credential,
+    });
   }
 
   private remember(k: ApiKeyDto): ApiKeyDto {

@@ -26,8 +26,10 @@ export class BasicClient {
   private readonly http: HttpClient;
   /** The API, endpoint and credential: one rate budget, one listing cache, one reconciliation ledger per project. */
   readonly scope: string;
+  private readonly credential: string;
 
   constructor(opts: BasicClientOptions) {
+    this.credential = opts.token;
     const baseUrl = opts.baseUrl ?? BASIC_DEFAULT_URL;
     this.scope = `basic:${baseUrl}:${fingerprint(opts.token)}`;
     // No documented rate limit: no windows, but a 429 pauses every request of this process to the API.
@@ -50,6 +52,7 @@ export class BasicClient {
     return listServedReadsFor<KeySummary>(`${this.scope}:${projectId}`, {
       page: async () => ({ items: await this.list(projectId), more: false }),
       idOf: (k) => k.id,
+      credential: this.credential,
     });
   }
 

@@ -3,6 +3,9 @@
 // provider process has made `after` single reads in one scope (an API account or project), the next reads
 // are answered from one listing of that scope, taken once and shared; a key missing from the listing is
 // still read on its own (that is how "gone" is confirmed). Up to `after` reads cost one call each, as before.
+// Every answer is also noted for the rest of the CLI run (core/run-cache.ts), so that the real pass of a
+// refresh with preview reads nothing the preview already read.
+import { RunCache } from "./run-cache";
 
 export interface ListPage<T> {
   items: T[];
@@ -17,6 +20,8 @@ export interface ListSource<T> {
   page(n: number): Promise<ListPage<T>>;
   /** The id a single read would use for this item; undefined when the item cannot be matched. */
   idOf(item: T): string | undefined;
+  /** The scope's credential: it seals the run's notes (none are kept without it). */
+  credential?: string;
 }
 
 /** Every item of a paged listing, page 1 onwards, until a page says there is no next one (or comes back empty). */
@@ -38,7 +43,7 @@ export interface ListServedReadsOptions {
   maxAgeMs: number;
 }
 
-export const LIST_SERVED_READS: ListServedReadsOptions = { after: 10, maxPages: 10, maxAgeMs: 60_000 };
+export const LIST_SERVED_READS: ListServedReadsOptions = { after: 10, maxPages: 25, maxAgeMs: 60_000 };
 
 interface Listing<T> {
   takenAt: number;
@@ -53,10 +58,20 @@ export class ListServedReads<T> {
     private readonly source: ListSource<T>,
     private readonly opts: ListServedReadsOptions = LIST_SERVED_READS,
     private readonly now: () => number = Date.now,
+    private readonly run?: RunCache,
   ) {}
 
-  /** The item with this id: from the shared listing when one is worth it, else (or if absent) from `single`. */
+  /** The item with this id: from this run's notes, the shared listing when one is worth it, else (or if absent) from `single`. */
   async read(id: string, single: () => Promise<T | undefined>): Promise<T | undefined> {
+    const noted = this.run?.get(id);
+    if (noted) return noted.value as T | undefined;
+    const takenAt = this.now();
+    const item = await this.fresh(id, single);
+    this.run?.put(id, item, takenAt);
+    return item;
+  }
+
+  private async fresh(id: string, single: () => Promise<T | undefined>): Promise<T | undefined> {
     this.reads++;
     if (this.listing && this.now() - this.listing.takenAt > this.opts.maxAgeMs) this.listing = undefined;
     if (!this.listing && this.reads <= this.opts.after) return single();
@@ -65,9 +80,10 @@ export class ListServedReads<T> {
     return hit ?? single();
   }
 
-  /** After a write in this scope: the listing no longer describes it. */
+  /** After a write in this scope: the listing and the run's notes no longer describe it. */
   invalidate(): void {
     this.listing = undefined;
+    this.run?.invalidate();
   }
 
   /** The listing, or undefined when it failed (the reads then go one by one and report any real error). */
@@ -99,7 +115,12 @@ const registry = new Map<string, ListServedReads<unknown>>();
 export function listServedReadsFor<T>(scope: string, source: ListSource<T>): ListServedReads<T> {
   let r = registry.get(scope) as ListServedReads<T> | undefined;
   if (!r) {
-    r = new ListServedReads(source);
+    r = new ListServedReads(
+      source,
+      LIST_SERVED_READS,
+      Date.now,
+      source.credential ? RunCache.open(scope, source.credential, LIST_SERVED_READS.maxAgeMs) : undefined,
+    );
     registry.set(scope, r as ListServedReads<unknown>);
   }
   return r;

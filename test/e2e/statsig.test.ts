@@ -1,6 +1,8 @@
 // statsig.Key through the real Pulumi CLI against the emulator: the whole lifecycle, drift, bad input
 // and secrets in state. Every stage ends with the engine seeing nothing to do.
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { createEmulator } from "../../emulator/main";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import type { Emulator } from "../../emulator/server";
@@ -224,6 +226,31 @@ describe("statsig.Key end to end", () => {
         (r) => r.type === "pulumi-nodejs:dynamic/statsig:Key" && r.outputs.description.endsWith("edited"),
       );
       expect(seen.map((r) => r.outputs.description)).toEqual(["bulk 7 edited"]);
+      await bulk.up();
+
+      // One read per key per run: the real pass of `pulumi refresh` serves what its own preview read, so
+      // it costs what `--skip-preview` costs, and records the edit the preview showed.
+      await admin.clearRequests();
+      await bulk.ok(["refresh", "--yes", "--skip-preview"]);
+      const skipPreviewCalls = (await admin.requests()).length;
+      const k9 = (await liveKeys()).find((k) => k.description === "bulk 9")!.key;
+      await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(k9)}`, { description: "bulk 9 edited" });
+      await admin.clearRequests();
+      const withPreview = await bulk.ok(["refresh", "--yes"]);
+      expect((await admin.requests()).length).toBe(skipPreviewCalls);
+      expect(withPreview.stdout).toMatch(/k9/);
+      const k9State = (await bulk.exportState()).resources.find((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key" && r.urn.endsWith("::k9"))!;
+      expect(k9State.outputs.description).toBe("bulk 9 edited");
+      // The notes that carried the answers across are sealed: no key value, no credential in plaintext.
+      const notesDir = path.join(os.tmpdir(), `pulumi-api-keys-${process.getuid!()}`);
+      const notes = fs.readdirSync(notesDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+      expect(notes.length).toBeGreaterThan(0);
+      for (const d of notes) {
+        const text = fs.readFileSync(path.join(d.parentPath, d.name), "utf8");
+        expect(text).not.toContain(k9);
+        expect(text).not.toContain(STATSIG_CONSOLE_KEY);
+        expect(text).not.toContain("bulk 9 edited");
+      }
       await bulk.up();
       await bulk.destroyAndRemove();
       expect(await admin.violations()).toEqual([]);

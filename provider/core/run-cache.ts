@@ -1,0 +1,168 @@
+// `pulumi refresh` and `pulumi up --refresh` run the engine twice in one CLI run, a preview and then the
+// real pass, each with its own provider process, and each reads every key. So every read's answer is
+// also written down for the rest of the run: the second pass serves a key from the first's answer when
+// both belong to the same `pulumi` process, the answer is younger than a listing may be (60 s), and
+// nothing has been written in the scope since. What the preview showed is then what the refresh records.
+//
+// The notes live in a private temp directory, one per CLI run, sealed with AES-256-GCM under a key
+// derived from the scope's credential (whoever can open them could list the keys anyway); ids are
+// stored as keyed hashes, since a Statsig or Auth API key's id is its secret value.
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+interface Note {
+  /** When the answer was taken (ms since the epoch). */
+  t: number;
+  /** The answer: an item, or null for "no such key". */
+  v: unknown;
+}
+
+/** The `pulumi` process this one serves, as "pid-starttime" (a pid alone can be reused); undefined if there is none to find. */
+export function cliRunId(): string | undefined {
+  if (process.env.PULUMI_API_KEYS_RUN_CACHE === "off" || process.platform !== "linux") return undefined;
+  let pid = process.ppid;
+  for (let depth = 0; pid > 1 && depth < 6; depth++) {
+    const stat = procStat(pid);
+    if (!stat) return undefined;
+    if (stat.comm === "pulumi") return `${pid}-${stat.start}`;
+    pid = stat.ppid;
+  }
+  return undefined;
+}
+
+function procStat(pid: number): { comm: string; ppid: number; start: string } | undefined {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const close = s.lastIndexOf(")"); // comm may hold spaces and parentheses
+    const rest = s.slice(close + 2).split(" ");
+    return { comm: s.slice(s.indexOf("(") + 1, close), ppid: Number(rest[1]), start: rest[19]! };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The directory for this user's run notes, created private; undefined when it cannot be trusted. */
+function baseDir(): string | undefined {
+  const dir = path.join(os.tmpdir(), `pulumi-api-keys-${process.getuid?.() ?? "user"}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = fs.lstatSync(dir);
+    if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid()) || (st.mode & 0o077) !== 0) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+let swept = false;
+/** Removes the notes of CLI runs that have ended (once per process). */
+function sweep(base: string): void {
+  if (swept) return;
+  swept = true;
+  for (const name of fs.readdirSync(base)) {
+    const [pid, start] = name.split("-");
+    if (procStat(Number(pid))?.start !== start) fs.rmSync(path.join(base, name), { recursive: true, force: true });
+  }
+}
+
+export class RunCache {
+  private notes?: Map<string, Note>;
+  private readonly file: string;
+  private readonly key: Buffer;
+
+  private constructor(
+    dir: string,
+    scope: string,
+    secret: string,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number,
+  ) {
+    this.key = createHmac("sha256", secret).update(`pulumi-api-keys run notes\0${scope}`).digest();
+    this.file = path.join(dir, createHash("sha256").update(scope).digest("hex").slice(0, 32) + ".log");
+  }
+
+  /** The run's notes for one scope, or undefined outside a `pulumi` run (or where notes cannot be kept privately). */
+  static open(scope: string, secret: string, maxAgeMs: number, now: () => number = Date.now, runId = cliRunId()): RunCache | undefined {
+    if (!runId) return undefined;
+    const base = baseDir();
+    if (!base) return undefined;
+    try {
+      sweep(base);
+      const dir = path.join(base, runId);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      return new RunCache(dir, scope, secret, maxAgeMs, now);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The answer an earlier pass of this run got for `id`: `{ value }` (undefined: no such key), or undefined when there is none fresh. */
+  get(id: string): { value: unknown } | undefined {
+    const note = this.load().get(this.idHash(id));
+    if (!note || this.now() - note.t > this.maxAgeMs) return undefined;
+    return { value: note.v ?? undefined };
+  }
+
+  /** Writes down one answer (`undefined`: the key does not exist). */
+  put(id: string, value: unknown, takenAt: number): void {
+    const note: Note = { t: takenAt, v: value ?? null };
+    this.load().set(this.idHash(id), note);
+    this.append({ id: this.idHash(id), t: takenAt, sealed: this.seal(JSON.stringify(note.v)) });
+  }
+
+  /** After a write in the scope: no earlier answer serves anyone again. */
+  invalidate(): void {
+    this.notes = new Map();
+    this.append({ invalidated: this.now() });
+  }
+
+  private idHash(id: string): string {
+    return createHmac("sha256", this.key).update(id).digest("base64url");
+  }
+
+  private append(line: Record<string, unknown>): void {
+    try {
+      fs.appendFileSync(this.file, JSON.stringify(line) + "\n", { mode: 0o600 });
+    } catch {
+      /* a note not kept costs one read later, nothing more */
+    }
+  }
+
+  private load(): Map<string, Note> {
+    if (this.notes) return this.notes;
+    const notes = new Map<string, Note>();
+    let text = "";
+    try {
+      text = fs.readFileSync(this.file, "utf8");
+    } catch {
+      /* no notes yet */
+    }
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      try {
+        const l = JSON.parse(line) as { id?: string; t?: number; sealed?: string; invalidated?: number };
+        if (l.invalidated !== undefined) notes.clear();
+        else if (l.id && l.sealed && typeof l.t === "number") notes.set(l.id, { t: l.t, v: JSON.parse(this.open(l.sealed)) });
+      } catch {
+        /* a torn or foreign line is skipped */
+      }
+    }
+    return (this.notes = notes);
+  }
+
+  private seal(text: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv("aes-256-gcm", this.key, iv);
+    const body = Buffer.concat([c.update(text, "utf8"), c.final()]);
+    return Buffer.concat([iv, c.getAuthTag(), body]).toString("base64");
+  }
+
+  private open(sealed: string): string {
+    const raw = Buffer.from(sealed, "base64");
+    const d = createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, 12));
+    d.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString("utf8");
+  }
+}
