@@ -2,55 +2,20 @@
 // Choices where the vendor is silent (see emulator/README.md): scopes and environments are kept in the
 // order sent; rotation invalidates the old value at once; `key` is never null; the PATCH response is
 // the full updated KeyDto (the documented example is request-shaped and violates the schema).
-import { randomBytes } from "node:crypto";
 import { EmulatedApi, Principal, Reply } from "../api";
 import { OpenApiDocument } from "../openapi-validator";
 import { StatsigKey, Store } from "../store";
+import { listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "./statsig-keys";
+
+export { newStatsigKey, STATSIG_DEFAULT_KEYS, toDto };
 
 export const STATSIG_CONSOLE_KEY = "console-emulatorProjectA0000000000000000";
 export const STATSIG_CONSOLE_KEY_B = "console-emulatorProjectB0000000000000000";
 
-const PREFIX: Record<string, string> = { SERVER: "secret", CLIENT: "client", CONSOLE: "console", SCIM: "scim", ORG: "org" };
 /** Each project's console credential. It is itself a key of its project: listed, type CONSOLE. */
 const CONSOLE_KEYS: Record<string, string> = { [STATSIG_CONSOLE_KEY]: "project-a", [STATSIG_CONSOLE_KEY_B]: "project-b" };
-/** What Statsig puts in every new project: a server secret key and a client key. */
-export const STATSIG_DEFAULT_KEYS = [
-  { type: "SERVER", description: "Server Secret Key" },
-  { type: "CLIENT", description: "Client API Key" },
-];
-
 function err(status: number, message: string): Reply {
   return { status, body: { status, message } };
-}
-
-export function toDto(k: StatsigKey) {
-  return {
-    key: k.key,
-    type: k.type,
-    description: k.description,
-    scopes: k.scopes,
-    environments: k.environments,
-    primaryTargetApp: k.primaryTargetApp,
-    secondaryTargetApps: k.secondaryTargetApps,
-    status: k.status,
-    lastUsed: k.lastUsed,
-  };
-}
-
-export function newStatsigKey(type: string, project: string, fields: Partial<StatsigKey> = {}): StatsigKey {
-  return {
-    key: `${PREFIX[type] ?? "secret"}-${randomBytes(20).toString("base64url")}`,
-    type,
-    description: "",
-    scopes: [],
-    environments: [],
-    primaryTargetApp: null,
-    secondaryTargetApps: null,
-    status: "active",
-    lastUsed: null,
-    project,
-    ...fields,
-  };
 }
 
 function find(store: Store, p: Principal, id: string): StatsigKey | undefined {
@@ -91,22 +56,7 @@ export function statsigApi(): EmulatedApi {
         const all = store.data.statsig.filter(
           (k) => k.project === principal.project && (!app || k.primaryTargetApp === app) && (!env || k.environments.includes(env)),
         );
-        const slice = all.slice((page - 1) * limit, page * limit);
-        const link = (p: number) => `/console/v1/keys?page=${p}&limit=${limit}`;
-        return {
-          status: 200,
-          body: {
-            message: "Keys listed successfully.",
-            data: slice.map(toDto),
-            pagination: {
-              itemsPerPage: limit,
-              pageNumber: page,
-              nextPage: page * limit < all.length ? link(page + 1) : null,
-              previousPage: page > 1 ? link(page - 1) : null,
-              totalItems: all.length,
-            },
-          },
-        };
+        return { status: 200, body: listBody(all, limit, page) };
       },
       "POST /console/v1/keys": ({ body, store, principal }) => {
         const k = newStatsigKey(body.type, principal.project!, {
@@ -144,7 +94,7 @@ export function statsigApi(): EmulatedApi {
       "PATCH /console/v1/keys/{id}/rotate": ({ params, store, principal }) => {
         const k = find(store, principal, params.id!);
         if (!k) return err(404, "Not Found. The requested resource could not be found.");
-        k.key = `${PREFIX[k.type] ?? "secret"}-${randomBytes(20).toString("base64url")}`;
+        k.key = newKeyValue(k.type);
         return { status: 200, body: { message: "Key rotated successfully,", data: toDto(k) } };
       },
       "PATCH /console/v1/keys/{id}/deactivate": ({ params, store, principal }) => {

@@ -78,6 +78,11 @@ export class AuthApiClient {
   }
 
   /** Every matching key, following limit/offset. */
+  /** The project's keys before this run's first write: from the preview's notes when it listed them. */
+  async keysBefore(projectId: string): Promise<ApiKeyDto[]> {
+    return (await this.reads(projectId).everything()).map((k) => (registerSecret(k.key), k));
+  }
+
   async list(filter: ListFilter): Promise<ApiKeyDto[]> {
     return everyPage((n) => this.listPage(filter, n));
   }

@@ -21,7 +21,7 @@ import {
   step,
   thenRecordingOnFailure,
 } from "../core/lifecycle";
-import { createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
+import { aheadOfCreates, createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { REGISTRY } from "../registry";
 import { AUTHAPI_SETTINGS, AuthApiClient } from "./client";
@@ -65,6 +65,9 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
     if (typeof expiry === "string" && !isUnknown(expiry) && expiry !== olds.expiry && Date.parse(expiry) <= Date.now()) {
       return { failures: [{ property: "", reason: "expiry: is in the past: a key cannot be created or changed to expire before now" }] };
     }
+    const projectId = (r.inputs as Partial<ApiKeyInputs> | undefined)?.projectId;
+    if (!r.failures?.length && olds.name === undefined && typeof projectId === "string" && !isUnknown(projectId))
+      await aheadOfCreates(() => this.listing(this.client(), projectId));
     return r;
   }
 
@@ -91,7 +94,13 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
 
   /** The project's keys, for reconciling a create or rotate whose answer was lost. */
   private listing(c: AuthApiClient, projectId: string) {
-    return { scope: `${c.scope}:${projectId}`, list: () => c.list({ projectId }), idOf: (k: ApiKeyDto) => fingerprint(k.key), graceMs: c.graceMs };
+    return {
+      scope: `${c.scope}:${projectId}`,
+      list: () => c.list({ projectId }),
+      before: () => c.keysBefore(projectId),
+      idOf: (k: ApiKeyDto) => fingerprint(k.key),
+      graceMs: c.graceMs,
+    };
   }
 
   async read(id: string, props: ApiKeyState) {

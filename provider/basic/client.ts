@@ -56,6 +56,11 @@ export class BasicClient {
     });
   }
 
+  /** The project's keys before this run's first write: from the preview's notes when it listed them. */
+  async keysBefore(projectId: string): Promise<KeySummary[]> {
+    return this.reads(projectId).everything();
+  }
+
   async list(projectId: string): Promise<KeySummary[]> {
     return (await this.http.json({ method: "GET", route: ROUTE_KEYS, params: { id: projectId } }, KeyListResponse)).data;
   }

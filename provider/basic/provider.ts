@@ -6,9 +6,10 @@ import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { isScopeRefusal } from "../core/http";
 import { AmbiguousCreateError } from "../core/errors";
+import { isUnknown } from "../core/checks";
 import { check, goneOnlyInSameScope, importIdParts, nothingToImport, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
-import { createOnce } from "../core/reconcile";
+import { aheadOfCreates, createOnce } from "../core/reconcile";
 import { nowIso, valueMadeAt } from "../core/rotation";
 import { fingerprint } from "../core/redact";
 import { REGISTRY } from "../registry";
@@ -34,8 +35,23 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     return new BasicClient({ token: c.credential, baseUrl: c.baseUrl, http: c.http });
   }
 
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return check(ProjectKeyArgsCanonical, news);
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const r = check(ProjectKeyArgsCanonical, news);
+    const projectId = r.inputs?.projectId;
+    if (!r.failures?.length && olds.projectId === undefined && typeof projectId === "string" && !isUnknown(projectId))
+      await aheadOfCreates(() => this.listing(this.client(), projectId));
+    return r;
+  }
+
+  /** The project's keys, for reconciling a create whose answer was lost. */
+  private listing(c: BasicClient, projectId: string) {
+    return {
+      scope: `${c.scope}:${projectId}`,
+      list: () => c.list(projectId),
+      before: () => c.keysBefore(projectId),
+      idOf: (x: KeySummary) => x.id,
+      graceMs: c.graceMs,
+    };
   }
 
   async create(inputs: ProjectKeyInputs) {
@@ -44,10 +60,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
       const roles = rolesToWire(inputs.roles);
       const create = () =>
         createOnce<KeySummary & { value?: string }>({
-          scope: `${c.scope}:${inputs.projectId}`,
-          list: () => c.list(inputs.projectId),
-          idOf: (x) => x.id,
-          graceMs: c.graceMs,
+          ...this.listing(c, inputs.projectId),
           create: () => c.create(inputs.projectId, inputs.label, roles),
           matches: (x) => matchesDeclaration(x, inputs),
         });

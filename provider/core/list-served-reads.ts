@@ -22,7 +22,12 @@ export interface ListSource<T> {
   idOf(item: T): string | undefined;
   /** The scope's credential: it seals the run's notes (none are kept without it). */
   credential?: string;
+  /** Told of calls another process of this run made in the scope (a listing it noted), for the rate budget. */
+  spent?(calls: number, answeredAt: number): void;
 }
+
+/** The note that holds a whole listing of the scope (see `everything`). */
+const EVERYTHING = "\0every key in the scope";
 
 /** Every item of a paged listing, page 1 onwards, until a page says there is no next one (or comes back empty). */
 export async function everyPage<T>(page: (n: number) => Promise<ListPage<T>>): Promise<T[]> {
@@ -78,6 +83,25 @@ export class ListServedReads<T> {
     this.listing ??= { takenAt: this.now(), byId: this.take() };
     const hit = (await this.listing.byId)?.get(id);
     return hit ?? single();
+  }
+
+  /**
+   * Every item in the scope, for recognising a write whose answer is lost (core/reconcile.ts): listed now,
+   * or taken from this run's notes when an earlier pass (the preview) listed it and nothing was written
+   * since. The preview lists while the engine plans, so the real pass's first write waits for nothing
+   * and its first 100 calls are all writes.
+   */
+  async everything(): Promise<T[]> {
+    const noted = this.run?.get(EVERYTHING)?.value as { items: T[]; calls: number; answeredAt: number } | undefined;
+    if (noted) {
+      this.source.spent?.(noted.calls, noted.answeredAt);
+      return noted.items;
+    }
+    const takenAt = this.now();
+    let calls = 0;
+    const items = await everyPage((n) => (calls++, this.source.page(n)));
+    this.run?.put(EVERYTHING, { items, calls, answeredAt: this.now() }, takenAt);
+    return items;
   }
 
   /** After a write in this scope: the listing and the run's notes no longer describe it. */

@@ -62,6 +62,11 @@ export class RateLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 
+  /** Counts `calls` requests another process of this run made, answered at `at` (they share the vendor's window). */
+  noteAnswered(calls: number, at: number): void {
+    for (let c = 0; c < calls; c++) for (const s of this.stamps) insertSorted(s, at);
+  }
+
   private prune(i: number, t: number): number[] {
     const s = this.stamps[i]!;
     const w = this.windows[i]!;
@@ -85,14 +90,17 @@ export class RateLimiter {
       done = true;
       this.inflight--;
       const t = this.now();
-      for (const s of this.stamps) {
-        let at = s.length; // answers mostly come in order: insert from the end
-        while (at > 0 && s[at - 1]! > t) at--;
-        s.splice(at, 0, t);
-      }
+      for (const s of this.stamps) insertSorted(s, t);
       for (const r of this.released.splice(0)) r();
     };
   }
+}
+
+/** Answers mostly come in order: insert from the end. */
+function insertSorted(s: number[], t: number): void {
+  let at = s.length;
+  while (at > 0 && s[at - 1]! > t) at--;
+  s.splice(at, 0, t);
 }
 
 const registry = new Map<string, RateLimiter>();

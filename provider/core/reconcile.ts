@@ -96,6 +96,8 @@ export interface ScopeListing<K> {
   scope: string;
   /** Every key in the scope now. */
   list: () => Promise<K[]>;
+  /** Every key in the scope before this run's first write, if it can come from this run's notes (else `list`). */
+  before?: () => Promise<K[]>;
   /** A key's stable identity (a fingerprint, or the vendor's id). */
   idOf: (k: K) => string;
 }
@@ -134,9 +136,26 @@ export interface CreateSpec<K> extends ScopeListing<K> {
  * and adopted (`adopted: true`: the create's own answer, with any create-only value, was lost); only
  * when none appeared within the grace period is the create sent again.
  */
+/**
+ * Takes the scope's snapshot ahead of a create (a check of a new resource calls it): in a preview, the
+ * listing is noted for the real pass, which then spends none of its rate budget on it.
+ */
+export function takeSnapshot<K>(spec: ScopeListing<K>): Promise<Set<string>> {
+  return ledgerFor(spec.scope).snapshot(async () => (await (spec.before ?? spec.list)()).map(spec.idOf));
+}
+
+/** From a check of a new resource: takes the snapshot now, best effort (a failure here is met again, and reported, by the create). */
+export async function aheadOfCreates<K>(listing: () => ScopeListing<K>): Promise<void> {
+  try {
+    await takeSnapshot(listing());
+  } catch {
+    /* the create lists again and says what is wrong */
+  }
+}
+
 export async function createOnce<K>(spec: CreateSpec<K>): Promise<{ key: K; adopted: boolean }> {
   const ledger = ledgerFor(spec.scope);
-  const before = await ledger.snapshot(async () => (await spec.list()).map(spec.idOf));
+  const before = await takeSnapshot(spec);
   for (let attempt = 1; ; attempt++) {
     try {
       const key = await ledger.writing(spec.create);
@@ -226,7 +245,7 @@ export interface RotateSpec<K> extends ScopeListing<K> {
 /** Rotates at most once (see settleOnce): the rotated value is the matching key that is new in the scope. */
 export async function rotateOnce<K>(spec: RotateSpec<K>): Promise<K> {
   const ledger = ledgerFor(spec.scope);
-  const before = await ledger.snapshot(async () => (await spec.list()).map(spec.idOf));
+  const before = await takeSnapshot(spec);
   return settleOnce({
     what: "the rotate",
     graceMs: spec.graceMs,

@@ -46,15 +46,21 @@ export class StatsigClient {
     const baseUrl = opts.baseUrl ?? STATSIG_DEFAULT_URL;
     this.credentialFingerprint = fingerprint(opts.consoleKey);
     const scope = (this.scope = `statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`);
+    const limiter = limiterFor(scope, STATSIG_LIMITS);
     this.http = new HttpClient({
       api: "statsig",
       baseUrl,
       headers: { "STATSIG-API-KEY": opts.consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION },
-      limiter: limiterFor(scope, STATSIG_LIMITS),
+      limiter,
       credential: settingName(STATSIG_SETTINGS.consoleKey),
       ...opts.http,
     });
-    this.reads = listServedReadsFor<KeyDto>(scope, { page: (n) => this.listPage(n), idOf: (k) => k.key ?? undefined, credential: opts.consoleKey });
+    this.reads = listServedReadsFor<KeyDto>(scope, {
+      page: (n) => this.listPage(n),
+      idOf: (k) => k.key ?? undefined,
+      credential: opts.consoleKey,
+      spent: (calls, at) => limiter?.noteAnswered(calls, at),
+    });
   }
   /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
   get graceMs(): number {
@@ -71,6 +77,11 @@ export class StatsigClient {
     const r = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, KeyListResponse);
     const total = r.pagination?.totalItems;
     return { items: r.data.map((d) => this.remember(d)), more: !!r.pagination?.nextPage, pages: total === undefined ? undefined : Math.ceil(total / 100) };
+  }
+
+  /** Every key before this run's first write: from the preview's notes when it listed them (see ListServedReads.everything). */
+  async keysBefore(): Promise<KeyDto[]> {
+    return (await this.reads.everything()).map((d) => this.remember(d));
   }
 
   /** Every key, following pagination. */

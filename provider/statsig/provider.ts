@@ -17,7 +17,7 @@ import {
   step,
   thenRecordingOnFailure,
 } from "../core/lifecycle";
-import { createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
+import { aheadOfCreates, createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { REGISTRY } from "../registry";
@@ -40,7 +40,9 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
   }
 
   async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
-    return refuseRotatingWhileOff(check(KeyArgsCanonical, news), olds, "deactivated");
+    const r = refuseRotatingWhileOff(check(KeyArgsCanonical, news), olds, "deactivated");
+    if (!r.failures?.length && olds.type === undefined) await aheadOfCreates(() => this.listing(this.client()));
+    return r;
   }
 
   async create(inputs: KeyInputs) {
@@ -66,7 +68,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
 
   /** The project's keys, for reconciling a create or rotate whose answer was lost. */
   private listing(c: StatsigClient) {
-    return { scope: c.scope, list: () => c.list(), idOf: (k: KeyDto) => (k.key ? fingerprint(k.key) : ""), graceMs: c.graceMs };
+    return { scope: c.scope, list: () => c.list(), before: () => c.keysBefore(), idOf: (k: KeyDto) => (k.key ? fingerprint(k.key) : ""), graceMs: c.graceMs };
   }
 
   async read(id: string, props?: KeyState) {

@@ -173,7 +173,14 @@ describe("statsig.Key end to end", () => {
         Array.from({ length: 25 }, (_, i) => [`k${i}`, { type: "CLIENT", description: `bulk ${i}`, environments: ["production"] }]),
       );
       await bulk.ok(["config", "set", "keys", JSON.stringify(decl)]);
-      await bulk.up();
+      await admin.clearRequests();
+      await bulk.ok(["up", "--yes"]); // with its preview, as users run it
+      const made = (await admin.requests()).map((r) => `${r.method} ${r.route}`);
+      // The preview lists the project once (to recognise a create whose answer is lost) and notes it; the
+      // real pass takes that note instead of listing again, so its calls are all creates.
+      expect(made.filter((c) => c === "GET /console/v1/keys")).toHaveLength(1);
+      expect(made.filter((c) => c === "POST /console/v1/keys")).toHaveLength(25);
+      expect(made).toHaveLength(26);
       const live = (await liveKeys()).filter((k) => String(k.description).startsWith("bulk "));
       expect(live).toHaveLength(25);
 

@@ -1,0 +1,62 @@
+// What a Statsig key looks like on the wire and when it is made: shared by the emulator and the
+// benchmarks' in-memory transport, and light (no validator) so that the latter loads it cheaply.
+import { randomBytes } from "node:crypto";
+import type { StatsigKey } from "../store";
+
+const PREFIX: Record<string, string> = { SERVER: "secret", CLIENT: "client", CONSOLE: "console", SCIM: "scim", ORG: "org" };
+/** What Statsig puts in every new project: a server secret key and a client key. */
+export const STATSIG_DEFAULT_KEYS = [
+  { type: "SERVER", description: "Server Secret Key" },
+  { type: "CLIENT", description: "Client API Key" },
+];
+
+/** A new secret value of the kind Statsig gives this key type. */
+export function newKeyValue(type: string): string {
+  return `${PREFIX[type] ?? "secret"}-${randomBytes(20).toString("base64url")}`;
+}
+
+export function toDto(k: StatsigKey) {
+  return {
+    key: k.key,
+    type: k.type,
+    description: k.description,
+    scopes: k.scopes,
+    environments: k.environments,
+    primaryTargetApp: k.primaryTargetApp,
+    secondaryTargetApps: k.secondaryTargetApps,
+    status: k.status,
+    lastUsed: k.lastUsed,
+  };
+}
+
+export function newStatsigKey(type: string, project: string, fields: Partial<StatsigKey> = {}): StatsigKey {
+  return {
+    key: newKeyValue(type),
+    type,
+    description: "",
+    scopes: [],
+    environments: [],
+    primaryTargetApp: null,
+    secondaryTargetApps: null,
+    status: "active",
+    lastUsed: null,
+    project,
+    ...fields,
+  };
+}
+
+/** One page of a key listing, as Statsig answers `GET /console/v1/keys?limit&page`. */
+export function listBody(all: StatsigKey[], limit: number, page: number) {
+  const link = (p: number) => `/console/v1/keys?page=${p}&limit=${limit}`;
+  return {
+    message: "Keys listed successfully.",
+    data: all.slice((page - 1) * limit, page * limit).map(toDto),
+    pagination: {
+      itemsPerPage: limit,
+      pageNumber: page,
+      nextPage: page * limit < all.length ? link(page + 1) : null,
+      previousPage: page > 1 ? link(page - 1) : null,
+      totalItems: all.length,
+    },
+  };
+}
