@@ -1,57 +1,44 @@
-// `npm run bench`: how cost grows with the number of keys, against two floors measured in the same run:
-// a no-op dynamic provider (same resources, no HTTP) and, for refresh, Statsig's rate limit.
-// Writes bench/results/<date>.json and latest.json, and the table into README.md.
-//   BENCH_N=10,100,500 (default)   which sizes to run
+// `npm run bench`: what each operation costs as the number of keys grows, against two floors measured in
+// the same run, interleaved with ours, several samples each:
+//   floor   a no-op dynamic provider over resources of the same shape (the engine's own cost);
+//   memory  this package with undici answering from memory (bench/memory-transport.ts): our code, no network;
+//   ours    this package against the emulator over loopback, with Statsig's limits enforced up to
+//           LIMITED_UP_TO keys (past it, 2,000 creates would need 40 min of Statsig's 900 per 15 min: the
+//           emulator runs without limits and the client's budget is off, PULUMI_API_KEYS_RATE_LIMITS=off).
+// Writes bench/results/<date>.json, latest.json, latest.md and latest.svg, and the table into README.md.
+//   BENCH_N=10,100,500,1000,2000   sizes          BENCH_SAMPLES=3   samples per cell
+//   BENCH_STACKS=10x100            drift across several stacks on one vendor project ("0" to skip)
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { STATSIG_CONSOLE_KEY } from "../emulator/apis/statsig";
 import { createEmulator } from "../emulator/main";
+import { Emulator } from "../emulator/server";
+import { MemoryStatsig } from "./memory-transport";
 import { makeProject, PulumiProject, REPO_ROOT } from "./pulumi-project";
+import { floorProgram, keysProgram, rateLimitedFloorMs } from "./floors";
+import { Cell, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
 
-const floorProgram = `
-const pulumi = require("@pulumi/pulumi");
-const cfg = new pulumi.Config();
-const n = cfg.requireNumber("n"), changed = cfg.getNumber("changed") || 0;
-// The floor: a dynamic provider that makes no HTTP call, over resources of the same shape.
-const provider = {
-  async create(inputs) { return { id: "noop-" + inputs.description, outs: { ...inputs, key: "x", keyFingerprint: "f", status: "active" } }; },
-  async diff(id, olds, news) { return { changes: olds.description !== news.description }; },
-  async update(id, olds, news) { return { outs: { ...olds, ...news } }; },
-  async read(id, props) { return { id, props }; },
-  async delete() {},
-};
-class Noop extends pulumi.dynamic.Resource { constructor(name, args) { super(provider, name, { ...args, key: undefined }, { additionalSecretOutputs: ["key"] }); } }
-for (let i = 0; i < n; i++) new Noop("k" + i, { type: "SERVER", description: "key " + i + (i < changed ? " v2" : ""), scopes: ["omni_read_only"], environments: ["production"] });
-`;
+export const LIMITED_UP_TO = 500;
+/** Past this many keys, creates are measured once (they are the setup of the other operations there). */
+const CREATE_SAMPLED_UP_TO = 500;
 
-const keysProgram = `
-const pulumi = require("@pulumi/pulumi");
-const { statsig } = require("pulumi-api-keys");
-const cfg = new pulumi.Config();
-const n = cfg.requireNumber("n"), changed = cfg.getNumber("changed") || 0;
-for (let i = 0; i < n; i++) new statsig.Key("k" + i, { type: "SERVER", description: "key " + i + (i < changed ? " v2" : ""), scopes: ["omni_read_only"], environments: ["production"] });
-`;
+const TIMEOUT_MS = 1_800_000;
 
-interface Measure {
-  ms: number;
-  calls?: number;
-}
-
-/** Samples the RSS of every dynamic-provider process while `fn` runs; returns the peak in MiB. */
-async function peakProviderRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMiB: number }> {
+/** Peak RSS (MiB) of the provider processes while `fn` runs, sampled every 200 ms. */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; rssMiB: number }> {
   let peak = 0;
   const timer = setInterval(() => {
     try {
       const out = execFileSync("ps", ["-eo", "rss,args"], { encoding: "utf8" });
-      for (const line of out.split("\n")) if (line.includes("dynamic-provider")) peak = Math.max(peak, parseInt(line.trim(), 10) || 0);
+      for (const line of out.split("\n")) if (/dynamic-provider|pulumi-resource-/.test(line)) peak = Math.max(peak, parseInt(line.trim(), 10) || 0);
     } catch {
       /* ps may race with exiting processes */
     }
   }, 200);
   try {
-    return { result: await fn(), peakMiB: Math.round(peak / 1024) };
+    return { result: await fn(), rssMiB: Math.round(peak / 1024) };
   } finally {
     clearInterval(timer);
   }
@@ -60,111 +47,241 @@ async function peakProviderRss<T>(fn: () => Promise<T>): Promise<{ result: T; pe
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
   await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
+  return Math.round(Number(process.hrtime.bigint() - t) / 1e6);
+}
+
+/** One variant's project and stack at one size, and how it is reached. */
+class Subject {
+  readonly project: PulumiProject;
+  private callTimes?: string;
+  private store?: string;
+
+  constructor(
+    readonly variant: Variant,
+    readonly n: number,
+    readonly tag: string,
+    emulator: { url: string } | undefined,
+    opts: { stacks?: number } = {},
+  ) {
+    const env: Record<string, string> = {};
+    if (variant === "floor") env.PAK_BENCH_CALL_TIMES = this.callTimes = path.join(os.tmpdir(), `pak-bench-calls-${tag}-${process.pid}`);
+    if (variant === "memory") {
+      this.store = path.join(os.tmpdir(), `pak-bench-store-${tag}-${process.pid}.log`);
+      fs.rmSync(this.store, { force: true });
+      new MemoryStatsig(this.store).seed(STATSIG_CONSOLE_KEY);
+      env.PAK_BENCH_MEMORY_STORE = this.store;
+      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-transport.js")}`.trim();
+    }
+    if (variant === "memory" || n > LIMITED_UP_TO) env.PULUMI_API_KEYS_RATE_LIMITS = "off";
+    this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env);
+    this.url = variant === "memory" ? "http://statsig.memory.invalid" : (emulator?.url ?? "");
+    this.stacks = opts.stacks ?? 1;
+  }
+  readonly url: string;
+  readonly stacks: number;
+
+  async init(stack = this.project.stack): Promise<void> {
+    const config: Record<string, string> = { n: String(this.n) };
+    if (this.variant !== "floor") config["pulumi-api-keys:statsigApiUrl"] = this.url;
+    await this.project.ok(["stack", "init", stack]);
+    const args = ["config", "set-all", "--stack", stack];
+    for (const [k, v] of Object.entries(config)) args.push("--plaintext", `${k}=${v}`);
+    if (this.variant !== "floor") args.push("--secret", `pulumi-api-keys:statsigConsoleApiKey=${STATSIG_CONSOLE_KEY}`);
+    await this.project.ok(args);
+  }
+
+  /** Runs a pulumi command, timed, with the provider's peak RSS; for the floor's creates, also the rate-limited floor. */
+  async pulumi(args: string[]): Promise<{ ms: number; rssMiB: number; rateFloorMs?: number; pacedRateFloorMs?: number }> {
+    if (this.callTimes) fs.writeFileSync(this.callTimes, "");
+    const startedAt = Date.now();
+    const { result: ms, rssMiB } = await withPeakRss(() => timed(() => this.project.ok(args, { timeoutMs: TIMEOUT_MS })));
+    let rateFloorMs: number | undefined;
+    let pacedRateFloorMs: number | undefined;
+    if (this.callTimes) {
+      const times = fs.readFileSync(this.callTimes, "utf8").split("\n").filter(Boolean).map(Number);
+      if (times.length >= this.n) {
+        rateFloorMs = rateLimitedFloorMs(times, startedAt, ms);
+        pacedRateFloorMs = rateLimitedFloorMs(times, startedAt, ms, { paced: true });
+      }
+    }
+    return { ms, rssMiB, rateFloorMs, pacedRateFloorMs };
+  }
+
+  async drift(extra: string[] = []): Promise<number> {
+    return timed(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn("node", [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", this.project.dir, "--format", "json", ...extra], {
+            env: this.project.env(),
+            stdio: ["ignore", "ignore", "pipe"],
+          });
+          let err = "";
+          child.stderr.on("data", (d) => (err += d));
+          // 2 is "drift found": the project's own default keys are unmanaged, as in a real one.
+          child.on("close", (c) => (c === 0 || c === 2 ? resolve() : reject(new Error(`drift exited ${c}: ${err.slice(-2000)}`))));
+        }),
+    );
+  }
+
+  remove(): void {
+    fs.rmSync(this.project.dir, { recursive: true, force: true });
+    if (this.callTimes) fs.rmSync(this.callTimes, { force: true });
+    if (this.store) fs.rmSync(this.store, { force: true });
+  }
+}
+
+/** Counts the emulator's calls and 429s during `fn`. */
+async function counting<T>(emulator: Emulator | undefined, fn: () => Promise<T>): Promise<{ result: T; calls?: number; throttled?: number }> {
+  const before = emulator?.log.length ?? 0;
+  const result = await fn();
+  if (!emulator) return { result };
+  const entries = emulator.log.slice(before);
+  return { result, calls: entries.length, throttled: entries.filter((e) => e.status === 429).length };
+}
+
+/** A fresh rate budget (as after a quiet quarter-hour): each operation is measured from the same start. */
+async function freshBudget(url: string, enabled: boolean): Promise<void> {
+  const r = await fetch(`${url}/_admin/rate-limits`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ enabled }) });
+  if (!r.ok) throw new Error(`emulator refused /_admin/rate-limits: ${r.status}`);
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+async function benchSize(n: number, samples: number): Promise<Cell[]> {
+  const limited = n <= LIMITED_UP_TO;
+  const cells = new Map<string, Cell>();
+  const record = (op: Op, variant: Variant, s: Sample) => {
+    const k = `${op}/${variant}`;
+    if (!cells.has(k)) cells.set(k, { n, op, variant, limited: variant === "ours" && limited, samples: [] });
+    cells.get(k)!.samples.push(s);
+    const extra = [
+      s.calls !== undefined ? `${s.calls} calls` : "",
+      s.throttled ? `${s.throttled} x 429` : "",
+      s.rateFloorMs ? `rate floor ${s.rateFloorMs} ms` : "",
+    ];
+    log(`N=${n} ${op} ${variant}: ${s.ms} ms ${extra.filter(Boolean).join(", ")}`);
+  };
+
+  let emulator: Emulator | undefined;
+  let subjects: Subject[] = [];
+  const fresh = async (sample: number) => {
+    for (const s of subjects) s.remove();
+    await emulator?.stop();
+    emulator = createEmulator({ port: 0, rateLimits: limited });
+    const url = await emulator.start();
+    subjects = VARIANTS.map((v) => new Subject(v, n, `${n}-${sample}`, { url }));
+    for (const s of subjects) await s.init();
+  };
+  // Each operation is run for every variant before the next operation: floor, memory and ours interleaved.
+  const each = async (op: Op, args: string[] | "drift", only?: Variant[]) => {
+    for (const s of subjects.filter((x) => !only || only.includes(x.variant))) {
+      if (args === "drift" && s.variant === "floor") continue; // the no-op provider's stack has nothing to check
+      if (limited && s.variant === "ours") await freshBudget(s.url, true);
+      const target = s.variant === "ours" ? emulator : undefined;
+      if (args === "drift") {
+        const { result: ms, calls, throttled } = await counting(target, () => s.drift());
+        record(op, s.variant, { ms, calls, throttled });
+      } else {
+        const { result, calls, throttled } = await counting(target, () => s.pulumi(args));
+        record(op, s.variant, { ...result, calls, throttled });
+      }
+    }
+  };
+
+  for (let sample = 1; sample <= samples; sample++) {
+    log(`N=${n}: sample ${sample} of ${samples}`);
+    if (sample === 1 || n <= CREATE_SAMPLED_UP_TO) {
+      await fresh(sample);
+      await each("create", ["up", "--yes", "--skip-preview"]);
+    }
+    await each("preview", ["preview", "--expect-no-changes"]);
+    await each("refresh", ["refresh", "--yes"]);
+    await each("refreshSkipPreview", ["refresh", "--yes", "--skip-preview"], ["ours"]); // for its calls: a refresh with preview costs no more
+    const changed = Math.max(1, Math.round(n / 10));
+    for (const s of subjects) await s.project.ok(["config", "set-all", "--plaintext", `changed=${changed}`, "--plaintext", `round=${sample}`]);
+    await each("update", ["up", "--yes", "--skip-preview"]);
+    await each("drift", "drift");
+  }
+  const state = await stateBytes(subjects, n);
+  for (const s of subjects) s.remove();
+  await emulator?.stop();
+  const list = [...cells.values()];
+  for (const c of list) if (c.op === "create" && state[c.variant]) c.stateBytesPerKey = state[c.variant];
+  return list;
+}
+
+/** Compact JSON bytes of each key's own state entry (what grows with N). */
+async function stateBytes(subjects: Subject[], n: number): Promise<Partial<Record<Variant, number>>> {
+  const out: Partial<Record<Variant, number>> = {};
+  for (const s of subjects) {
+    const st = await s.project.exportState();
+    const own = st.resources.filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic") || String(r.type).startsWith("pulumi-api-keys"));
+    out[s.variant] = Math.round(own.reduce((a, r) => a + JSON.stringify(r).length, 0) / n);
+  }
+  return out;
+}
+
+/** Drift across `stacks` stacks of `perStack` keys each, all in one vendor project, read by one `--all-stacks` run. */
+async function benchStacks(stacks: number, perStack: number, samples: number): Promise<Cell[]> {
+  const emulator = createEmulator({ port: 0, rateLimits: false });
+  const url = await emulator.start();
+  const s = new Subject("ours", perStack, `stacks-${stacks}x${perStack}`, { url });
+  // 1,000 creates in one project exceed Statsig's 900 per 15 min: set up without limits (see the header).
+  s.project.extraEnv.PULUMI_API_KEYS_RATE_LIMITS = "off";
+  const names = Array.from({ length: stacks }, (_, i) => `s${i}`);
+  const stacksProgram = `const pulumi = require("@pulumi/pulumi");
+const { statsig } = require("pulumi-api-keys");
+const stack = pulumi.getStack();
+for (let i = 0; i < ${perStack}; i++) new statsig.Key("k" + i, { type: "SERVER", description: stack + " key " + i, scopes: ["omni_read_only"], environments: ["production"] });
+`;
+  fs.writeFileSync(path.join(s.project.dir, "index.js"), stacksProgram);
+  for (const name of names) {
+    await s.init(name);
+    await s.project.ok(["up", "--yes", "--skip-preview", "--stack", name], { timeoutMs: TIMEOUT_MS });
+  }
+  log(`${stacks} stacks x ${perStack} keys created`);
+  const cell: Cell = { n: stacks * perStack, op: "driftAllStacks", variant: "ours", limited: false, samples: [] };
+  for (let i = 0; i < samples; i++) {
+    const { result: ms, calls, throttled } = await counting(emulator, () => s.drift(["--all-stacks"]));
+    cell.samples.push({ ms, calls, throttled });
+    log(`drift --all-stacks over ${stacks} x ${perStack}: ${ms} ms, ${calls} calls`);
+  }
+  const single: Cell = { n: perStack, op: "drift", variant: "ours", limited: false, samples: [], note: `one stack of ${stacks} in the project` };
+  for (let i = 0; i < samples; i++) {
+    const { result: ms, calls } = await counting(emulator, () => s.drift(["--stack", "s0"]));
+    single.samples.push({ ms, calls });
+  }
+  s.remove();
+  await emulator.stop();
+  return [cell, single];
 }
 
 async function main(): Promise<void> {
-  const sizes = (process.env.BENCH_N ?? "10,100,500").split(",").map((s) => parseInt(s, 10));
-  const rows: Record<string, unknown>[] = [];
-  for (const n of sizes) {
-    console.error(`\n== N = ${n}`);
-    const emulator = createEmulator({ port: 0, rateLimits: false });
-    const url = await emulator.start();
-    const floor = makeProject(`bench-floor-${n}`, { "index.js": floorProgram });
-    const ours = makeProject(`bench-statsig-${n}`, { "index.js": keysProgram });
-    await floor.init({ n: String(n) });
-    await ours.init({ n: String(n), "pulumi-api-keys:statsigApiUrl": url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
-    const calls = () => emulator.log.length;
-    const step = async (p: PulumiProject, args: string[]): Promise<Measure> => {
-      const before = calls();
-      const ms = await timed(() => p.ok(args, { timeoutMs: 1_800_000 }));
-      return { ms: Math.round(ms), calls: calls() - before };
-    };
-    const both = async (label: string, args: string[], setup?: (p: PulumiProject) => Promise<unknown>) => {
-      if (setup) {
-        await setup(floor);
-        await setup(ours);
-      }
-      const f = await step(floor, args);
-      const o = await step(ours, args);
-      console.error(`   ${label}: floor ${f.ms} ms, ours ${o.ms} ms (${(o.ms / f.ms).toFixed(2)}x), ${o.calls} calls`);
-      return { floorMs: f.ms, ms: o.ms, ratio: +(o.ms / f.ms).toFixed(2), calls: o.calls };
-    };
+  const sizes = (process.env.BENCH_N ?? "10,100,500,1000,2000").split(",").map((x) => parseInt(x, 10));
+  const samples = parseInt(process.env.BENCH_SAMPLES ?? "3", 10);
+  const stacksSpec = process.env.BENCH_STACKS ?? "10x100";
+  const started = Date.now();
+  const cells: Cell[] = [];
+  for (const n of sizes) cells.push(...(await benchSize(n, samples)));
+  const [stacks, perStack] = stacksSpec.split("x").map((x) => parseInt(x, 10));
+  if (stacks && perStack) cells.push(...(await benchStacks(stacks, perStack, samples)));
 
-    const { result: create, peakMiB } = await peakProviderRss(() => both("up (create)", ["up", "--yes", "--skip-preview"]));
-    const preview = await both("preview (no changes)", ["preview", "--expect-no-changes"]);
-    const refresh = await both("refresh", ["refresh", "--yes", "--skip-preview"]);
-    const changed = Math.max(1, Math.round(n / 10));
-    const update = await both(`up (change ${changed})`, ["up", "--yes", "--skip-preview"], (p) => p.ok(["config", "set", "changed", String(changed)]));
-    // Per key: the compact JSON of each key's own state entry (what grows with N), and the pretty-printed export / N.
-    const perKey = async (p: PulumiProject) => {
-      const st = await p.exportState();
-      const own = st.resources.filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic"));
-      return { compact: Math.round(own.reduce((a, r) => a + JSON.stringify(r).length, 0) / n), exported: Math.round(st.raw.length / n) };
-    };
-    const floorState = await perKey(floor);
-    const ourState = await perKey(ours);
-    const before = calls();
-    const driftMs = await timed(
-      () =>
-        new Promise<void>((resolve, reject) =>
-          spawn("node", [path.join(REPO_ROOT, "dist/provider/cli.js"), "drift", "--cwd", ours.dir, "--stack", ours.stack, "--format", "json"], {
-            env: ours.env(),
-            stdio: "ignore",
-          }).on("close", (c) => (c === 0 ? resolve() : reject(new Error(`drift exited ${c}`)))),
-        ),
-    );
-    const drift = { ms: Math.round(driftMs), calls: calls() - before };
-    console.error(`   drift: ${drift.ms} ms, ${drift.calls} calls`);
-
-    let rateLimited: Record<string, unknown> | undefined;
-    if (n >= 500) {
-      // Statsig's documented budget, enforced by the emulator: 500 reads cannot beat 10 per second.
-      emulator.rateLimits = true;
-      const floorMs = (n / 10) * 1000; // N requests at 10 per second
-      const windowMinMs = ((n - 100) / 100) * 10_000; // strictly: the first 100 fit at once, then 100 per 10 s
-      const r = await step(ours, ["refresh", "--yes", "--skip-preview"]);
-      const throttled = emulator.log.slice(-r.calls!).filter((x) => x.status === 429).length;
-      rateLimited = { ms: r.ms, floorMs, windowMinMs, ratio: +(r.ms / floorMs).toFixed(2), calls: r.calls, throttled429: throttled, failures: 0 };
-      console.error(`   refresh under the rate limit: ${r.ms} ms vs floor ${floorMs} ms, ${throttled} answered 429`);
-      emulator.rateLimits = false;
-    }
-
-    await floor.destroyAndRemove();
-    await ours.destroyAndRemove();
-    await emulator.stop();
-    fs.rmSync(floor.dir, { recursive: true, force: true });
-    fs.rmSync(ours.dir, { recursive: true, force: true });
-    rows.push({
-      n,
-      create,
-      preview,
-      refresh,
-      update,
-      drift,
-      rateLimited,
-      stateBytesPerKey: ourState.compact,
-      exportedBytesPerKey: ourState.exported,
-      floorStateBytesPerKey: floorState.compact,
-      providerPeakRssMiB: peakMiB,
-    });
-  }
-
-  const pulumiVersion = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
   const machine = {
     cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}`,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
-    pulumi: pulumiVersion,
+    pulumi: execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim(),
     os: `${os.type()} ${os.release()}`,
   };
-  const result = { date: new Date().toISOString(), machine, rows };
+  const result: Row = { schema: 2, date: new Date().toISOString(), minutes: +((Date.now() - started) / 60_000).toFixed(1), machine, samples, cells };
   const dir = path.join(REPO_ROOT, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
   const json = JSON.stringify(result, null, 2) + "\n";
   fs.writeFileSync(path.join(dir, `${result.date.slice(0, 10)}.json`), json);
   fs.writeFileSync(path.join(dir, "latest.json"), json);
-  const table = renderTable(result);
+  const table = rowsMarkdown(result);
   fs.writeFileSync(path.join(dir, "latest.md"), table);
   const readme = path.join(REPO_ROOT, "README.md");
   const text = fs.readFileSync(readme, "utf8");
@@ -173,33 +290,13 @@ async function main(): Promise<void> {
   if (text.includes(start) && text.includes(end))
     fs.writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + "\n" + table + text.slice(text.indexOf(end)));
   process.stdout.write(table);
+  log(
+    `done in ${result.minutes} min; median create of the largest limited N: ${median(cells.find((c) => c.op === "create" && c.variant === "ours")?.samples.map((s) => s.ms) ?? [])} ms`,
+  );
 }
 
-function renderTable(r: { date: string; machine: Record<string, unknown>; rows: Record<string, any>[] }): string {
-  const m = r.machine;
-  const lines = [
-    `Run ${r.date.slice(0, 16).replace("T", " ")} UTC on ${m.cpus}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Pulumi ${m.pulumi}; emulator on loopback. Times in seconds; ratio = ours / no-op dynamic provider at the same N.`,
-    "",
-    "| N | up (create): s, ratio, calls | preview, no changes: s, ratio, calls | refresh: s, ratio, calls | up changing 10%: s, ratio, calls | drift: s, calls | state bytes/key, compact (floor; pretty export) | provider peak RSS |",
-    "|---|---|---|---|---|---|---|---|",
-  ];
-  const c = (x: any) => `${(x.ms / 1000).toFixed(1)}, ${x.ratio}x, ${x.calls}`;
-  for (const row of r.rows) {
-    lines.push(
-      `| ${row.n} | ${c(row.create)} | ${c(row.preview)} | ${c(row.refresh)} | ${c(row.update)} | ${(row.drift.ms / 1000).toFixed(1)}, ${row.drift.calls} | ${row.stateBytesPerKey} (${row.floorStateBytesPerKey}; ${row.exportedBytesPerKey}) | ${row.providerPeakRssMiB} MiB |`,
-    );
-  }
-  for (const row of r.rows.filter((x) => x.rateLimited)) {
-    const rl = row.rateLimited;
-    lines.push(
-      "",
-      `Refresh of ${row.n} keys with Statsig's limits enforced (100 / 10 s): ${(rl.ms / 1000).toFixed(1)} s against a rate-limit floor of ${(rl.floorMs / 1000).toFixed(1)} s at 10 requests/s (${rl.ratio}x; the sliding window's strict minimum is ${(rl.windowMinMs / 1000).toFixed(1)} s), ${rl.calls} calls, ${rl.throttled429} answered 429, ${rl.failures} failures.`,
-    );
-  }
-  return lines.join("\n") + "\n";
-}
-
-main().catch((e) => {
-  console.error(`bench failed: ${(e as Error).message}`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((e) => {
+    console.error(`bench failed: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  });

@@ -1,0 +1,56 @@
+// `node bench/chart.mjs RESULT.json OUT.svg`: seconds against N per operation, ours and the two floors
+// (median, with the samples' min–max as a band), drawn with Vega-Lite and rendered to SVG by Vega.
+// ESM on its own because Vega's modules use top-level await (a CommonJS require cannot load them).
+import * as fs from "node:fs";
+import * as vega from "vega";
+import * as vl from "vega-lite";
+
+const LABELS = {
+  create: "up, creating every key",
+  preview: "preview, no changes",
+  refresh: "refresh (with its preview)",
+  update: "up, changing 10%",
+  drift: "drift command",
+};
+const NAMES = { floor: "no-op floor (engine)", memory: "in-memory floor (our code)", ours: "ours (emulator)" };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const [input, output] = process.argv.slice(2);
+const result = JSON.parse(fs.readFileSync(input, "utf8"));
+const values = result.cells
+  .filter((c) => LABELS[c.op] && !c.note)
+  .map((c) => {
+    const ms = c.samples.map((s) => s.ms);
+    return { n: c.n, operation: LABELS[c.op], who: NAMES[c.variant], s: median(ms) / 1000, lo: Math.min(...ms) / 1000, hi: Math.max(...ms) / 1000 };
+  });
+
+const spec = {
+  $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+  title: { text: `pulumi-api-keys: seconds against N (${result.date.slice(0, 10)}, ${result.samples} samples; band = min–max)`, fontSize: 13 },
+  data: { values },
+  facet: { field: "operation", type: "nominal", sort: Object.values(LABELS), title: null },
+  columns: 3,
+  resolve: { scale: { y: "independent" } },
+  spec: {
+    width: 240,
+    height: 170,
+    encoding: {
+      x: { field: "n", type: "quantitative", scale: { type: "log" }, title: "N (keys)", axis: { values: [10, 100, 500, 1000, 2000] } },
+      color: { field: "who", type: "nominal", title: null, sort: Object.values(NAMES) },
+    },
+    layer: [
+      { mark: { type: "area", opacity: 0.2 }, encoding: { y: { field: "lo", type: "quantitative", title: "seconds" }, y2: { field: "hi" } } },
+      { mark: { type: "line", point: true }, encoding: { y: { field: "s", type: "quantitative", title: "seconds" } } },
+    ],
+  },
+  config: { legend: { orient: "bottom" } },
+};
+
+const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
+fs.writeFileSync(output, await view.toSVG());
+console.error(`chart: ${output}`);

@@ -1,0 +1,123 @@
+// The benchmarks' second floor: this package as it is, with undici's Agent answering from memory instead
+// of the network, so that "ours - this floor" is what HTTP and the rate budget cost, and "this floor -
+// the no-op provider" is what our own code costs. Loaded with `node --require` into every Node process of
+// a benchmark project (the program, the provider, the drift command) when PAK_BENCH_MEMORY_STORE names
+// a file. It answers the Statsig Console API's key routes like the emulator does, without validation;
+// the keys live in memory and in that file (an append-only log), so they outlast each process as a
+// vendor's do.
+import * as fs from "node:fs";
+import { listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "../emulator/apis/statsig-keys";
+import type { StatsigKey } from "../emulator/store";
+
+type Dto = StatsigKey;
+const PROJECT = "memory";
+
+type Reply = { status: number; body: unknown };
+
+export class MemoryStatsig {
+  readonly keys = new Map<string, Dto>();
+
+  constructor(private readonly file: string) {
+    let text = "";
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      /* a new store: seeded below */
+    }
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      const op = JSON.parse(line) as { put?: Dto; del?: string };
+      if (op.put) this.keys.set(op.put.key, op.put);
+      else if (op.del) this.keys.delete(op.del);
+    }
+  }
+
+  /** A project as Statsig creates it: its console key, a server key and a client key. */
+  seed(consoleKey: string): void {
+    if (this.keys.size) return;
+    this.put(newStatsigKey("CONSOLE", PROJECT, { key: consoleKey, description: "Console API Key" }));
+    for (const d of STATSIG_DEFAULT_KEYS) this.put(newStatsigKey(d.type, PROJECT, { description: d.description }));
+  }
+
+  private put(k: Dto): Dto {
+    this.keys.set(k.key, k);
+    fs.appendFileSync(this.file, JSON.stringify({ put: k }) + "\n");
+    return k;
+  }
+
+  handle(method: string, url: URL, body: any): Reply {
+    const m = /^\/console\/v1\/keys(?:\/([^/]+))?(?:\/(rotate|deactivate))?$/.exec(url.pathname);
+    if (!m) return { status: 404, body: { status: 404, message: "Not Found" } };
+    const id = m[1] && decodeURIComponent(m[1]);
+    const k = id ? this.keys.get(id) : undefined;
+    const notFound = { status: 404, body: { status: 404, message: "Not Found. The requested resource could not be found." } };
+    if (!id && method === "GET") {
+      const limit = Number(url.searchParams.get("limit") ?? 10);
+      const page = Number(url.searchParams.get("page") ?? 1);
+      return { status: 200, body: listBody([...this.keys.values()], limit, page) };
+    }
+    if (!id && method === "POST") {
+      const made = this.put(
+        newStatsigKey(body.type, PROJECT, {
+          description: body.description,
+          scopes: body.scopes ?? [],
+          environments: body.environments ?? [],
+          primaryTargetApp: body.targetAppID ?? null,
+          secondaryTargetApps: body.secondaryTargetAppIDs ?? null,
+        }),
+      );
+      return { status: 200, body: { message: "Key created successfully.", data: toDto(made) } };
+    }
+    if (!k) return notFound;
+    if (method === "GET") return { status: 200, body: { message: "Key read successfully.", data: toDto(k) } };
+    if (method === "DELETE") {
+      this.keys.delete(k.key);
+      fs.appendFileSync(this.file, JSON.stringify({ del: k.key }) + "\n");
+      return { status: 200, body: { message: "Key deleted successfully." } };
+    }
+    if (method === "PATCH" && m[2] === "rotate") {
+      this.keys.delete(k.key);
+      fs.appendFileSync(this.file, JSON.stringify({ del: k.key }) + "\n");
+      return { status: 200, body: { message: "Key rotated successfully.", data: toDto(this.put({ ...k, key: newKeyValue(k.type) })) } };
+    }
+    if (method === "PATCH" && m[2] === "deactivate") {
+      this.put({ ...k, status: "deactivated" });
+      return { status: 200, body: { message: "Key deactivated successfully." } };
+    }
+    if (method === "PATCH") {
+      const next = { ...k };
+      if (body.description !== undefined) next.description = body.description;
+      if (body.scopes !== undefined) next.scopes = body.scopes;
+      if (body.environments !== undefined) next.environments = body.environments;
+      if (body.targetAppID !== undefined) next.primaryTargetApp = body.targetAppID;
+      if (body.secondaryTargetAppIDs !== undefined) next.secondaryTargetApps = body.secondaryTargetAppIDs;
+      return { status: 200, body: { message: "Key updated successfully.", data: toDto(this.put(next)) } };
+    }
+    return notFound;
+  }
+}
+
+/** Makes every undici Agent in this process answer from `store` (the handler protocol undici's `request` drives). */
+export function installMemoryTransport(store: MemoryStatsig): void {
+  const { Agent } = require("undici") as typeof import("undici");
+  (Agent.prototype as any).dispatch = function (opts: any, handler: any): boolean {
+    const url = new URL(opts.path, opts.origin);
+    const body = typeof opts.body === "string" && opts.body ? JSON.parse(opts.body) : undefined;
+    queueMicrotask(() => {
+      const reply = store.handle(opts.method, url, body);
+      const payload = Buffer.from(JSON.stringify(reply.body));
+      handler.onConnect?.(() => undefined);
+      handler.onHeaders?.(reply.status, [Buffer.from("content-type"), Buffer.from("application/json")], () => undefined, "");
+      handler.onData?.(payload);
+      handler.onComplete?.([]);
+    });
+    return true;
+  };
+}
+
+const file = process.env.PAK_BENCH_MEMORY_STORE;
+if (file) {
+  const store = new MemoryStatsig(file);
+  if (process.env.PAK_BENCH_MEMORY_CONSOLE_KEY) store.seed(process.env.PAK_BENCH_MEMORY_CONSOLE_KEY);
+  installMemoryTransport(store);
+}

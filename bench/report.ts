@@ -1,0 +1,168 @@
+// The benchmark's results as data, and the Markdown table README.md shows. Every figure is computed from
+// the samples in the result file; nothing here is a constant about the run.
+
+export const VARIANTS = ["floor", "memory", "ours"] as const;
+export type Variant = (typeof VARIANTS)[number];
+export type Op = "create" | "preview" | "refresh" | "refreshSkipPreview" | "update" | "drift" | "driftAllStacks";
+
+export const OP_LABELS: Record<Op, string> = {
+  create: "up, creating every key",
+  preview: "preview, no changes",
+  refresh: "refresh (with its preview)",
+  refreshSkipPreview: "refresh --skip-preview",
+  update: "up, changing 10%",
+  drift: "drift command",
+  driftAllStacks: "drift --all-stacks",
+};
+
+export interface Sample {
+  ms: number;
+  /** Calls the emulator answered (ours only). */
+  calls?: number;
+  /** Of those, answered 429. */
+  throttled?: number;
+  /** Peak RSS of the provider processes during this run. */
+  rssMiB?: number;
+  /** The no-op run's creates held to Statsig's window, as soon as the engine asked (floor creates only). */
+  rateFloorMs?: number;
+  /** The same, at no faster a pace than the engine's own between calls (see bench/floors.ts). */
+  pacedRateFloorMs?: number;
+}
+
+export interface Cell {
+  n: number;
+  op: Op;
+  variant: Variant;
+  /** Whether the emulator enforced Statsig's limits (and the client kept its budget). */
+  limited: boolean;
+  samples: Sample[];
+  stateBytesPerKey?: number;
+  note?: string;
+}
+
+export interface Row {
+  schema: 2;
+  date: string;
+  minutes: number;
+  machine: Record<string, unknown>;
+  samples: number;
+  cells: Cell[];
+}
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(xs: number[]): Spread {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+const sec = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+const fmt = (s: Spread) => `${sec(s.median)} (${sec(s.min)}–${sec(s.max)})`;
+
+/**
+ * Ours against a floor: the ratio of medians, and whether the samples' ranges overlap (then a ratio
+ * below 1 is within the noise, and says "~").
+ */
+export function ratio(ours: number[], floor: number[]): string {
+  const o = spread(ours);
+  const f = spread(floor);
+  const r = o.median / f.median;
+  const overlap = o.min <= f.max && f.min <= o.max;
+  return `${r.toFixed(2)}x${overlap ? "~" : ""}`;
+}
+
+function cell(cells: Cell[], n: number, op: Op, variant: Variant): Cell | undefined {
+  return cells.find((c) => c.n === n && c.op === op && c.variant === variant && !c.note);
+}
+
+const values = (c: Cell | undefined, f: (s: Sample) => number | undefined = (s) => s.ms) => c?.samples.map(f).filter((x): x is number => x !== undefined) ?? [];
+
+export function rowsMarkdown(r: Row): string {
+  const m = r.machine;
+  const sizes = [...new Set(r.cells.filter((c) => c.op !== "driftAllStacks" && !c.note).map((c) => c.n))].sort((a, b) => a - b);
+  const limitedUpTo = Math.max(0, ...r.cells.filter((c) => c.limited).map((c) => c.n));
+  const lines = [
+    `Run ${r.date.slice(0, 16).replace("T", " ")} UTC, ${r.minutes} min, on ${m.cpus}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Pulumi ${m.pulumi}. ` +
+      `${r.samples} samples per cell, floor, memory and ours interleaved; seconds as median (min–max). ` +
+      `**floor**: a no-op dynamic provider (the engine); **memory**: this package with HTTP answered in memory (our code); **ours**: against the emulator over loopback` +
+      (limitedUpTo
+        ? `, with Statsig's limits enforced up to N = ${limitedUpTo} (each operation from a fresh budget); past it without limits (client budget off: 2,000 creates need 40 min of Statsig's 900 per 15 min)`
+        : "") +
+      `. ratio = ours / floor, "~" where their ranges overlap (a ratio below 1 is then noise). Split: engine = floor, our code = memory − floor, HTTP and budget = ours − memory.`,
+    "",
+    "| N | operation | floor | memory | ours | ratio | split: engine / our code / HTTP+budget | calls (429) | provider RSS MiB |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const n of sizes) {
+    for (const op of Object.keys(OP_LABELS) as Op[]) {
+      const o = cell(r.cells, n, op, "ours");
+      if (!o) continue;
+      const f = cell(r.cells, n, op, "floor");
+      const mem = cell(r.cells, n, op, "memory");
+      const om = median(values(o));
+      const fm = f ? median(values(f)) : undefined;
+      const mm = mem ? median(values(mem)) : undefined;
+      const split =
+        fm !== undefined && mm !== undefined ? `${sec(fm)} / ${sec(mm - fm)} / ${sec(om - mm)}` : mm !== undefined ? `– / ${sec(mm)} / ${sec(om - mm)}` : "";
+      const calls = spread(values(o, (s) => s.calls));
+      const throttled = values(o, (s) => s.throttled).reduce((a, b) => a + b, 0);
+      const rss = values(o, (s) => s.rssMiB);
+      lines.push(
+        `| ${n} | ${OP_LABELS[op]}${o.limited ? " (limits on)" : ""} | ${f ? fmt(spread(values(f))) : "–"} | ${mem ? fmt(spread(values(mem))) : "–"} | ${fmt(spread(values(o)))} | ${f ? ratio(values(o), values(f)) : "–"} | ${split} | ${calls.min === calls.max ? calls.median : `${calls.min}–${calls.max}`} (${throttled}) | ${rss.length ? (Math.min(...rss) === Math.max(...rss) ? rss[0] : `${Math.min(...rss)}–${Math.max(...rss)}`) : "–"} |`,
+      );
+    }
+  }
+
+  const creates = sizes.map((n) => ({ n, f: cell(r.cells, n, "create", "floor"), o: cell(r.cells, n, "create", "ours") })).filter((x) => x.o?.limited && x.f);
+  if (creates.length) {
+    lines.push(
+      "",
+      "Creates under Statsig's limits (100 / 10 s, 900 / 15 min), `pulumi up --skip-preview`. The window alone needs (N − 100) / 100 × 10 s if 100 calls go at once. " +
+        "The **rate-limit floor** holds the no-op run's own create calls to that window, per sample: *strict*, each call as soon as the engine asked for it and the window allows; " +
+        "*paced*, also no sooner after the previous call than the engine itself took (its work per key does not shrink while it waits). Target: ours ≤ 1.1 × max(engine floor, rate-limit floor), no 429.",
+      "",
+      "| N | engine floor | window minimum | rate-limit floor, strict | rate-limit floor, paced | ours | ours / max(engine, paced) | ours / max(engine, strict) | 429 |",
+      "|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const { n, f, o } of creates) {
+      const engine = median(values(f));
+      const strict = values(f, (s) => s.rateFloorMs);
+      const paced = values(f, (s) => s.pacedRateFloorMs);
+      const windowMin = Math.max(0, ((n - 100) / 100) * 10_000);
+      const ours = median(values(o));
+      const throttled = values(o, (s) => s.throttled).reduce((a, b) => a + b, 0);
+      lines.push(
+        `| ${n} | ${sec(engine)} | ${sec(windowMin)} | ${fmt(spread(strict))} | ${fmt(spread(paced))} | ${fmt(spread(values(o)))} | ${(ours / Math.max(engine, median(paced))).toFixed(2)}x | ${(ours / Math.max(engine, median(strict))).toFixed(2)}x | ${throttled} |`,
+      );
+    }
+  }
+
+  const state = sizes.map((n) => ({ n, o: cell(r.cells, n, "create", "ours"), f: cell(r.cells, n, "create", "floor") })).filter((x) => x.o?.stateBytesPerKey);
+  if (state.length)
+    lines.push(
+      "",
+      `State per key, compact JSON (floor): ${state.map((x) => `N = ${x.n}: ${x.o!.stateBytesPerKey} (${x.f?.stateBytesPerKey ?? "–"})`).join("; ")}.`,
+    );
+
+  const all = r.cells.find((c) => c.op === "driftAllStacks");
+  const one = r.cells.find((c) => c.op === "drift" && c.note);
+  if (all)
+    lines.push(
+      "",
+      `Drift across several stacks on one Statsig project (${all.n} keys; ${one?.note ?? ""}): \`drift --all-stacks\` ${fmt(spread(values(all)))} s, ${median(values(all, (s) => s.calls))} calls` +
+        (one ? `; one stack alone (\`--stack s0\`) ${fmt(spread(values(one)))} s, ${median(values(one, (s) => s.calls))} calls` : "") +
+        ". Set up without limits (1,000 creates in one project).",
+    );
+  lines.push("", "![Seconds against N per operation: ours, the in-memory floor and the no-op floor](bench/results/latest.svg)");
+  return lines.join("\n") + "\n";
+}
