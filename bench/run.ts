@@ -8,7 +8,7 @@
 // Writes bench/results/<date>.json, latest.json, latest.md and latest.svg, and the table into README.md.
 //   BENCH_N=10,100,500,1000,2000   sizes          BENCH_SAMPLES=3   samples per cell
 //   BENCH_STACKS=10x100            drift across several stacks on one vendor project ("0" to skip)
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -26,16 +26,21 @@ const CREATE_SAMPLED_UP_TO = 500;
 
 const TIMEOUT_MS = 1_800_000;
 
-/** Peak RSS (MiB) of the provider processes while `fn` runs, sampled every 200 ms. */
+/**
+ * Peak RSS (MiB) of the provider processes while `fn` runs, sampled every 200 ms. `ps` runs
+ * asynchronously: this process also serves the emulator, whose answers must not wait for it.
+ */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; rssMiB: number }> {
   let peak = 0;
+  let busy = false;
   const timer = setInterval(() => {
-    try {
-      const out = execFileSync("ps", ["-eo", "rss,args"], { encoding: "utf8" });
+    if (busy) return;
+    busy = true;
+    execFile("ps", ["-eo", "rss,args"], { encoding: "utf8" }, (err, out) => {
+      busy = false;
+      if (err) return; // ps may race with exiting processes
       for (const line of out.split("\n")) if (/dynamic-provider|pulumi-resource-/.test(line)) peak = Math.max(peak, parseInt(line.trim(), 10) || 0);
-    } catch {
-      /* ps may race with exiting processes */
-    }
+    });
   }, 200);
   try {
     return { result: await fn(), rssMiB: Math.round(peak / 1024) };
