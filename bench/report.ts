@@ -6,7 +6,7 @@ export type Variant = (typeof VARIANTS)[number];
 export type Op = "create" | "preview" | "refresh" | "refreshSkipPreview" | "update" | "drift" | "driftAllStacks";
 
 export const OP_LABELS: Record<Op, string> = {
-  create: "up, creating every key",
+  create: "up (with preview), creating every key",
   preview: "preview, no changes",
   refresh: "refresh (with its preview)",
   refreshSkipPreview: "refresh --skip-preview",
@@ -127,7 +127,7 @@ export function rowsMarkdown(r: Row): string {
   if (creates.length) {
     lines.push(
       "",
-      "Creates under Statsig's limits (100 / 10 s, 900 / 15 min), `pulumi up --skip-preview`. The window alone needs (N − 100) / 100 × 10 s if 100 calls go at once. " +
+      "Creates under Statsig's limits (100 / 10 s, 900 / 15 min), `pulumi up --yes` (its preview, then the update). The window alone needs (N − 100) / 100 × 10 s if 100 calls go at once. " +
         "The **rate-limit floor** holds the no-op run's own create calls to that window, per sample: *strict*, each call as soon as the engine asked for it and the window allows; " +
         "*paced*, also no sooner after the previous call than the engine itself took (its work per key does not shrink while it waits). Target: ours ≤ 1.1 × max(engine floor, rate-limit floor), no 429.",
       "",
