@@ -6,7 +6,7 @@ import * as vega from "vega";
 import * as vl from "vega-lite";
 
 const LABELS = {
-  create: "up, creating every key",
+  create: "up (with preview), creating every key",
   preview: "preview, no changes",
   refresh: "refresh (with its preview)",
   update: "up, changing 10%",
