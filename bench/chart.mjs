@@ -4,21 +4,12 @@
 import * as fs from "node:fs";
 import * as vega from "vega";
 import * as vl from "vega-lite";
+import { median, OP_LABELS } from "../dist/bench/report.js";
 
-const LABELS = {
-  create: "up (with preview), creating every key",
-  preview: "preview, no changes",
-  refresh: "refresh (with its preview)",
-  update: "up, changing 10%",
-  drift: "drift command",
-};
+// The labels and the median are the report's own (compiled to dist/ by `npm run bench` before this runs).
+const CHARTED = ["create", "preview", "refresh", "update", "drift"];
+const LABELS = Object.fromEntries(CHARTED.map((op) => [op, OP_LABELS[op]]));
 const NAMES = { floor: "no-op floor (engine)", memory: "in-memory floor (our code)", ours: "ours (emulator)" };
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const [input, output] = process.argv.slice(2);
 const result = JSON.parse(fs.readFileSync(input, "utf8"));

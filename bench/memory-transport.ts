@@ -6,7 +6,7 @@
 // the keys live in memory and in that file (an append-only log), so they outlast each process as a
 // vendor's do.
 import * as fs from "node:fs";
-import { listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "../emulator/apis/statsig-keys";
+import { applyUpdate, fieldsFromCreate, listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "../emulator/apis/statsig-keys";
 import type { StatsigKey } from "../emulator/store";
 
 type Dto = StatsigKey;
@@ -45,6 +45,11 @@ export class MemoryStatsig {
     return k;
   }
 
+  private remove(key: string): void {
+    this.keys.delete(key);
+    fs.appendFileSync(this.file, JSON.stringify({ del: key }) + "\n");
+  }
+
   handle(method: string, url: URL, body: any): Reply {
     const m = /^\/console\/v1\/keys(?:\/([^/]+))?(?:\/(rotate|deactivate))?$/.exec(url.pathname);
     if (!m) return { status: 404, body: { status: 404, message: "Not Found" } };
@@ -57,27 +62,17 @@ export class MemoryStatsig {
       return { status: 200, body: listBody([...this.keys.values()], limit, page) };
     }
     if (!id && method === "POST") {
-      const made = this.put(
-        newStatsigKey(body.type, PROJECT, {
-          description: body.description,
-          scopes: body.scopes ?? [],
-          environments: body.environments ?? [],
-          primaryTargetApp: body.targetAppID ?? null,
-          secondaryTargetApps: body.secondaryTargetAppIDs ?? null,
-        }),
-      );
+      const made = this.put(newStatsigKey(body.type, PROJECT, fieldsFromCreate(body)));
       return { status: 200, body: { message: "Key created successfully.", data: toDto(made) } };
     }
     if (!k) return notFound;
     if (method === "GET") return { status: 200, body: { message: "Key read successfully.", data: toDto(k) } };
     if (method === "DELETE") {
-      this.keys.delete(k.key);
-      fs.appendFileSync(this.file, JSON.stringify({ del: k.key }) + "\n");
+      this.remove(k.key);
       return { status: 200, body: { message: "Key deleted successfully." } };
     }
     if (method === "PATCH" && m[2] === "rotate") {
-      this.keys.delete(k.key);
-      fs.appendFileSync(this.file, JSON.stringify({ del: k.key }) + "\n");
+      this.remove(k.key);
       return { status: 200, body: { message: "Key rotated successfully.", data: toDto(this.put({ ...k, key: newKeyValue(k.type) })) } };
     }
     if (method === "PATCH" && m[2] === "deactivate") {
@@ -85,13 +80,7 @@ export class MemoryStatsig {
       return { status: 200, body: { message: "Key deactivated successfully." } };
     }
     if (method === "PATCH") {
-      const next = { ...k };
-      if (body.description !== undefined) next.description = body.description;
-      if (body.scopes !== undefined) next.scopes = body.scopes;
-      if (body.environments !== undefined) next.environments = body.environments;
-      if (body.targetAppID !== undefined) next.primaryTargetApp = body.targetAppID;
-      if (body.secondaryTargetAppIDs !== undefined) next.secondaryTargetApps = body.secondaryTargetAppIDs;
-      return { status: 200, body: { message: "Key updated successfully.", data: toDto(this.put(next)) } };
+      return { status: 200, body: { message: "Key updated successfully.", data: toDto(this.put(applyUpdate({ ...k }, body))) } };
     }
     return notFound;
   }

@@ -66,7 +66,6 @@ class Subject {
     readonly n: number,
     readonly tag: string,
     emulator: { url: string } | undefined,
-    opts: { stacks?: number } = {},
   ) {
     const env: Record<string, string> = {};
     if (variant === "floor") env.PAK_BENCH_CALL_TIMES = this.callTimes = path.join(os.tmpdir(), `pak-bench-calls-${tag}-${process.pid}`);
@@ -80,10 +79,8 @@ class Subject {
     if (variant === "memory" || n > LIMITED_UP_TO) env.PULUMI_API_KEYS_RATE_LIMITS = "off";
     this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env);
     this.url = variant === "memory" ? "http://statsig.memory.invalid" : (emulator?.url ?? "");
-    this.stacks = opts.stacks ?? 1;
   }
   readonly url: string;
-  readonly stacks: number;
 
   async init(stack = this.project.stack): Promise<void> {
     const config: Record<string, string> = { n: String(this.n) };

@@ -45,6 +45,27 @@ export function newStatsigKey(type: string, project: string, fields: Partial<Sta
   };
 }
 
+/** The fields a create body sets (Statsig names the target apps `targetAppID` and `secondaryTargetAppIDs` on the wire). */
+export function fieldsFromCreate(body: any): Partial<StatsigKey> {
+  return {
+    description: body.description,
+    scopes: body.scopes ?? [],
+    environments: body.environments ?? [],
+    primaryTargetApp: body.targetAppID ?? null,
+    secondaryTargetApps: body.secondaryTargetAppIDs ?? null,
+  };
+}
+
+/** Applies an update body to `k` in place: only the fields it carries. */
+export function applyUpdate(k: StatsigKey, body: any): StatsigKey {
+  if (body.description !== undefined) k.description = body.description;
+  if (body.scopes !== undefined) k.scopes = body.scopes;
+  if (body.environments !== undefined) k.environments = body.environments;
+  if (body.targetAppID !== undefined) k.primaryTargetApp = body.targetAppID;
+  if (body.secondaryTargetAppIDs !== undefined) k.secondaryTargetApps = body.secondaryTargetAppIDs;
+  return k;
+}
+
 /** One page of a key listing, as Statsig answers `GET /console/v1/keys?limit&page`. */
 export function listBody(all: StatsigKey[], limit: number, page: number) {
   const link = (p: number) => `/console/v1/keys?page=${p}&limit=${limit}`;

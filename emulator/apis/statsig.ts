@@ -5,7 +5,7 @@
 import { EmulatedApi, Principal, Reply } from "../api";
 import { OpenApiDocument } from "../openapi-validator";
 import { StatsigKey, Store } from "../store";
-import { listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "./statsig-keys";
+import { applyUpdate, fieldsFromCreate, listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "./statsig-keys";
 
 export { newStatsigKey, STATSIG_DEFAULT_KEYS, toDto };
 
@@ -59,13 +59,7 @@ export function statsigApi(): EmulatedApi {
         return { status: 200, body: listBody(all, limit, page) };
       },
       "POST /console/v1/keys": ({ body, store, principal }) => {
-        const k = newStatsigKey(body.type, principal.project!, {
-          description: body.description,
-          scopes: body.scopes ?? [],
-          environments: body.environments ?? [],
-          primaryTargetApp: body.targetAppID ?? null,
-          secondaryTargetApps: body.secondaryTargetAppIDs ?? null,
-        });
+        const k = newStatsigKey(body.type, principal.project!, fieldsFromCreate(body));
         store.data.statsig.push(k);
         return { status: 200, body: { message: "Key created successfully.", data: toDto(k) } };
       },
@@ -78,11 +72,7 @@ export function statsigApi(): EmulatedApi {
       "PATCH /console/v1/keys/{id}": ({ params, body, store, principal }) => {
         const k = find(store, principal, params.id!);
         if (!k) return err(404, "Not Found. The requested resource could not be found.");
-        if (body.description !== undefined) k.description = body.description;
-        if (body.scopes !== undefined) k.scopes = body.scopes;
-        if (body.environments !== undefined) k.environments = body.environments;
-        if (body.targetAppID !== undefined) k.primaryTargetApp = body.targetAppID;
-        if (body.secondaryTargetAppIDs !== undefined) k.secondaryTargetApps = body.secondaryTargetAppIDs;
+        applyUpdate(k, body);
         return { status: 200, body: { message: "Key updated successfully.", data: toDto(k) } };
       },
       "DELETE /console/v1/keys/{id}": ({ params, store, principal }) => {

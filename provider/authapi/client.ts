@@ -77,12 +77,12 @@ export class AuthApiClient {
     return { items: items.map((k) => this.remember(k)), more: items.length === PAGE };
   }
 
-  /** Every matching key, following limit/offset. */
   /** The project's keys before this run's first write: from the preview's notes when it listed them. */
   async keysBefore(projectId: string): Promise<ApiKeyDto[]> {
-    return (await this.reads(projectId).everything()).map((k) => (registerSecret(k.key), k));
+    return (await this.reads(projectId).everything()).map((k) => this.remember(k));
   }
 
+  /** Every matching key, following limit/offset. */
   async list(filter: ListFilter): Promise<ApiKeyDto[]> {
     return everyPage((n) => this.listPage(filter, n));
   }

@@ -132,11 +132,6 @@ export interface CreateSpec<K> extends ScopeListing<K> {
 }
 
 /**
- * Creates a key at most once. After a failure with an unknown outcome, the key this call made is found
- * and adopted (`adopted: true`: the create's own answer, with any create-only value, was lost); only
- * when none appeared within the grace period is the create sent again.
- */
-/**
  * Takes the scope's snapshot ahead of a create (a check of a new resource calls it): in a preview, the
  * listing is noted for the real pass, which then spends none of its rate budget on it.
  */
@@ -153,6 +148,11 @@ export async function aheadOfCreates<K>(listing: () => ScopeListing<K>): Promise
   }
 }
 
+/**
+ * Creates a key at most once. After a failure with an unknown outcome, the key this call made is found
+ * and adopted (`adopted: true`: the create's own answer, with any create-only value, was lost); only
+ * when none appeared within the grace period is the create sent again.
+ */
 export async function createOnce<K>(spec: CreateSpec<K>): Promise<{ key: K; adopted: boolean }> {
   const ledger = ledgerFor(spec.scope);
   const before = await takeSnapshot(spec);

@@ -108,8 +108,9 @@ export class RunCache {
   /** Writes down one answer (`undefined`: the key does not exist). */
   put(id: string, value: unknown, takenAt: number): void {
     const note: Note = { t: takenAt, v: value ?? null };
-    this.load().set(this.idHash(id), note);
-    this.append({ id: this.idHash(id), t: takenAt, sealed: this.seal(JSON.stringify(note.v)) });
+    const hash = this.idHash(id);
+    this.load().set(hash, note);
+    this.append({ id: hash, t: takenAt, sealed: this.seal(JSON.stringify(note.v)) });
   }
 
   /** After a write in the scope: no earlier answer serves anyone again. */
