@@ -1,4 +1,4 @@
-// `node bench/chart.mjs RESULT.json OUT.svg`: seconds against N per operation, ours and the two floors
+// `node bench/chart.mjs RESULT.json OUT.svg`: seconds against N per operation, ours and the floors
 // (median, with the samples' min–max as a band), drawn with Vega-Lite and rendered to SVG by Vega.
 // ESM on its own because Vega's modules use top-level await (a CommonJS require cannot load them).
 import * as fs from "node:fs";
@@ -9,15 +9,35 @@ import { median, OP_LABELS } from "../dist/bench/report.js";
 // The labels and the median are the report's own (compiled to dist/ by `npm run bench` before this runs).
 const CHARTED = ["create", "preview", "refresh", "update", "drift"];
 const LABELS = Object.fromEntries(CHARTED.map((op) => [op, OP_LABELS[op]]));
-const NAMES = { floor: "no-op floor (engine)", memory: "in-memory floor (our code)", ours: "ours (emulator)" };
+const NAMES = {
+  floor: "no-op floor (engine)",
+  rate: "rate-limit floor (no-op under the limits)",
+  memory: "in-memory floor (our code)",
+  ours: "ours (emulator)",
+};
 
 const [input, output] = process.argv.slice(2);
 const result = JSON.parse(fs.readFileSync(input, "utf8"));
+const point = (c, who, ms) => ({
+  n: c.n,
+  operation: LABELS[c.op],
+  who: NAMES[who],
+  s: median(ms) / 1000,
+  lo: Math.min(...ms) / 1000,
+  hi: Math.max(...ms) / 1000,
+});
 const values = result.cells
   .filter((c) => LABELS[c.op] && !c.note)
-  .map((c) => {
-    const ms = c.samples.map((s) => s.ms);
-    return { n: c.n, operation: LABELS[c.op], who: NAMES[c.variant], s: median(ms) / 1000, lo: Math.min(...ms) / 1000, hi: Math.max(...ms) / 1000 };
+  .flatMap((c) => {
+    const rate = c.samples.map((s) => s.rateFloorMs).filter((x) => x !== undefined);
+    return [
+      point(
+        c,
+        c.variant,
+        c.samples.map((s) => s.ms),
+      ),
+      ...(rate.length ? [point(c, "rate", rate)] : []),
+    ];
   });
 
 const spec = {

@@ -17,7 +17,7 @@ import { createEmulator } from "../emulator/main";
 import { Emulator } from "../emulator/server";
 import { MemoryStatsig } from "./memory-transport";
 import { makeProject, PulumiProject, REPO_ROOT } from "./pulumi-project";
-import { floorProgram, keysProgram, rateLimitedFloorMs } from "./floors";
+import { floorProgram, keysProgram } from "./floors";
 import { Cell, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
 
 export const LIMITED_UP_TO = 500;
@@ -58,7 +58,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 /** One variant's project and stack at one size, and how it is reached. */
 class Subject {
   readonly project: PulumiProject;
-  private callTimes?: string;
+  /** The floor's rate-limit run: its own stack, and the send times its provider processes share. */
+  readonly limitedStack = "limited";
+  private limitsFile?: string;
   private store?: string;
 
   constructor(
@@ -68,7 +70,7 @@ class Subject {
     emulator: { url: string } | undefined,
   ) {
     const env: Record<string, string> = {};
-    if (variant === "floor") env.PAK_BENCH_CALL_TIMES = this.callTimes = path.join(os.tmpdir(), `pak-bench-calls-${tag}-${process.pid}`);
+    if (variant === "floor") this.limitsFile = path.join(os.tmpdir(), `pak-bench-limits-${tag}-${process.pid}`);
     if (variant === "memory") {
       this.store = path.join(os.tmpdir(), `pak-bench-store-${tag}-${process.pid}.log`);
       fs.rmSync(this.store, { force: true });
@@ -92,21 +94,24 @@ class Subject {
     await this.project.ok(args);
   }
 
-  /** Runs a pulumi command, timed, with the provider's peak RSS; for the floor's creates, also the rate-limited floor. */
-  async pulumi(args: string[]): Promise<{ ms: number; rssMiB: number; rateFloorMs?: number; pacedRateFloorMs?: number }> {
-    if (this.callTimes) fs.writeFileSync(this.callTimes, "");
-    const startedAt = Date.now();
+  /** Runs a pulumi command, timed, with the provider's peak RSS. */
+  async pulumi(args: string[]): Promise<{ ms: number; rssMiB: number }> {
     const { result: ms, rssMiB } = await withPeakRss(() => timed(() => this.project.ok(args, { timeoutMs: TIMEOUT_MS })));
-    let rateFloorMs: number | undefined;
-    let pacedRateFloorMs: number | undefined;
-    if (this.callTimes) {
-      const times = fs.readFileSync(this.callTimes, "utf8").split("\n").filter(Boolean).map(Number);
-      if (times.length >= this.n) {
-        rateFloorMs = rateLimitedFloorMs(times, startedAt, ms);
-        pacedRateFloorMs = rateLimitedFloorMs(times, startedAt, ms, { paced: true });
-      }
-    }
-    return { ms, rssMiB, rateFloorMs, pacedRateFloorMs };
+    return { ms, rssMiB };
+  }
+
+  /**
+   * The floor's create under Statsig's limits, on its own stack: the rate-limit floor (bench/noop-provider.ts).
+   * It checks that the no-op made the calls ours makes: one listing and one per key.
+   */
+  async limitedFloor(args: string[]): Promise<number> {
+    fs.writeFileSync(this.limitsFile!, "");
+    const ms = await timed(() =>
+      this.project.ok([...args, "--stack", this.limitedStack], { timeoutMs: TIMEOUT_MS, env: { PAK_BENCH_FLOOR_LIMITS: this.limitsFile! } }),
+    );
+    const calls = fs.readFileSync(this.limitsFile!, "utf8").split("\n").filter(Boolean).length;
+    if (calls !== this.n + 1) throw new Error(`the rate-limit floor made ${calls} calls, not ${this.n + 1}`);
+    return ms;
   }
 
   async drift(extra: string[] = []): Promise<number> {
@@ -127,7 +132,7 @@ class Subject {
 
   remove(): void {
     fs.rmSync(this.project.dir, { recursive: true, force: true });
-    if (this.callTimes) fs.rmSync(this.callTimes, { force: true });
+    if (this.limitsFile) fs.rmSync(this.limitsFile, { force: true });
     if (this.store) fs.rmSync(this.store, { force: true });
   }
 }
@@ -161,7 +166,7 @@ async function benchSize(n: number, samples: number): Promise<Cell[]> {
     const extra = [
       s.calls !== undefined ? `${s.calls} calls` : "",
       s.throttled ? `${s.throttled} x 429` : "",
-      s.rateFloorMs ? `rate floors ${s.rateFloorMs} / ${s.pacedRateFloorMs} ms` : "",
+      s.rateFloorMs ? `rate-limit floor ${s.rateFloorMs} ms` : "",
     ];
     log(`N=${n} ${op} ${variant}: ${s.ms} ms ${extra.filter(Boolean).join(", ")}`);
   };
@@ -175,6 +180,11 @@ async function benchSize(n: number, samples: number): Promise<Cell[]> {
     const url = await emulator.start();
     subjects = VARIANTS.map((v) => new Subject(v, n, `${n}-${sample}`, { url }));
     for (const s of subjects) await s.init();
+    const floor = subjects.find((s) => s.variant === "floor")!;
+    if (limited && n <= CREATE_SAMPLED_UP_TO) {
+      await floor.init(floor.limitedStack);
+      await floor.project.ok(["stack", "select", floor.project.stack]);
+    }
   };
   // Each operation is run for every variant before the next operation: floor, memory and ours interleaved.
   const each = async (op: Op, args: string[] | "drift", only?: Variant[]) => {
@@ -187,7 +197,9 @@ async function benchSize(n: number, samples: number): Promise<Cell[]> {
         record(op, s.variant, { ms, calls, throttled });
       } else {
         const { result, calls, throttled } = await counting(target, () => s.pulumi(args));
-        record(op, s.variant, { ...result, calls, throttled });
+        // The creates' floors, one after the other: the engine alone, then under the limits.
+        const rateFloorMs = op === "create" && limited && s.variant === "floor" ? await s.limitedFloor(args) : undefined;
+        record(op, s.variant, { ...result, calls, throttled, rateFloorMs });
       }
     }
   };
@@ -285,7 +297,7 @@ async function main(): Promise<void> {
     pulumi: execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim(),
     os: `${os.type()} ${os.release()}`,
   };
-  const result: Row = { schema: 2, date: new Date().toISOString(), minutes: +((Date.now() - started) / 60_000).toFixed(1), machine, samples, cells };
+  const result: Row = { schema: 3, date: new Date().toISOString(), minutes: +((Date.now() - started) / 60_000).toFixed(1), machine, samples, cells };
   const dir = path.join(REPO_ROOT, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
   const json = JSON.stringify(result, null, 2) + "\n";
