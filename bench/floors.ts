@@ -11,10 +11,12 @@ export const floorProgram = `
 const pulumi = require("@pulumi/pulumi");
 const cfg = new pulumi.Config();
 const n = cfg.requireNumber("n"), changed = cfg.getNumber("changed") || 0, round = cfg.get("round") || "";
-// The floor: a dynamic provider that makes no HTTP call, over resources of the same shape as ours.
+// The floor: a dynamic provider that makes no HTTP call, over resources of the same shape as ours: the
+// same output placeholders (the SDK makes four promises, each with a stack trace, per property).
 class Noop extends pulumi.CustomResource {
   constructor(name, args) {
-    super("pulumi-nodejs:dynamic:Resource", name, { __provider: ${JSON.stringify(noopProviderSource)}, ...args, key: undefined }, { additionalSecretOutputs: ["key"] });
+    const outputs = { key: undefined, keyFingerprint: undefined, status: undefined, rotatedAt: undefined };
+    super("pulumi-nodejs:dynamic:Resource", name, { ...outputs, ...args, __provider: ${JSON.stringify(noopProviderSource)} }, { additionalSecretOutputs: ["key"] });
   }
 }
 for (let i = 0; i < n; i++) new Noop("k" + i, { type: "SERVER", description: "key " + i + (i < changed ? " v" + round : ""), scopes: ["omni_read_only"], environments: ["production"] });

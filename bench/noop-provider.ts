@@ -95,7 +95,18 @@ export const provider = {
   },
   async create(inputs: Inputs) {
     await call();
-    return { id: `noop-${inputs.description}`, outs: { ...inputs, key: "x", keyFingerprint: "f", status: "active" } };
+    // The fields ours stores, at their sizes, so that the engine handles as much state per key.
+    const outs = {
+      ...inputs,
+      active: true,
+      secondaryTargetApps: [],
+      key: `secret-${"x".repeat(31)}`,
+      keyFingerprint: "0123456789abcdef",
+      credentialFingerprint: "0123456789abcdef",
+      rotatedAt: new Date().toISOString(),
+      status: "active",
+    };
+    return { id: `statsig-server-${inputs.description}`, outs };
   },
   async diff(_id: string, olds: Inputs, news: Inputs) {
     return { changes: olds.description !== news.description };

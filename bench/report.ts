@@ -95,7 +95,7 @@ export function rowsMarkdown(r: Row): string {
   const lines = [
     `Run ${r.date.slice(0, 16).replace("T", " ")} UTC, ${r.minutes} min, on ${m.cpus}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Pulumi ${m.pulumi}. ` +
       `${r.samples} samples per cell, floor, memory and ours interleaved; seconds as median (min–max). ` +
-      `**floor**: a no-op dynamic provider (the engine); **memory**: this package with HTTP answered in memory (our code); **ours**: against the emulator over loopback` +
+      `**floor**: a no-op dynamic provider over resources of ours' shape, the same properties and state per key (the engine and SDK); **memory**: this package with HTTP answered in memory (our code); **ours**: against the emulator over loopback` +
       (limitedUpTo
         ? `, with Statsig's limits enforced up to N = ${limitedUpTo} (each operation from a fresh budget); past it without limits (client budget off: 2,000 creates need 40 min of Statsig's 900 per 15 min), where the creates are untimed setup`
         : "") +
