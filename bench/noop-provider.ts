@@ -19,6 +19,11 @@ export const STATSIG_WINDOWS: Window[] = [
   { limit: 900, windowMs: 900_000 },
 ];
 
+/** What `calls` need of the first window alone if each batch of `limit` went at once, in ms. */
+export function windowMinimumMs(calls: number, window: Window = STATSIG_WINDOWS[0]!): number {
+  return (Math.ceil(calls / window.limit) - 1) * window.windowMs;
+}
+
 /** Sliding windows over send times, FIFO: what a perfect client would do (no round trip to allow for). */
 export class IdealWindows {
   private tail: Promise<void> = Promise.resolve();

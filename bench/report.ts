@@ -1,6 +1,8 @@
 // The benchmark's results as data, and the Markdown table README.md shows. Every figure is computed from
 // the samples in the result file; nothing here is a constant about the run.
 
+import { windowMinimumMs } from "./noop-provider";
+
 export const VARIANTS = ["floor", "memory", "ours"] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Op = "create" | "preview" | "refresh" | "refreshSkipPreview" | "update" | "drift" | "driftAllStacks";
@@ -141,7 +143,7 @@ export function rowsMarkdown(r: Row): string {
       const rate = values(f, (s) => s.rateFloorMs);
       // Per sample: the higher of its two floors (they were measured one after the other).
       const floorMax = rate.map((r, i) => Math.max(r, engine[i] ?? 0));
-      const windowMin = (Math.ceil((n + 1) / 100) - 1) * 10_000;
+      const windowMin = windowMinimumMs(n + 1);
       const throttled = values(o, (s) => s.throttled).reduce((a, b) => a + b, 0);
       lines.push(
         `| ${n} | ${fmt(spread(engine))} | ${sec(windowMin)} | ${rate.length ? fmt(spread(rate)) : "–"} | ${fmt(spread(values(o)))} | ${floorMax.length ? ratio(values(o), floorMax) : "–"} | ${throttled} |`,

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { floorProgram } from "../../bench/floors";
+import { windowMinimumMs } from "../../bench/noop-provider";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
@@ -76,7 +77,7 @@ describe("Statsig rate limits through the Pulumi CLI", () => {
     expect(refused).toBe(0); // the client's shared budget kept every request inside the limit
     expect(await admin.violations()).toEqual([]);
     // The window alone: ours' N + 1 calls, 100 at once, then 100 per 10 s.
-    const windowMinimum = (Math.ceil((N + 1) / 100) - 1) * 10;
+    const windowMinimum = windowMinimumMs(N + 1) / 1000;
     const ratio = (seconds * 1000) / Math.max(engineMs, rateFloorMs);
     await project.expectNoChanges();
 
