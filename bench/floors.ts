@@ -2,7 +2,7 @@
 // suite's rate-limit test, which holds 300 creates to the same rate-limit floor.
 
 import * as path from "node:path";
-import { REPO_ROOT } from "./pulumi-project";
+import { REPO_ROOT } from "../test/support/pulumi-project";
 
 /** The no-op provider as the floors' state stores it: a `require` of its file (see bench/noop-provider.ts). */
 const noopProviderSource = `exports.handler = () => require(${JSON.stringify(path.join(REPO_ROOT, "dist/bench/noop-provider.js"))}).provider;\n`;

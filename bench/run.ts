@@ -16,7 +16,7 @@ import { STATSIG_CONSOLE_KEY } from "../emulator/apis/statsig";
 import { createEmulator } from "../emulator/main";
 import { Emulator } from "../emulator/server";
 import { MemoryStatsig } from "./memory-transport";
-import { makeProject, PulumiProject, REPO_ROOT } from "./pulumi-project";
+import { makeProject, PulumiProject, REPO_ROOT } from "../test/support/pulumi-project";
 import { floorProgram, keysProgram } from "./floors";
 import { Cell, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
 
@@ -79,7 +79,7 @@ class Subject {
       env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-transport.js")}`.trim();
     }
     if (variant === "memory" || n > LIMITED_UP_TO) env.PULUMI_API_KEYS_RATE_LIMITS = "off";
-    this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env);
+    this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env, REPO_ROOT);
     this.url = variant === "memory" ? "http://statsig.memory.invalid" : (emulator?.url ?? "");
   }
   readonly url: string;

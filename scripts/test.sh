@@ -1,40 +1,59 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the suite needs (dependencies, Node >= 22, the Pulumi CLI), builds,
+# `npm test`: installs what the suite needs (dependencies, Node >= 22, the Pulumi CLI), builds, lints,
 # then runs unit, contract and end-to-end tests. Ends with `tests: N passed, N failed`.
+# `--quick` (npm run test:quick): unit and contract tests only, with no Pulumi CLI and no lint.
+# `--reliability` (npm run test:reliability): the untimed reliability tests two at a time, then the
+# timed ones (they compare durations) one at a time. Other arguments are jest's (file patterns first).
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
-pak_setup || { echo "tests: 0 passed, 1 failed"; exit 1; }
+mode=all
+case "${1:-}" in --quick | --reliability) mode=${1#--} && shift ;; esac
+if [ "$mode" = quick ]; then
+  { pak_ensure_deps && pak_ensure_node; } || { echo "tests: 0 passed, 1 failed"; exit 1; }
+else
+  pak_setup || { echo "tests: 0 passed, 1 failed"; exit 1; }
+  pak_log "node $(node --version), $(pulumi version) at $(command -v pulumi)"
+fi
 cd "$ROOT"
-pak_log "node $(node --version), $(pulumi version) at $(command -v pulumi)"
 if ! tsc -p tsconfig.json; then
   echo "tests: 0 passed, 1 failed"
   exit 1
 fi
 # Lint (ESLint + Prettier) counts as one more check: its failure is reported, and the tests still run.
 lint_passed=0 lint_failed=0
-if [ "${1:-}" != "--reliability" ]; then
+if [ "$mode" = all ]; then
   if bash "$ROOT/scripts/lint.sh"; then lint_passed=1; else lint_failed=1; pak_log "lint failed (npm run lint; npm run lint -- --fix formats)"; fi
 fi
-report=$(mktemp)
-# The unit, contract and end-to-end projects; `--reliability` (npm run test:reliability) the long suite.
-# Other arguments are jest's (file patterns first, since --selectProjects takes every word after it).
-projects=(unit contract e2e)
-# Two test files at a time: an end-to-end test mostly waits on the Pulumi CLI and the emulator, so two
-# fill this 2-core machine (jest would run one). The reliability suite measures time: one at a time.
-workers=2
-if [ "${1:-}" = "--reliability" ]; then
-  projects=(reliability)
-  workers=1
-  shift
-fi
-jest --ci --json --outputFile="$report" --maxWorkers="$workers" "$@" --selectProjects "${projects[@]}"
-code=$?
+# Each run: jest's projects and how many test files at a time. An end-to-end test mostly waits on the
+# Pulumi CLI and the emulator, so two fill this 2-core machine (jest would run one).
+case "$mode" in
+  quick) runs=("unit contract:2") ;;
+  all) runs=("unit contract e2e:2") ;;
+  reliability) runs=("reliability:2" "timed:1") ;;
+esac
+reports=()
+code=0
+for run in "${runs[@]}"; do
+  read -r -a projects <<<"${run%%:*}"
+  report=$(mktemp)
+  reports+=("$report")
+  jest --ci --json --outputFile="$report" --maxWorkers="${run##*:}" "$@" --selectProjects "${projects[@]}" || code=1
+done
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const [lintPassed, lintFailed] = process.argv.slice(2).map(Number);
-  const failed = r.numFailedTests + (r.numRuntimeErrorTestSuites || 0) + lintFailed;
-  console.log(`tests: ${r.numPassedTests + lintPassed} passed, ${failed} failed`);
-' "$report" "$lint_passed" "$lint_failed" || echo "tests: 0 passed, 1 failed"
-rm -f "$report"
-[ "$lint_failed" -eq 0 ] || [ "$code" -ne 0 ] || code=1
+  const fs = require("fs");
+  const [lintPassed, lintFailed, ...files] = process.argv.slice(1);
+  let passed = Number(lintPassed), failed = Number(lintFailed);
+  for (const f of files) {
+    try {
+      const r = JSON.parse(fs.readFileSync(f, "utf8"));
+      passed += r.numPassedTests;
+      failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+    } catch {
+      failed += 1; // a run that wrote no report did not finish
+    }
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+' "$lint_passed" "$lint_failed" "${reports[@]}" || echo "tests: 0 passed, 1 failed"
+rm -f "${reports[@]}"
+[ "$lint_failed" -eq 0 ] || code=1
 exit $code

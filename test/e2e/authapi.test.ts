@@ -1,10 +1,8 @@
 // authapi.ApiKey through the real Pulumi CLI against the emulator.
-import * as fs from "node:fs";
 import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "./emulator-client";
-import { makeProject, PulumiProject } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import type { PulumiProject } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -24,7 +22,6 @@ const CUSTOM_VALUE = "custom-value-for-partner-0001";
 
 describe("authapi.ApiKey end to end", () => {
   jest.setTimeout(600_000);
-  let emulator: Emulator;
   let admin: EmulatorAdmin;
   let project: PulumiProject;
   const billing = {
@@ -38,24 +35,19 @@ describe("authapi.ApiKey end to end", () => {
   };
   const partner = { projectId: AUTHAPI_PROJECT, name: "partner", customKey: "secret:partnerKey" };
 
-  const declare = (keys: Record<string, unknown>) => project.ok(["config", "set", "keys", JSON.stringify(keys)]);
+  const declare = (keys: Record<string, unknown>) => stack.declare(keys);
   /** Keys the emulator's project held before this test (the vendor's defaults, keys made by hand): not ours. */
   let before = new Set<string>();
   const live = async () => ((await admin.state()).authapi as Array<Record<string, any>>).filter((k) => !before.has(k.key));
   const byName = async (n: string) => (await live()).find((k) => k.name === n)!;
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    admin = new EmulatorAdmin(url);
+    stack = await emulatorStack("authapi-e2e", { "index.js": program }, { secrets: { partnerKey: CUSTOM_VALUE } });
+    ({ admin, project } = stack);
     before = new Set((await admin.state()).authapi.map((k: Record<string, string>) => k.key));
-    project = makeProject("authapi-e2e", { "index.js": program });
-    await project.init({ "pulumi-api-keys:theauthapiApiUrl": url }, { "pulumi-api-keys:theauthapiAccessKey": ACCESS_KEY, partnerKey: CUSTOM_VALUE });
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test("lifecycle: no-op refresh and up, drift on every field, revoke repaired by reactivate, delete, rotation, destroy", async () => {
     await declare({ billing, partner });

@@ -1,10 +1,8 @@
 // basic.ProjectKey through the real Pulumi CLI against the emulator.
-import * as fs from "node:fs";
 import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "./emulator-client";
-import { makeProject, PulumiProject } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { PulumiProject } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -19,29 +17,23 @@ const TYPE = "pulumi-nodejs:dynamic/basic:ProjectKey";
 
 describe("basic.ProjectKey end to end", () => {
   jest.setTimeout(600_000);
-  let emulator: Emulator;
   let admin: EmulatorAdmin;
   let project: PulumiProject;
   const deploys = { projectId: BASIC_PROJECT, label: "ci deploys", roles: ["write", "read"] };
   const reader = { projectId: BASIC_PROJECT, label: "dashboards", roles: ["read"] };
 
-  const declare = (keys: Record<string, unknown>) => project.ok(["config", "set", "keys", JSON.stringify(keys)]);
+  const declare = (keys: Record<string, unknown>) => stack.declare(keys);
   /** Keys the emulator's project held before this test (the vendor's defaults, keys made by hand): not ours. */
   let before = new Set<string>();
   const live = async () => ((await admin.state()).basic as Array<Record<string, any>>).filter((k) => !before.has(k.id));
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    admin = new EmulatorAdmin(url);
+    stack = await emulatorStack("basic-e2e", { "index.js": program });
+    ({ admin, project } = stack);
     before = new Set((await admin.state()).basic.map((k: Record<string, string>) => k.id));
-    project = makeProject("basic-e2e", { "index.js": program });
-    await project.init({ "pulumi-api-keys:basicApiUrl": url }, { "pulumi-api-keys:basicApiToken": BASIC_TOKEN });
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test("create, no-op refresh and up, PATCH updates, drift on label and roles, out-of-band delete, rotation, destroy", async () => {
     await declare({ deploys, reader });

@@ -1,11 +1,10 @@
 // A secret input that fails validation is named, never shown: every field that can hold a secret, with
 // the secret from pulumi.secret, from config.requireSecret, and from another resource's secret output.
 // Every value carries a marker; the marker must appear nowhere in what the CLI prints.
-import * as fs from "node:fs";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
-import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { initForEmulator, makeProject, PulumiProject } from "./harness";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { PulumiProject } from "../support/harness";
 
 const M = "SECRETMARK";
 
@@ -57,16 +56,12 @@ describe("a secret input that fails validation", () => {
   let emulator: Emulator;
   let project: PulumiProject;
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    project = makeProject("check-secrets", { "index.js": program });
-    await initForEmulator(project, url, { secrets: { partnerKey: `${M} from config` } });
+    stack = await emulatorStack("check-secrets", { "index.js": program }, { secrets: { partnerKey: `${M} from config` } });
+    ({ emulator, project } = stack);
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   const expectNamedNotShown = (out: string, problems: string[]) => {
     expect(out).not.toContain(M);

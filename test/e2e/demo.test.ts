@@ -1,7 +1,7 @@
 // `npm run demo`'s program, run as the demo runs it: every step must succeed and end clean.
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { REPO_ROOT } from "./harness";
+import { REPO_ROOT } from "../support/harness";
 
 test("the demo runs end to end: up, drift found (exit 2), repaired, clean (exit 0), cleaned up", async () => {
   const out: string = await new Promise((resolve, reject) =>

@@ -2,15 +2,13 @@
 // other's keys as unmanaged; read together (--stack twice, or --all-stacks) the report is clean, grouped
 // by stack, and costs one listing per vendor scope, not one per stack.
 import { execFile } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
 import type { DriftReport } from "../../provider/drift/report";
-import { EmulatorAdmin } from "./emulator-client";
-import { initForEmulator, makeProject, PulumiProject, REPO_ROOT } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { PulumiProject, REPO_ROOT } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -23,7 +21,6 @@ new authapi.ApiKey("billing", { projectId: "${AUTHAPI_PROJECT}", name: "billing 
 
 describe("drift across the stacks that share a vendor project", () => {
   jest.setTimeout(600_000);
-  let emulator: Emulator;
   let admin: EmulatorAdmin;
   let dev: PulumiProject;
   let prod: PulumiProject;
@@ -44,22 +41,14 @@ describe("drift across the stacks that share a vendor project", () => {
       ),
     );
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    admin = new EmulatorAdmin(url);
-    dev = makeProject("stacks", { "index.js": program });
-    dev = new PulumiProject(dev.dir, "dev");
-    prod = new PulumiProject(dev.dir, "prod");
-    for (const p of [dev, prod]) {
-      await initForEmulator(p, url);
-      await p.up();
-    }
+    stack = await emulatorStack("stacks", { "index.js": program }, { stack: "dev" });
+    ({ admin, project: dev } = stack);
+    prod = await stack.another("prod");
+    for (const p of [dev, prod]) await p.up();
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (dev) fs.rmSync(dev.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test("alone, each stack calls the other's keys unmanaged; together they are clean and listed once per scope", async () => {
     // The recommended setup: a baseline of the keys the project held before (the vendor's defaults, keys

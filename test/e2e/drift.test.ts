@@ -5,14 +5,14 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
+import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
-import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import type { DriftReport } from "../../provider/drift/report";
-import { EmulatorAdmin } from "./emulator-client";
-import { initForEmulator, makeProject, PulumiProject, REPO_ROOT } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { initForEmulator, makeProject, PulumiProject, REPO_ROOT } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -53,25 +53,13 @@ describe("pulumi-api-keys drift end to end", () => {
     );
   const live = async () => admin.state();
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    admin = new EmulatorAdmin(url);
-    project = makeProject("drift-e2e", { "index.js": program });
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
-      {
-        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
-        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
-        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
-      },
-    );
+    stack = await emulatorStack("drift-e2e", { "index.js": program });
+    ({ emulator, admin, project } = stack);
     await project.up();
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test("a real project: the credential is named as such, the vendor's and hand-made keys are unmanaged until a baseline", async () => {
     const first = await drift(["--format", "json"]);

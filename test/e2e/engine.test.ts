@@ -1,7 +1,7 @@
 // The foundation: the pinned Pulumi CLI runs a program with a dynamic resource on a local file
 // backend, fully offline, and converges.
 import * as fs from "node:fs";
-import { makeProject, pinnedPulumiVersion, PulumiProject } from "./harness";
+import { makeProject, pinnedPulumiVersion, PulumiProject } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");

@@ -9,8 +9,8 @@ import { BASIC_PROJECT, BASIC_TOKEN, BASIC_TOKEN_B } from "../../emulator/apis/b
 import { STATSIG_CONSOLE_KEY, STATSIG_CONSOLE_KEY_B } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "./emulator-client";
-import { makeProject, PulumiProject, REPO_ROOT } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { makeProject, PulumiProject, REPO_ROOT } from "../support/harness";
 
 const creds = authApiCredentials();
 const CASES = [

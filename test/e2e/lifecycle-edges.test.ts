@@ -1,13 +1,12 @@
 // Lifecycle edges a team meets in its first weeks, through the real CLI: inputs unknown at preview,
 // deactivating a key that has a rotation trigger, removing the trigger, an Auth API expiry that passes,
 // and the `import` resource option.
-import * as fs from "node:fs";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
-import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "./emulator-client";
-import { initForEmulator, makeProject, PulumiProject } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { PulumiProject } from "../support/harness";
 
 // Keys from config: { name: { api, args, import? } }. A string "@src.output=<json>" becomes <json> once
 // that resource's output is known: an input that is unknown at preview, as when wired to another resource.
@@ -44,7 +43,7 @@ describe("lifecycle edges", () => {
   let admin: EmulatorAdmin;
   let project: PulumiProject;
 
-  const declare = (keys: Record<string, Decl>) => project.ok(["config", "set", "keys", JSON.stringify(keys)]);
+  const declare = (keys: Record<string, Decl>) => stack.declare(keys);
   const calls = async () => (await admin.requests()).map((r) => `${r.method} ${r.route}`);
   // A resource's outputs as state holds them (stack outputs change only when the program runs).
   const stateOf = async (name: string) => (await project.exportState()).resources.find((r) => r.urn.endsWith(`::${name}`))!.outputs;
@@ -55,17 +54,12 @@ describe("lifecycle edges", () => {
     );
   };
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    admin = new EmulatorAdmin(url);
-    project = makeProject("edges", { "index.js": program });
-    await initForEmulator(project, url);
+    stack = await emulatorStack("edges", { "index.js": program });
+    ({ emulator, admin, project } = stack);
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
   afterEach(async () => {
     await declare({});
     await project.up();

@@ -1,12 +1,10 @@
 // What users read when something is wrong: each message says what went wrong, which field, key or
 // setting, and what to do, with no stack trace into this package and no placeholder text.
 import { execFile } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
-import { makeProject, PulumiProject, REPO_ROOT } from "./harness";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { PulumiProject, REPO_ROOT } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -31,26 +29,25 @@ keys:
 
 describe("messages", () => {
   jest.setTimeout(300_000);
-  let emulator: Emulator;
   let project: PulumiProject;
   const run = (args: string[], which: string) => project.run(args, { env: { CASE: which } });
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    project = makeProject("messages", { "index.js": program, "keys.yaml": keysYaml });
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
+    // Credentials the emulator knows of no project for.
+    stack = await emulatorStack(
+      "messages",
+      { "index.js": program, "keys.yaml": keysYaml },
       {
-        "pulumi-api-keys:statsigConsoleApiKey": "console-notAKeyOfAnyProject000000000000",
-        "pulumi-api-keys:theauthapiAccessKey": "authapi-not-a-key-000000000000000000",
+        secrets: {
+          "pulumi-api-keys:statsigConsoleApiKey": "console-notAKeyOfAnyProject000000000000",
+          "pulumi-api-keys:theauthapiAccessKey": "authapi-not-a-key-000000000000000000",
+        },
       },
     );
+    ({ project } = stack);
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test("declareKeys lists every problem once, an unresolved var hiding none, with no stack trace", async () => {
     const r = await run(["preview"], "declared");

@@ -2,16 +2,16 @@
 // into a fresh TypeScript Pulumi project outside the repo (the stock `pulumi new typescript` tsconfig,
 // no skipLibCheck), compile it, and run up / drift / refresh / destroy against the emulator.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "./emulator-client";
-import { initForEmulator, pinnedPulumiVersion, PulumiProject, REPO_ROOT } from "./harness";
-import { npmInstall, packRepo, sdkCopies, sh, writeUserProject } from "./user-project";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { initForEmulator, pinnedPulumiVersion, PulumiProject, REPO_ROOT } from "../support/harness";
+import { packed as packedPackage } from "../support/packed";
+import { npmInstall, sdkCopies, sh, writeUserProject } from "../support/user-project";
 
 // The supported range is package.json's peerDependencies. OLDEST is its floor: the first release whose
 // dynamic-provider host passes `ReadResult.inputs` on to the engine (3.215 drops them, so refresh
@@ -64,7 +64,6 @@ describe("a newcomer installs the packed package", () => {
   let emulator: Emulator;
   let admin: EmulatorAdmin;
   let seeded: { statsig: number; basic: number; authapi: number };
-  let packDir: string;
   let tarball: string;
   const projects: PulumiProject[] = [];
 
@@ -72,16 +71,15 @@ describe("a newcomer installs the packed package", () => {
     emulator = createEmulator({ port: 0 });
     admin = new EmulatorAdmin(await emulator.start());
     seeded = await admin.liveCounts(); // what the vendor projects held before (defaults, keys made by hand)
-    packDir = fs.mkdtempSync(path.join(os.tmpdir(), "pak-pack-"));
-    tarball = (await packRepo(packDir)).tarball;
+    tarball = packedPackage().tarball; // this run's `npm pack`
   });
   afterAll(async () => {
     await emulator?.stop();
-    for (const p of [packDir, ...projects.map((p) => p.dir)]) if (p) fs.rmSync(p, { recursive: true, force: true });
+    for (const p of projects.map((p) => p.dir)) if (p) fs.rmSync(p, { recursive: true, force: true });
   });
 
   test("the tarball holds the library only, and asks for the user's @pulumi/pulumi instead of bringing one", async () => {
-    const packed = await packRepo(fs.mkdtempSync(path.join(os.tmpdir(), "pak-pack-")));
+    const packed = packedPackage();
     expect(packed.files).toContain("dist/provider/index.js");
     expect(packed.files).toContain("dist/provider/index.d.ts");
     expect(packed.files).toContain("dist/provider/cli.js");
@@ -96,7 +94,6 @@ describe("a newcomer installs the packed package", () => {
       for (const file of typeof target === "string" ? [target] : Object.values(target))
         expect([entry, packed.files.includes(file.replace(/^\.\//, ""))]).toEqual([entry, true]);
     }
-    fs.rmSync(path.dirname(packed.tarball), { recursive: true, force: true });
   });
 
   // Every version: one SDK copy. The range's two ends: the whole TypeScript lifecycle too (the repo's

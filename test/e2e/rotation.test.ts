@@ -7,11 +7,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
-import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import type { DriftReport } from "../../provider/drift/report";
-import { EmulatorAdmin } from "./emulator-client";
-import { initForEmulator, makeProject, PulumiProject, REPO_ROOT } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { PulumiProject, REPO_ROOT } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -34,7 +34,7 @@ describe("rotation on a schedule", () => {
     a: { api: "authapi", args: { projectId: AUTHAPI_PROJECT, name: "scheduled", rotateAfter: "90d" } },
     young: { api: "statsig", args: { type: "CLIENT", description: "young", ...(policy.young ? { rotateAfter: policy.young } : {}) } },
   });
-  const declare = (k: object) => project.ok(["config", "set", "keys", JSON.stringify(k)]);
+  const declare = (k: Record<string, unknown>) => stack.declare(k);
   const stateOf = async (name: string) => (await project.exportState()).resources.find((r) => r.urn.endsWith(`::${name}`))!;
   const drift = (args: string[]): Promise<{ code: number; stdout: string }> =>
     new Promise((resolve) =>
@@ -63,17 +63,12 @@ describe("rotation on a schedule", () => {
     );
   };
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    admin = new EmulatorAdmin(url);
-    project = makeProject("rotation", { "index.js": program });
-    await initForEmulator(project, url);
+    stack = await emulatorStack("rotation", { "index.js": program });
+    ({ emulator, admin, project } = stack);
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test("not due: no change; due: preview says so, up rotates each API its way, drift reports rotation-due until then", async () => {
     await declare(keys());

@@ -3,11 +3,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createEmulator } from "../../emulator/main";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
-import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "./emulator-client";
-import { makeProject, PulumiProject } from "./harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { makeProject, PulumiProject } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -31,29 +30,23 @@ const client = { type: "CLIENT", description: "web client key", environments: ["
 
 describe("statsig.Key end to end", () => {
   jest.setTimeout(600_000);
-  let emulator: Emulator;
   let admin: EmulatorAdmin;
   let project: PulumiProject;
 
-  const declare = (keys: Record<string, unknown>) => project.ok(["config", "set", "keys", JSON.stringify(keys)]);
+  const declare = (keys: Record<string, unknown>) => stack.declare(keys);
   /** Keys the emulator's project held before this test (the vendor's defaults, keys made by hand): not ours. */
   let before = new Set<string>();
   const liveKeys = async () => ((await admin.state()).statsig as Array<Record<string, any>>).filter((k) => !before.has(k.key));
   const liveByDescription = async (d: string) => (await liveKeys()).find((k) => k.description === d)!;
   const patches = async () => (await admin.requests()).filter((r) => r.method === "PATCH" && r.route === "/console/v1/keys/{id}");
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0 });
-    const url = await emulator.start();
-    admin = new EmulatorAdmin(url);
+    stack = await emulatorStack("statsig-e2e", { "index.js": program });
+    ({ admin, project } = stack);
     before = new Set((await admin.state()).statsig.map((k: Record<string, string>) => k.key));
-    project = makeProject("statsig-e2e", { "index.js": program });
-    await project.init({ "pulumi-api-keys:statsigApiUrl": url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test("create, no-op refresh and up, updates as single PATCHes, drift, out-of-band delete, destroy", async () => {
     await declare({ server, client });

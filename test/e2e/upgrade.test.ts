@@ -2,15 +2,15 @@
 // commit) keeps working after the user installs this version. 0.1.0's state loads its providers as
 // `require("pulumi-api-keys/dist/provider/<api>/provider.js")`; those paths are public API forever.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "./emulator-client";
-import { initForEmulator, PulumiProject, REPO_ROOT } from "./harness";
-import { npmInstall, packRepo, writeUserProject } from "./user-project";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { initForEmulator, PulumiProject, REPO_ROOT } from "../support/harness";
+import { packed } from "../support/packed";
+import { npmInstall, writeUserProject } from "../support/user-project";
 
 const RELEASE_0_1_0 = path.join(REPO_ROOT, "test/fixtures/pulumi-api-keys-0.1.0.tgz");
 
@@ -26,17 +26,15 @@ describe("upgrading from 0.1.0", () => {
   let admin: EmulatorAdmin;
   let seeded: { statsig: number; basic: number; authapi: number };
   let project: PulumiProject;
-  let packDir: string;
 
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
     admin = new EmulatorAdmin(await emulator.start());
     seeded = await admin.liveCounts(); // what the vendor projects held before (defaults, keys made by hand)
-    packDir = fs.mkdtempSync(path.join(os.tmpdir(), "pak-pack-"));
   });
   afterAll(async () => {
     await emulator?.stop();
-    for (const d of [packDir, project?.dir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
   });
 
   test("a 0.1.0 stack refreshes, updates in place and destroys after installing this version", async () => {
@@ -64,7 +62,7 @@ describe("upgrading from 0.1.0", () => {
     const liveBefore = await admin.state();
 
     // The upgrade, as a user does it.
-    const { tarball } = await packRepo(packDir);
+    const { tarball } = packed(); // this run's `npm pack`
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
     await npmInstall(project.dir, [`pulumi-api-keys@file:${tarball}`]);
     expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-api-keys/package.json"), "utf8")).version).toBe(manifest.version);

@@ -18,9 +18,9 @@ import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import type { DriftReport } from "../../provider/drift/report";
 import { fingerprint } from "../../provider/core/redact";
-import { EmulatorAdmin } from "./emulator-client";
-import { CliResult, PulumiProject, REPO_ROOT } from "./harness";
-import { installPluginLikeUser, InstalledPlugin } from "./plugin-user";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { CliResult, PulumiProject, REPO_ROOT } from "../support/harness";
+import { installPluginLikeUser, InstalledPlugin } from "../support/plugin-user";
 
 // The example program of the README, run as shipped (with the emulator's URLs in stack config).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

@@ -7,8 +7,8 @@ import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { fingerprint } from "../../provider/core/redact";
-import { EmulatorAdmin } from "../e2e/emulator-client";
-import { makeProject, PulumiProject } from "../e2e/harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { makeProject, PulumiProject } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");

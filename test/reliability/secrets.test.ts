@@ -12,8 +12,8 @@ import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { RESPONSE_ELIDED } from "../../provider/core/sdk-debug-redaction";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "../e2e/emulator-client";
-import { CliResult, makeProject, PulumiProject, REPO_ROOT } from "../e2e/harness";
+import { EmulatorAdmin } from "../support/emulator-admin";
+import { CliResult, makeProject, PulumiProject, REPO_ROOT } from "../support/harness";
 import { record, table } from "./record";
 
 const CUSTOM_KEY = "custom-partner-key-7f3a9c2e5b1d4086";

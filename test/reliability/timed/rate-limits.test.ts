@@ -5,14 +5,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { floorProgram } from "../../bench/floors";
-import { windowMinimumMs } from "../../bench/noop-provider";
-import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "../e2e/emulator-client";
-import { makeProject, PulumiProject } from "../e2e/harness";
-import { record, table } from "./record";
+import { floorProgram } from "../../../bench/floors";
+import { windowMinimumMs } from "../../../bench/noop-provider";
+import { STATSIG_CONSOLE_KEY } from "../../../emulator/apis/statsig";
+import { createEmulator } from "../../../emulator/main";
+import type { Emulator } from "../../../emulator/server";
+import { EmulatorAdmin } from "../../support/emulator-admin";
+import { makeProject, PulumiProject } from "../../support/harness";
+import { record, table } from "../record";
 
 const N = 300;
 const program = `

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pinnedPulumiVersion } from "./harness";
-import { npmInstall, packRepo, sh } from "./user-project";
+import { packed } from "./packed";
+import { npmInstall, sh } from "./user-project";
 
 export interface InstalledPlugin {
   /** The PULUMI_HOME the plugin is installed in (give it to every `pulumi` run). */
@@ -21,7 +22,7 @@ export async function installPluginLikeUser(): Promise<InstalledPlugin> {
   fs.mkdirSync(project);
   fs.mkdirSync(home);
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "plugin-user", version: "0.0.0", private: true }));
-  const { tarball } = await packRepo(root);
+  const { tarball } = packed();
   await npmInstall(project, [tarball, `@pulumi/pulumi@${pinnedPulumiVersion()}`]);
   const r = await sh("npx", ["--no-install", "pulumi-api-keys", "install-plugin"], project, 300_000, { PULUMI_HOME: home });
   if (r.code !== 0) throw new Error(`install-plugin exited ${r.code}:\n${r.out}`);

@@ -2,14 +2,14 @@
 // higher one (1000): the keys each emulator ends up with and each stack's state must be the same.
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
-import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "../e2e/emulator-client";
-import { makeProject, PulumiProject } from "../e2e/harness";
-import { record, table } from "./record";
+import { AUTHAPI_PROJECT, authApiCredentials } from "../../../emulator/apis/authapi";
+import { BASIC_PROJECT, BASIC_TOKEN } from "../../../emulator/apis/basic";
+import { STATSIG_CONSOLE_KEY } from "../../../emulator/apis/statsig";
+import { createEmulator } from "../../../emulator/main";
+import type { Emulator } from "../../../emulator/server";
+import { EmulatorAdmin } from "../../support/emulator-admin";
+import { makeProject, PulumiProject } from "../../support/harness";
+import { record, table } from "../record";
 
 const PER_API = 20;
 const program = `

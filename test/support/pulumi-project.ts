@@ -5,16 +5,11 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installPackageCopy } from "../demo/install";
+import { installPackageCopy } from "../../demo/install";
+import { packed } from "./packed";
+import { REPO_ROOT } from "./repo-root";
 
-/** The repo root, found from here whether this runs from source or from dist/. */
-export const REPO_ROOT = (() => {
-  for (let d = __dirname; d !== path.dirname(d); d = path.dirname(d)) {
-    const pj = path.join(d, "package.json");
-    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, "utf8")).name === "pulumi-api-keys") return d;
-  }
-  throw new Error("cannot find the pulumi-api-keys repo root");
-})();
+export { REPO_ROOT };
 
 export interface CliResult {
   code: number;
@@ -77,10 +72,19 @@ export class PulumiProject {
     return r;
   }
 
+  /** `stack init`, then every setting in one `config set-all` (two CLI processes, whatever the count). */
   async init(config: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<void> {
     await this.ok(["stack", "init", this.stack]);
-    for (const [k, v] of Object.entries(config)) await this.ok(["config", "set", k, v]);
-    for (const [k, v] of Object.entries(secrets)) await this.ok(["config", "set", "--secret", k, v]);
+    await this.setAll(config, secrets);
+  }
+
+  /** Sets config values (plaintext) and secrets in one CLI process. */
+  async setAll(config: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<void> {
+    const args = [
+      ...Object.entries(config).map(([k, v]) => ["--plaintext", `${k}=${v}`]),
+      ...Object.entries(secrets).map(([k, v]) => ["--secret", `${k}=${v}`]),
+    ];
+    if (args.length) await this.ok(["config", "set-all", ...args.flat()]);
   }
 
   async up(extra: string[] = []): Promise<CliResult> {
@@ -107,21 +111,30 @@ export class PulumiProject {
 
 /**
  * `node_modules` for a test project: links to every package the repo installed, plus this library as a
- * real directory (package.json + dist/provider), as `npm install` would lay it out. Being under
- * node_modules is what makes Pulumi serialize the provider as a `require` of the package.
+ * real directory (package.json + dist/provider) copied from `source`, as `npm install` would lay it out.
+ * Being under node_modules is what makes Pulumi serialize the provider as a `require` of the package.
  */
-function layOutNodeModules(dir: string): void {
+function layOutNodeModules(dir: string, source: string): void {
   const nm = path.join(dir, "node_modules");
   fs.mkdirSync(nm);
   for (const entry of fs.readdirSync(path.join(REPO_ROOT, "node_modules"))) {
     if (entry.startsWith(".") || entry === "pulumi-api-keys") continue;
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules", entry), path.join(nm, entry), "dir");
   }
-  installPackageCopy(REPO_ROOT, nm);
+  installPackageCopy(source, nm);
 }
 
-/** A Pulumi project in a fresh temp directory, with the built library installed in its node_modules. */
-export function makeProject(name: string, files: Record<string, string>, extraEnv: Record<string, string> = {}): PulumiProject {
+/**
+ * A Pulumi project in a fresh temp directory, with the library in its node_modules: by default the
+ * run's packed tarball unpacked (what users install); `packageFrom` names another folder with the same
+ * layout (the benchmarks give the repo itself).
+ */
+export function makeProject(
+  name: string,
+  files: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  packageFrom: string = packed().unpacked,
+): PulumiProject {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pak-${name}-`));
   const withDefaults: Record<string, string> = {
     "Pulumi.yaml": `name: ${name}\nruntime: nodejs\ndescription: e2e test program\n`,
@@ -132,6 +145,6 @@ export function makeProject(name: string, files: Record<string, string>, extraEn
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);
   }
-  layOutNodeModules(dir);
+  layOutNodeModules(dir, packageFrom);
   return new PulumiProject(dir, "test", extraEnv);
 }

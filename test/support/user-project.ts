@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PulumiProject, REPO_ROOT } from "./harness";
+import { PulumiProject } from "./harness";
 
 export interface ShResult {
   code: number;
@@ -24,17 +24,6 @@ export async function shOk(cmd: string, args: string[], cwd: string, timeoutMs?:
   const r = await sh(cmd, args, cwd, timeoutMs);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}:\n${r.out}`);
   return r.out;
-}
-
-/** `npm pack` of the repo (already built) into `dir`; the tarball's path and its file list. */
-export async function packRepo(dir: string): Promise<{ tarball: string; files: string[]; size: number; unpackedSize: number }> {
-  const packed = JSON.parse(await shOk("npm", ["pack", "--json", "--pack-destination", dir], REPO_ROOT))[0];
-  return {
-    tarball: path.join(dir, packed.filename),
-    files: packed.files.map((f: { path: string }) => f.path),
-    size: packed.size,
-    unpackedSize: packed.unpackedSize,
-  };
 }
 
 export function npmInstall(dir: string, extra: string[] = []): Promise<string> {

@@ -1,0 +1,95 @@
+// Invalid inputs across the three resources, each with the exact message the engine is given: the
+// field, then the rule it breaks. The unit table checks every one in process; the end-to-end test
+// shows one per API through `pulumi preview`, to prove the message reaches the user with no API call.
+import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
+import { BASIC_PROJECT } from "../../emulator/apis/basic";
+import type { Api } from "../../provider/apis";
+
+const S = { type: "SERVER", description: "ok" };
+const B = { projectId: BASIC_PROJECT, label: "ok", roles: ["read"] };
+const A = { projectId: AUTHAPI_PROJECT, name: "ok" };
+
+/** [api, args, the message(s) the engine is given: field, then the rule] */
+export const BAD_INPUT: Array<[Api, Record<string, unknown>, string | string[]]> = [
+  ["statsig", { description: "x" }, "type: is required"],
+  ["statsig", { type: "SERVER" }, "description: is required"],
+  ["statsig", { ...S, type: "PUBLIC" }, "type: must be one of SERVER, CLIENT, CONSOLE, SCIM, ORG"],
+  ["statsig", { ...S, type: "server" }, "type: must be one of SERVER, CLIENT, CONSOLE, SCIM, ORG"],
+  ["statsig", { ...S, type: 1 }, "type: must be one of SERVER, CLIENT, CONSOLE, SCIM, ORG"],
+  ["statsig", { ...S, description: "" }, "description: must not be empty"],
+  ["statsig", { ...S, description: "d".repeat(1001) }, "description: must be at most 1000 characters"],
+  ["statsig", { ...S, description: 42 }, "description: must be a string"],
+  [
+    "statsig",
+    { ...S, scopes: ["read_all"] },
+    "scopes[0]: must be one of omni_read_only, omni_read_write, client_download_config_specs, none_hash_enabled, can_access_keys, client_can_write_user_store, personal_read_only, personal_read_write",
+  ],
+  ["statsig", { ...S, scopes: "omni_read_only" }, "scopes: must be a list"],
+  ["statsig", { ...S, scopes: ["omni_read_only", "omni_read_only"] }, "scopes[1]: duplicate value (the same as [0])"],
+  [
+    "statsig",
+    { ...S, scopes: [7] },
+    "scopes[0]: must be one of omni_read_only, omni_read_write, client_download_config_specs, none_hash_enabled, can_access_keys, client_can_write_user_store, personal_read_only, personal_read_write",
+  ],
+  ["statsig", { ...S, environments: [""] }, "environments[0]: must not be empty"],
+  ["statsig", { ...S, environments: ["prod", "prod"] }, "environments[1]: duplicate value (the same as [0])"],
+  ["statsig", { ...S, environments: [" prod"] }, "environments[0]: an environment must not start or end with spaces"],
+  ["statsig", { ...S, environments: { prod: true } }, "environments: must be a list"],
+  ["statsig", { ...S, targetApp: "" }, "targetApp: must not be empty"],
+  ["statsig", { ...S, targetApp: 3 }, "targetApp: must be a string"],
+  ["statsig", { ...S, secondaryTargetApps: ["a", "a"] }, "secondaryTargetApps[1]: duplicate value (the same as [0])"],
+  ["statsig", { ...S, targetApp: "a", secondaryTargetApps: ["a"] }, "secondaryTargetApps: must not repeat targetApp"],
+  ["statsig", { ...S, active: "no" }, "active: must be true or false"],
+  ["statsig", { ...S, rotation: "" }, "rotation: must not be empty"],
+  ["statsig", { ...S, rotation: 5 }, "rotation: must be a string"],
+  ["statsig", { ...S, colour: "blue" }, "colour: unknown input (allowed inputs are listed in the README)"],
+  ["statsig", { ...S, targetAppID: "a" }, "targetAppID: unknown input (allowed inputs are listed in the README)"],
+  ["basic", { label: "x", roles: ["read"] }, "projectId: is required"],
+  ["basic", { ...B, projectId: "project-1" }, "projectId: must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"],
+  ["basic", { ...B, projectId: "" }, "projectId: must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"],
+  ["basic", { projectId: BASIC_PROJECT, roles: ["read"] }, "label: is required"],
+  ["basic", { ...B, label: "" }, "label: must not be empty"],
+  ["basic", { ...B, label: "l".repeat(201) }, "label: must be at most 200 characters"],
+  ["basic", { ...B, label: "padded " }, "label: must not start or end with spaces"],
+  ["basic", { projectId: BASIC_PROJECT, label: "x" }, "roles: is required"],
+  ["basic", { ...B, roles: [] }, "roles: must name at least one permission"],
+  ["basic", { ...B, roles: "read,write" }, "roles: must be a list of permission names"],
+  ["basic", { ...B, roles: ["read,write"] }, "roles[0]: must be one permission name: letters, digits and _ . : * - (no commas or spaces)"],
+  ["basic", { ...B, roles: ["read write"] }, "roles[0]: must be one permission name: letters, digits and _ . : * - (no commas or spaces)"],
+  ["basic", { ...B, roles: ["read", "read"] }, "roles[1]: duplicate value (the same as [0])"],
+  [
+    "basic",
+    { ...B, roles: [""] },
+    ["roles[0]: must not be empty", "roles[0]: must be one permission name: letters, digits and _ . : * - (no commas or spaces)"],
+  ],
+  ["basic", { ...B, value: "bsk_x" }, "value: unknown input (allowed inputs are listed in the README)"],
+  ["authapi", { name: "x" }, "projectId: is required"],
+  ["authapi", { projectId: AUTHAPI_PROJECT }, "name: is required"],
+  ["authapi", { ...A, name: "" }, "name: must not be empty"],
+  ["authapi", { ...A, name: "n".repeat(256) }, "name: must be at most 255 characters"],
+  ["authapi", { ...A, expiry: "tomorrow" }, "expiry: must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)"],
+  ["authapi", { ...A, expiry: "2027-01-31 10:00" }, "expiry: must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)"],
+  ["authapi", { ...A, expiry: "2027-01-31T10:00:00" }, "expiry: must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)"],
+  ["authapi", { ...A, expiry: "2027-13-01" }, "expiry: is not a real date"],
+  ["authapi", { ...A, expiry: "2027-02-30" }, "expiry: is not a real date"],
+  ["authapi", { ...A, expiry: "2020-01-31" }, "expiry: is in the past: a key cannot be created or changed to expire before now"],
+  ["authapi", { ...A, expiry: 1767225600 }, "expiry: must be an ISO 8601 date or date-time string"],
+  ["authapi", { ...A, rateLimit: { limit: 0, ttlSeconds: 60 } }, "rateLimit.limit: must be greater than 0"],
+  ["authapi", { ...A, rateLimit: { limit: 2.5, ttlSeconds: 60 } }, "rateLimit.limit: must be a whole number"],
+  ["authapi", { ...A, rateLimit: { limit: 10 } }, "rateLimit.ttlSeconds: is required"],
+  ["authapi", { ...A, rateLimit: { limit: 10, ttlSeconds: 60, burst: 5 } }, "rateLimit.burst: unknown input (allowed inputs are listed in the README)"],
+  ["authapi", { ...A, rateLimit: 10 }, "rateLimit: must be an object {limit, ttlSeconds}"],
+  ["authapi", { ...A, customMetaData: "gold" }, "customMetaData: must be an object"],
+  ["authapi", { ...A, customMetaData: ["gold"] }, "customMetaData: must be an object"],
+  ["authapi", { ...A, customAccountId: "" }, "customAccountId: must not be empty (omit it instead)"],
+  ["authapi", { ...A, customUserId: 5 }, "customUserId: must be a string"],
+  ["authapi", { ...A, customKey: "short" }, "customKey: must be at least 8 characters"],
+  ["authapi", { ...A, customKey: "has a space" }, "customKey: must not contain spaces"],
+  [
+    "authapi",
+    { ...A, customKey: "long-enough-value", rotation: "1" },
+    "rotation: conflicts with customKey: change customKey to change the value, or drop it to rotate",
+  ],
+  ["authapi", { ...A, active: 1 }, "active: must be true or false"],
+  ["authapi", { ...A, env: "test" }, "env: unknown input (allowed inputs are listed in the README)"],
+];
