@@ -118,6 +118,8 @@ pak_offline_settings() {
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
   export PULUMI_HOME=${PULUMI_HOME:-$ROOT/.pulumi-home}
+  # Node's on-disk code cache: every Pulumi run starts two or more Node processes that load the same SDK.
+  export NODE_COMPILE_CACHE=${NODE_COMPILE_CACHE:-$PAK_CACHE/node-compile-cache}
   export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$ROOT/.pulumi-state}
   if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
     export PULUMI_CONFIG_PASSPHRASE=local-emulator-only # local file backend only; set your own for real stacks

@@ -4,45 +4,20 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { BASIC_PROJECT, BASIC_TOKEN, BASIC_TOKEN_B } from "../../emulator/apis/basic";
-import { STATSIG_CONSOLE_KEY, STATSIG_CONSOLE_KEY_B } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../support/emulator-admin";
+import { FOREIGN_CREDENTIALS } from "../support/foreign-credentials";
 import { makeProject, PulumiProject, REPO_ROOT } from "../support/harness";
 
-const creds = authApiCredentials();
-const CASES = [
-  {
-    label: "a Statsig console key of another project",
-    setting: "pulumi-api-keys:statsigConsoleApiKey",
-    right: STATSIG_CONSOLE_KEY,
-    wrong: STATSIG_CONSOLE_KEY_B,
-    program: `new lib.statsig.Key("a", { type: "SERVER", description: "a" });\nnew lib.statsig.Key("b", { type: "CLIENT", description: "b" });`,
-  },
-  {
-    label: "a Basic token of another account",
-    setting: "pulumi-api-keys:basicApiToken",
-    right: BASIC_TOKEN,
-    wrong: BASIC_TOKEN_B,
-    program: `for (const n of ["a", "b"]) new lib.basic.ProjectKey(n, { projectId: "${BASIC_PROJECT}", label: n, roles: ["read"] });`,
-  },
-  {
-    label: "an Auth API key of another project",
-    setting: "pulumi-api-keys:theauthapiAccessKey",
-    right: creds.admin,
-    wrong: creds.otherProjectUser,
-    program: `for (const n of ["a", "b"]) new lib.authapi.ApiKey(n, { projectId: "${AUTHAPI_PROJECT}", name: n });`,
-  },
-  {
-    label: "an Auth API key of another account",
-    setting: "pulumi-api-keys:theauthapiAccessKey",
-    right: creds.admin,
-    wrong: creds.otherAccountAdmin,
-    program: `for (const n of ["a", "b"]) new lib.authapi.ApiKey(n, { projectId: "${AUTHAPI_PROJECT}", name: n });`,
-  },
-];
+// Every case runs in process (test/unit/foreign-credentials.test.ts); this one shows what the engine does
+// with those errors: it keeps the state on a failed refresh and destroy, and prints the error.
+const CASE = FOREIGN_CREDENTIALS[0]!;
+const program = `
+const lib = require("pulumi-api-keys");
+const ctor = { statsig: lib.statsig.Key, basic: lib.basic.ProjectKey, authapi: lib.authapi.ApiKey };
+for (const [name, d] of Object.entries(${JSON.stringify(CASE.keys)})) new ctor[d.api](name, d.args);
+`;
 
 describe("a credential of another project or account", () => {
   jest.setTimeout(600_000);
@@ -74,8 +49,9 @@ describe("a credential of another project or account", () => {
     );
   const managedKeys = async (project: PulumiProject) => (await project.exportState()).resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
 
-  test.each(CASES)("$label: refresh, drift and destroy stop and name the credential; state keeps every key", async (c) => {
-    const project = makeProject("foreign", { "index.js": `const lib = require("pulumi-api-keys");\n${c.program}\n` });
+  test(`${CASE.label}: refresh, drift and destroy stop and name the credential; state keeps every key`, async () => {
+    const c = CASE;
+    const project = makeProject("foreign", { "index.js": program });
     dirs.push(project.dir);
     await project.init(
       { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },

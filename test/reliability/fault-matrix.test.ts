@@ -6,9 +6,6 @@
 // CLI in fault-matrix-cli.test.ts.
 import type { Emulator, FaultKind } from "../../emulator/server";
 import type { Api } from "../../provider/apis";
-import type { DriftReport } from "../../provider/drift/report";
-import type { StackSnapshot } from "../../provider/drift/stack";
-import type { LifecycleProvider } from "../../provider/core/lifecycle";
 import { emulatorSettings } from "../support/harness";
 import { ProviderEngine } from "../support/provider-engine";
 import type { EmulatorAdmin } from "../support/emulator-admin";
@@ -25,67 +22,22 @@ const settings = (url: string): Record<string, string> => {
   return { "pulumi-api-keys:requestTimeoutMs": String(TIMEOUT_MS), ...s.config, ...s.secrets };
 };
 
-/** The provider modules as one provider process holds them: loaded afresh, configured from the stack's settings. */
-async function providerProcess(config: Record<string, string>) {
-  let loaded!: {
-    providers: Record<Api, LifecycleProvider>;
-    detect: (s: StackSnapshot) => Promise<DriftReport>;
-    setNoticeSink: (s: (message: string) => Promise<void>) => void;
-  };
-  jest.isolateModules(() => {
-    loaded = {
-      providers: {
-        statsig: require("../../provider/statsig/provider"),
-        basic: require("../../provider/basic/provider"),
-        authapi: require("../../provider/authapi/provider"),
-      },
-      detect: require("../../provider/drift/detect").detectDriftIn,
-      setNoticeSink: require("../../provider/core/notice").setNoticeSink,
-    };
-  });
-  for (const p of Object.values(loaded.providers)) await p.configure({ config: { get: (k: string) => config[k] } });
-  return loaded;
-}
-
 /** The in-process layer: the provider engine for `up` and `refresh`, the drift core on its state for the report. */
 async function inProcessLayer(api: Api, admin: EmulatorAdmin): Promise<Layer> {
   const config = settings(admin.url);
-  const notices: string[] = [];
-  // Each run gets the modules afresh, as each `pulumi` run starts its own provider process: nothing a
-  // process keeps (its ledger of writes, its listings, its rate budget) carries over from the last run.
-  let proc: Awaited<ReturnType<typeof providerProcess>>;
-  const engine = new ProviderEngine(async () => {
-    proc = await providerProcess(config);
-    proc.setNoticeSink(async (m) => void notices.push(m));
-    return proc.providers;
-  });
+  const engine = new ProviderEngine(() => config, "test", `faults-${api}`);
   const declared = (keys: Record<string, Record<string, unknown>>) => Object.fromEntries(Object.entries(keys).map(([n, args]) => [n, { api, args }]));
-  const snapshot = (): StackSnapshot => ({
-    project: `faults-${api}`,
-    stack: "test",
-    config,
-    resources: engine.state.map((r) => ({
-      api: r.api,
-      name: r.name,
-      urn: `urn:pulumi:test::faults-${api}::${r.name}`,
-      id: r.id,
-      inputs: r.inputs,
-      outputs: r.outputs,
-    })),
-  });
-  const report = async () => (proc = await providerProcess(config)).detect(snapshot());
   return {
     async run(run, keys) {
-      notices.length = 0;
       if (run === "drift") {
-        const r = await report();
+        const r = await engine.drift();
         return { code: r.errors.length ? 1 : 0, output: r.errors.join("\n") };
       }
       const r = run === "refresh" ? await engine.refresh() : await engine.up(declared(keys));
-      return { code: r.code, output: [...notices, r.error ?? ""].join("\n") };
+      return { code: r.code, output: [...engine.notices, r.error ?? ""].join("\n") };
     },
     stateIds: async () => engine.state.map((r) => APIS[api].stateId(r.outputs)),
-    unmanagedIds: async () => (await report()).unmanaged.map((u) => u.id),
+    unmanagedIds: async () => (await engine.drift()).unmanaged.map((u) => u.id),
     converged: async (keys) => (await engine.pendingChanges(declared(keys))).length === 0,
     async close() {
       const r = await engine.up({});

@@ -1,14 +1,11 @@
 // A write of several calls that fails part-way (the key is created, then deactivating or revoking it
 // keeps failing): the run fails with a clear error, the key is recorded in state rather than lost, and
 // the next `up` finishes the job. Through the real Pulumi CLI against the emulator.
-import * as fs from "node:fs";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
-import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
+import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { fingerprint } from "../../provider/core/redact";
 import { EmulatorAdmin } from "../support/emulator-admin";
-import { makeProject, PulumiProject } from "../support/harness";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { PulumiProject } from "../support/harness";
 
 const program = `
 const pulumi = require("@pulumi/pulumi");
@@ -21,23 +18,16 @@ if (cfg.get("name")) new authapi.ApiKey("renamed", { projectId: "${AUTHAPI_PROJE
 
 describe("partial writes through the Pulumi CLI", () => {
   jest.setTimeout(10 * 60_000);
-  let emulator: Emulator;
   let admin: EmulatorAdmin;
   let project: PulumiProject;
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0, rateLimits: false });
-    admin = await new EmulatorAdmin(await emulator.start()).remember();
-    project = makeProject("partial-writes", { "index.js": program });
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": admin.url, "pulumi-api-keys:theauthapiApiUrl": admin.url },
-      { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY, "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin },
-    );
+    stack = await emulatorStack("partial-writes", { "index.js": program }, { emulator: { rateLimits: false } });
+    ({ project } = stack);
+    admin = await stack.admin.remember();
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   const recorded = async () => {
     const { resources } = await project.exportState();

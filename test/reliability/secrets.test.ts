@@ -10,10 +10,9 @@ import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi
 import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { RESPONSE_ELIDED } from "../../provider/core/sdk-debug-redaction";
-import { createEmulator } from "../../emulator/main";
-import type { Emulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../support/emulator-admin";
-import { CliResult, makeProject, PulumiProject, REPO_ROOT } from "../support/harness";
+import { emulatorStack, EmulatorStack } from "../support/emulator-stack";
+import { CliResult, PulumiProject, REPO_ROOT } from "../support/harness";
 import { record, table } from "./record";
 
 const CUSTOM_KEY = "custom-partner-key-7f3a9c2e5b1d4086";
@@ -40,7 +39,6 @@ exports.fingerprint = server.keyFingerprint;
 
 describe("secrets never in plaintext", () => {
   jest.setTimeout(20 * 60_000);
-  let emulator: Emulator;
   let admin: EmulatorAdmin;
   let project: PulumiProject;
   let logDir: string;
@@ -78,25 +76,16 @@ describe("secrets never in plaintext", () => {
       ),
     );
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0, rateLimits: false });
-    admin = new EmulatorAdmin(await emulator.start());
-    project = makeProject("secrets-scan", { "index.js": program });
+    stack = await emulatorStack("secrets-scan", { "index.js": program }, { emulator: { rateLimits: false }, secrets: { customKey: CUSTOM_KEY } });
+    ({ admin, project } = stack);
     logDir = path.join(project.dir, ".logs");
     fs.mkdirSync(logDir);
-    await project.init(
-      { "pulumi-api-keys:statsigApiUrl": admin.url, "pulumi-api-keys:basicApiUrl": admin.url, "pulumi-api-keys:theauthapiApiUrl": admin.url },
-      {
-        "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
-        "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
-        "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
-        customKey: CUSTOM_KEY,
-      },
-    );
   });
   afterAll(async () => {
-    await emulator?.stop();
-    if (project && !process.env.PAK_KEEP_TEST_PROJECT) fs.rmSync(project.dir, { recursive: true, force: true });
+    if (process.env.PAK_KEEP_TEST_PROJECT) await stack?.emulator.stop();
+    else await stack?.close();
   });
 
   test("a whole lifecycle with verbose logs leaves no credential or key value in output, logs or state files", async () => {

@@ -3,8 +3,10 @@
 // `refresh`, and the partial-write contract (an error carrying `id` and `properties` is recorded, marked
 // unfinished, and updated by the next `up`). What only the engine does (serialization, checkpoints,
 // previews in another process) stays in the CLI tests; this layer proves the providers' logic fast.
-import type { LifecycleProvider } from "../../provider/core/lifecycle";
 import type { Api } from "../../provider/apis";
+import type { LifecycleProvider } from "../../provider/core/lifecycle";
+import type { DriftReport } from "../../provider/drift/report";
+import type { StackSnapshot } from "../../provider/drift/stack";
 
 export interface StateResource {
   name: string;
@@ -27,27 +29,80 @@ export interface RunResult {
   error?: string;
 }
 
-/**
- * The provider objects for one run, configured, as a new provider process has them: each `pulumi` run
- * starts its own, so nothing a process keeps (its ledger of writes, listings, rate budget) carries over.
- */
-export type ProviderProcess = () => Promise<Record<Api, LifecycleProvider>>;
-
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** What one provider process holds: the providers, configured from the stack's settings, and the drift core. */
+interface ProviderProcess {
+  providers: Record<Api, LifecycleProvider>;
+  detect: (s: StackSnapshot) => Promise<DriftReport>;
+}
+
+/**
+ * The provider modules loaded afresh and configured, as a new provider process has them: each `pulumi`
+ * run starts its own, so nothing a process keeps (its ledger of writes, listings, rate budget) carries
+ * over from the last run. Notices (what `pulumi up` would print as warnings) go to `notices`.
+ */
+async function providerProcess(settings: Record<string, string>, notices: string[]): Promise<ProviderProcess> {
+  let loaded!: ProviderProcess;
+  jest.isolateModules(() => {
+    loaded = {
+      providers: {
+        statsig: require("../../provider/statsig/provider"),
+        basic: require("../../provider/basic/provider"),
+        authapi: require("../../provider/authapi/provider"),
+      },
+      detect: require("../../provider/drift/detect").detectDriftIn,
+    };
+    require("../../provider/core/notice").setNoticeSink(async (m: string) => void notices.push(m));
+  });
+  for (const p of Object.values(loaded.providers)) await p.configure({ config: { get: (k: string) => settings[k] } });
+  return loaded;
+}
 
 export class ProviderEngine {
   state: StateResource[] = [];
-  private providers?: Record<Api, LifecycleProvider>;
+  /** What the last run told the user (warnings, notes). */
+  notices: string[] = [];
+  private process?: ProviderProcess;
 
-  constructor(private readonly startProcess: ProviderProcess) {}
+  /** `settings` is read at every run: change the stack's settings (a credential, say) between runs. */
+  constructor(
+    private readonly settings: () => Record<string, string>,
+    readonly stack = "test",
+    readonly project = "in-process",
+  ) {}
 
   private async newRun(): Promise<void> {
-    this.providers = await this.startProcess();
+    this.notices = [];
+    this.process = await providerProcess(this.settings(), this.notices);
   }
 
   private provider(api: Api): LifecycleProvider {
-    if (!this.providers) throw new Error("no provider process: a run starts one");
-    return this.providers[api];
+    if (!this.process) throw new Error("no provider process: a run starts one");
+    return this.process.providers[api];
+  }
+
+  /** The state as the drift command reads it from a stack. */
+  snapshot(): StackSnapshot {
+    return {
+      project: this.project,
+      stack: this.stack,
+      config: this.settings(),
+      resources: this.state.map((r) => ({
+        api: r.api,
+        name: r.name,
+        urn: `urn:pulumi:${this.stack}::${this.project}::${r.name}`,
+        id: r.id,
+        inputs: r.inputs,
+        outputs: r.outputs,
+      })),
+    };
+  }
+
+  /** The drift command's report on this state (read-only). */
+  async drift(): Promise<DriftReport> {
+    await this.newRun();
+    return this.process!.detect(this.snapshot());
   }
 
   /** `pulumi up --skip-preview`: converges the state on the declared keys, one step at a time. */

@@ -17,6 +17,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/** With PAK_CLI_LOG=<file>, every CLI run's test file, command and duration, one JSON line each (where the suite's time goes). */
+function logCliRun(args: string[], ms: number): void {
+  const log = process.env.PAK_CLI_LOG;
+  if (!log) return;
+  const testPath = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.().testPath;
+  fs.appendFileSync(log, JSON.stringify({ test: testPath ? path.relative(REPO_ROOT, testPath) : undefined, cmd: args.slice(0, 2).join(" "), ms }) + "\n");
+}
+
 export function pinnedPulumiVersion(): string {
   return require(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json")).version;
 }
@@ -46,7 +54,8 @@ export class PulumiProject {
 
   /** Runs `pulumi <args>`; resolves with the result whatever the exit code. */
   run(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
+    const started = Date.now();
+    return new Promise<CliResult>((resolve, reject) => {
       execFile(
         "pulumi",
         [...args, "--non-interactive", "--color", "never"],
@@ -60,7 +69,7 @@ export class PulumiProject {
           resolve({ code, stdout, stderr });
         },
       );
-    });
+    }).finally(() => logCliRun(args, Date.now() - started));
   }
 
   /** Runs `pulumi <args>` and fails with the CLI's own output unless it exits 0. */

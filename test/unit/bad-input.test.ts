@@ -8,6 +8,7 @@ import { ENTRIES } from "../../provider/registry";
 import { BAD_INPUT } from "../support/bad-input-cases";
 import { emulatorSettings } from "../support/harness";
 
+jest.setTimeout(30_000);
 let emulator: Emulator;
 beforeAll(async () => {
   emulator = createEmulator({ port: 0 });

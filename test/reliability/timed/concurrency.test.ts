@@ -2,13 +2,12 @@
 // higher one (1000): the keys each emulator ends up with and each stack's state must be the same.
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { AUTHAPI_PROJECT, authApiCredentials } from "../../../emulator/apis/authapi";
-import { BASIC_PROJECT, BASIC_TOKEN } from "../../../emulator/apis/basic";
-import { STATSIG_CONSOLE_KEY } from "../../../emulator/apis/statsig";
-import { createEmulator } from "../../../emulator/main";
+import { AUTHAPI_PROJECT } from "../../../emulator/apis/authapi";
+import { BASIC_PROJECT } from "../../../emulator/apis/basic";
 import type { Emulator } from "../../../emulator/server";
 import { EmulatorAdmin } from "../../support/emulator-admin";
-import { makeProject, PulumiProject } from "../../support/harness";
+import { emulatorStack } from "../../support/emulator-stack";
+import { PulumiProject } from "../../support/harness";
 import { record, table } from "../record";
 
 const PER_API = 20;
@@ -62,17 +61,13 @@ describe("concurrency", () => {
       [`default (${os.cpus().length * 4})`, undefined],
       ["1000", 1000],
     ] as const) {
-      const emulator = createEmulator({ port: 0, rateLimits: true });
-      const admin = await new EmulatorAdmin(await emulator.start()).remember();
-      const project = makeProject(`parallel-${parallel ?? "default"}`, { "index.js": program });
-      await project.init(
-        { version: "1", "pulumi-api-keys:statsigApiUrl": admin.url, "pulumi-api-keys:basicApiUrl": admin.url, "pulumi-api-keys:theauthapiApiUrl": admin.url },
-        {
-          "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
-          "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
-          "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
-        },
+      const stack = await emulatorStack(
+        `parallel-${parallel ?? "default"}`,
+        { "index.js": program },
+        { emulator: { rateLimits: true }, config: { version: "1" } },
       );
+      const { emulator, project } = stack;
+      const admin = await stack.admin.remember();
       runs.push({ label, parallel, emulator, admin, project, seconds: [] });
     }
   });

@@ -7,10 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { floorProgram } from "../../../bench/floors";
 import { windowMinimumMs } from "../../../bench/noop-provider";
-import { STATSIG_CONSOLE_KEY } from "../../../emulator/apis/statsig";
-import { createEmulator } from "../../../emulator/main";
-import type { Emulator } from "../../../emulator/server";
 import { EmulatorAdmin } from "../../support/emulator-admin";
+import { emulatorStack, EmulatorStack } from "../../support/emulator-stack";
 import { makeProject, PulumiProject } from "../../support/harness";
 import { record, table } from "../record";
 
@@ -24,20 +22,16 @@ for (let i = 0; i < n; i++) new statsig.Key("k" + i, { type: "SERVER", descripti
 
 describe("Statsig rate limits through the Pulumi CLI", () => {
   jest.setTimeout(20 * 60_000);
-  let emulator: Emulator;
   let admin: EmulatorAdmin;
   let project: PulumiProject;
 
+  let stack: EmulatorStack;
   beforeAll(async () => {
-    emulator = createEmulator({ port: 0, rateLimits: true });
-    admin = await new EmulatorAdmin(await emulator.start()).remember();
-    project = makeProject("rate-limits", { "index.js": program });
-    await project.init({ count: String(N), "pulumi-api-keys:statsigApiUrl": admin.url }, { "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY });
+    stack = await emulatorStack("rate-limits", { "index.js": program }, { emulator: { rateLimits: true }, config: { count: String(N) } });
+    ({ project } = stack);
+    admin = await stack.admin.remember();
   });
-  afterAll(async () => {
-    await emulator?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   test(`${N} keys created in one up with the limits enforced: zero failures, within 1.1x the larger floor`, async () => {
     // The floors first: the same 300 creates through the same engine, answered by a no-op provider; then
