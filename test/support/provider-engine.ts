@@ -188,29 +188,33 @@ export class ProviderEngine {
   }
 
   /**
-   * `pulumi preview --refresh --expect-no-changes`: what a refresh followed by an `up` would still do,
-   * without keeping either; an empty list when the engine would see nothing to do.
+   * `pulumi preview` (with `refresh`, `pulumi preview --refresh`): what an `up` would do to each key,
+   * without doing it: create, update, replace, delete, same, or `failed: <reasons>` where check refuses.
    */
-  async pendingChanges(declared: Record<string, Declared>): Promise<string[]> {
+  async plan(declared: Record<string, Declared>, opts: { refresh?: boolean } = {}): Promise<Record<string, string>> {
     await this.newRun();
-    const state = await this.refreshed(clone(this.state));
-    const pending: string[] = [];
+    const state = opts.refresh ? await this.refreshed(clone(this.state)) : clone(this.state);
+    const ops: Record<string, string> = {};
     for (const [name, d] of Object.entries(declared)) {
       const old = state.find((s) => s.name === name);
-      if (!old) {
-        pending.push(`${name}: create`);
-        continue;
-      }
       const p = this.provider(d.api);
-      const checked = await p.check(clone(old.inputs), clone(d.args));
-      if (checked.failures?.length) pending.push(`${name}: check failed: ${checked.failures.map((f) => f.reason).join("; ")}`);
+      const checked = await p.check(clone(old?.inputs ?? {}), clone(d.args));
+      if (checked.failures?.length) ops[name] = `failed: ${checked.failures.map((f) => f.reason).join("; ")}`;
+      else if (!old) ops[name] = "create";
       else {
         const diff = await p.diff(old.id, clone(old.outputs), clone(checked.inputs!));
-        if (diff.replaces.length) pending.push(`${name}: replace (${diff.replaces.join(", ")})`);
-        else if (diff.changes || old.unfinished) pending.push(`${name}: update (${diff.changed.join(", ") || "unfinished"})`);
+        ops[name] = diff.replaces.length ? "replace" : diff.changes || old.unfinished ? "update" : "same";
       }
     }
-    for (const r of state.filter((s) => !(s.name in declared))) pending.push(`${r.name}: delete`);
-    return pending;
+    for (const r of state.filter((s) => !(s.name in declared))) ops[r.name] = "delete";
+    return ops;
+  }
+
+  /** `pulumi preview --refresh --expect-no-changes`: what is left to do, as `name: op`; empty when nothing is. */
+  async pendingChanges(declared: Record<string, Declared>): Promise<string[]> {
+    const ops = await this.plan(declared, { refresh: true });
+    return Object.entries(ops)
+      .filter(([, op]) => op !== "same")
+      .map(([name, op]) => `${name}: ${op}`);
   }
 }
