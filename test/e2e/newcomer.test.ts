@@ -59,12 +59,22 @@ new statsig.Key("b", { type: "SERVR", description: "misspelled type" });
 new basic.ProjectKey("c", { projectId: "p", label: "c", roles: ["read"], rotaton: "r1" });
 `;
 
+// Every version: one SDK copy. The range's two ends: the whole TypeScript lifecycle too (the repo's
+// own pinned version runs it in every other end-to-end test).
+const SDKS: Array<[string, string, boolean]> = [
+  ["oldest supported", OLDEST, true],
+  ["pinned by this repo", pinnedPulumiVersion(), false],
+  ["newest", NEWEST, true],
+];
+
 describe("a newcomer installs the packed package", () => {
   jest.setTimeout(900_000);
   let emulator: Emulator;
   let admin: EmulatorAdmin;
   let seeded: { statsig: number; basic: number; authapi: number };
   let tarball: string;
+  /** Each version's project, once its `npm install` is done. */
+  const installed = new Map<string, Promise<PulumiProject>>();
   const projects: PulumiProject[] = [];
 
   beforeAll(async () => {
@@ -72,6 +82,26 @@ describe("a newcomer installs the packed package", () => {
     admin = new EmulatorAdmin(await emulator.start());
     seeded = await admin.liveCounts(); // what the vendor projects held before (defaults, keys made by hand)
     tarball = packedPackage().tarball; // this run's `npm pack`
+    // The three projects install side by side (npm mostly waits on the registry and the disk).
+    for (const [, sdk] of SDKS) {
+      const project = writeUserProject(`newcomer-${sdk}`, {
+        "Pulumi.yaml": "name: newcomer\nruntime: nodejs\ndescription: a user's project\n",
+        "package.json": JSON.stringify({
+          name: "newcomer",
+          main: "index.ts",
+          devDependencies: { "@types/node": "22.18.12", typescript: "5.9.3" },
+          dependencies: { "@pulumi/pulumi": sdk, "pulumi-api-keys": `file:${tarball}` },
+        }),
+        "tsconfig.json": JSON.stringify(STOCK_TSCONFIG, null, 4),
+        "tsconfig.typos.json": JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, files: ["typos.ts"] }),
+        "index.ts": PROGRAM,
+        "typos.ts": TYPOS,
+      });
+      projects.push(project);
+      const install = npmInstall(project.dir).then(() => project);
+      install.catch(() => undefined); // awaited (and so reported) by the version's own tests
+      installed.set(sdk, install);
+    }
   });
   afterAll(async () => {
     await emulator?.stop();
@@ -96,33 +126,13 @@ describe("a newcomer installs the packed package", () => {
     }
   });
 
-  // Every version: one SDK copy. The range's two ends: the whole TypeScript lifecycle too (the repo's
-  // own pinned version runs it in every other end-to-end test).
-  describe.each([
-    ["oldest supported", OLDEST, true],
-    ["pinned by this repo", pinnedPulumiVersion(), false],
-    ["newest", NEWEST, true],
-  ])("a TypeScript project on the %s @pulumi/pulumi (%s)", (_label, sdk, lifecycle) => {
+  describe.each(SDKS)("a TypeScript project on the %s @pulumi/pulumi (%s)", (_label, sdk, lifecycle) => {
     // Registered only where they apply: the pinned version gets no skipped tests, just fewer.
     const lifecycleTest = (name: string, fn: () => Promise<void>) => lifecycle && test(name, fn);
     let project: PulumiProject;
 
     beforeAll(async () => {
-      project = writeUserProject(`newcomer-${sdk}`, {
-        "Pulumi.yaml": "name: newcomer\nruntime: nodejs\ndescription: a user's project\n",
-        "package.json": JSON.stringify({
-          name: "newcomer",
-          main: "index.ts",
-          devDependencies: { "@types/node": "22.18.12", typescript: "5.9.3" },
-          dependencies: { "@pulumi/pulumi": sdk, "pulumi-api-keys": `file:${tarball}` },
-        }),
-        "tsconfig.json": JSON.stringify(STOCK_TSCONFIG, null, 4),
-        "tsconfig.typos.json": JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noEmit: true }, files: ["typos.ts"] }),
-        "index.ts": PROGRAM,
-        "typos.ts": TYPOS,
-      });
-      projects.push(project);
-      await npmInstall(project.dir);
+      project = await installed.get(sdk)!;
     });
 
     test("one SDK copy, none of our toolchain in the tree", async () => {
