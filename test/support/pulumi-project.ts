@@ -25,6 +25,17 @@ function logCliRun(args: string[], ms: number): void {
   fs.appendFileSync(log, JSON.stringify({ test: testPath ? path.relative(REPO_ROOT, testPath) : undefined, cmd: args.slice(0, 2).join(" "), ms }) + "\n");
 }
 
+/**
+ * Whether a command acts on one stack: each runner names its own, since `stack init` selects the new
+ * stack and several runners may share a project directory.
+ */
+function stackScoped(args: string[]): boolean {
+  const [cmd, sub] = args;
+  if (args.includes("--stack") || args.includes("-s")) return false;
+  if (cmd === "stack") return ["export", "import", "tag", "output", "history"].includes(sub ?? "");
+  return ["up", "preview", "refresh", "destroy", "import", "config", "state"].includes(cmd ?? "");
+}
+
 export function pinnedPulumiVersion(): string {
   return require(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json")).version;
 }
@@ -58,7 +69,7 @@ export class PulumiProject {
     return new Promise<CliResult>((resolve, reject) => {
       execFile(
         "pulumi",
-        [...args, "--non-interactive", "--color", "never"],
+        [...args, ...(stackScoped(args) ? ["--stack", this.stack] : []), "--non-interactive", "--color", "never"],
         { cwd: this.dir, env: { ...this.env(), ...opts.env }, timeout: opts.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024 },
         (err, stdout, stderr) => {
           if (err && typeof (err as NodeJS.ErrnoException).code === "string") {

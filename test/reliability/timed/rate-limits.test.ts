@@ -46,10 +46,10 @@ describe("Statsig rate limits through the Pulumi CLI", () => {
       let t = Date.now();
       await floor.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 15 * 60_000 });
       engineMs = Date.now() - t;
-      await floor.ok(["stack", "init", "limited"]);
-      await floor.ok(["config", "set", "n", String(N)]);
+      const limited = new PulumiProject(floor.dir, "limited");
+      await limited.init({ n: String(N) });
       t = Date.now();
-      await floor.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 15 * 60_000, env: { PAK_BENCH_FLOOR_LIMITS: limits } });
+      await limited.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 15 * 60_000, env: { PAK_BENCH_FLOOR_LIMITS: limits } });
       rateFloorMs = Date.now() - t;
       expect(fs.readFileSync(limits, "utf8").split("\n").filter(Boolean)).toHaveLength(N + 1);
     } finally {
