@@ -5,7 +5,19 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "sdk/", "node_modules/", "bench/results/", "test/reliability/results/", "examples/**/node_modules/", ".pulumi-*/", ".demo/"] },
+  {
+    ignores: [
+      "dist/",
+      "sdk/",
+      "node_modules/",
+      "bench/results/",
+      "test/reliability/results/",
+      "examples/**/node_modules/",
+      ".pulumi-*/",
+      ".demo/",
+      ".test-run/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
