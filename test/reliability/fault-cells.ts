@@ -55,6 +55,9 @@ const statsigArgs = (d: string) => ({ type: "SERVER", description: d, scopes: ["
 const basicArgs = (d: string) => ({ projectId: BASIC_PROJECT, label: d, roles: ["read"] });
 const authapiArgs = (d: string) => ({ projectId: AUTHAPI_PROJECT, name: d });
 
+/** The value of the live key with this fingerprint (Statsig and The Auth API address a key by its value). */
+const valueOf = (keys: Array<{ key: string }>, id: string): string => keys.find((k) => fingerprint(k.key) === id)!.key;
+
 /** What each API's keys look like, how a key is identified in state and live, and the steps of its life. */
 export const APIS: Record<Api, ApiCells> = {
   statsig: {
@@ -62,7 +65,7 @@ export const APIS: Record<Api, ApiCells> = {
     args: statsigArgs,
     stateId: (o) => o.keyFingerprint,
     liveIds: (data) => data.statsig.map((k: any) => fingerprint(k.key)),
-    removeLive: (admin, id, data) => admin.call("DELETE", `/statsig/keys/${encodeURIComponent(data.statsig.find((k: any) => fingerprint(k.key) === id).key)}`),
+    removeLive: (admin, id, data) => admin.call("DELETE", `/statsig/keys/${encodeURIComponent(valueOf(data.statsig, id))}`),
     steps: [
       { op: "create", declare: statsigArgs, run: "up", method: "POST", route: "/console/v1/keys" },
       { op: "read", declare: statsigArgs, run: "refresh", method: "GET", route: "/console/v1/keys/{id}", reads: true },
@@ -108,7 +111,7 @@ export const APIS: Record<Api, ApiCells> = {
     stateId: (o) => o.keyFingerprint,
     liveIds: (data) => data.authapi.filter((k: any) => k.isActive).map((k: any) => fingerprint(k.key)),
     existing: (data) => data.authapi.map((k: any) => fingerprint(k.key)),
-    removeLive: (admin, id, data) => admin.call("DELETE", `/authapi/keys/${encodeURIComponent(data.authapi.find((k: any) => fingerprint(k.key) === id).key)}`),
+    removeLive: (admin, id, data) => admin.call("DELETE", `/authapi/keys/${encodeURIComponent(valueOf(data.authapi, id))}`),
     steps: [
       { op: "create", declare: authapiArgs, run: "up", method: "POST", route: "/api-keys" },
       { op: "read", declare: authapiArgs, run: "refresh", method: "GET", route: "/api-keys/{key}", reads: true },

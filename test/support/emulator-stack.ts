@@ -23,7 +23,6 @@ export interface StackOptions {
 export interface EmulatorStack {
   emulator: Emulator;
   admin: EmulatorAdmin;
-  url: string;
   project: PulumiProject;
   /** Sets the `keys` config value: what a program that reads it then declares. */
   declare(keys: Record<string, unknown>): Promise<unknown>;
@@ -42,7 +41,6 @@ export async function emulatorStack(name: string, files: Record<string, string>,
   return {
     emulator,
     admin: new EmulatorAdmin(url),
-    url,
     project,
     declare: (keys) => project.ok(["config", "set", "keys", JSON.stringify(keys)]),
     async another(stack, more = {}) {

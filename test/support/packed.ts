@@ -10,13 +10,12 @@ export interface Packed {
   tarball: string;
   /** The tarball unpacked (its `package/` folder): what `npm install` of it puts in node_modules/pulumi-api-keys. */
   unpacked: string;
+  /** The files it holds, by path inside the package. */
   files: string[];
-  size: number;
-  unpackedSize: number;
 }
 
 /** Where this checkout's run keeps the pack: outside every test project, ignored by git. */
-export const PACK_DIR = path.join(REPO_ROOT, ".test-run", "pack");
+const PACK_DIR = path.join(REPO_ROOT, ".test-run", "pack");
 const RECORD = path.join(PACK_DIR, "packed.json");
 
 /** Packs the built repo (dist/ must be current: scripts/test.sh builds first) and unpacks it beside. */
@@ -32,8 +31,6 @@ export function packOnce(): Packed {
     tarball,
     unpacked: path.join(PACK_DIR, "package"),
     files: info.files.map((f: { path: string }) => f.path),
-    size: info.size,
-    unpackedSize: info.unpackedSize,
   };
   fs.writeFileSync(RECORD, JSON.stringify(packed));
   return packed;
