@@ -54,9 +54,10 @@ describe("lifecycle edges", () => {
     ({ project } = stack);
   });
   afterAll(() => stack?.close());
+  // Each test leaves no key behind: an up with nothing declared, where one is needed (an export costs no program run).
   afterEach(async () => {
     await declare({});
-    await project.up();
+    if ((await project.exportState()).resources.some((r) => String(r.type).startsWith("pulumi-nodejs:dynamic"))) await project.up();
   });
 
   test("inputs unknown at preview, at any depth: no check failure, no spurious change", async () => {
@@ -134,6 +135,5 @@ describe("lifecycle edges", () => {
     expect(out).not.toMatch(/toJavaScript/);
     expect(out).toMatch(/cannot be imported/);
     expect(out).toMatch(/declare the key without `import`/);
-    await declare({});
   });
 });

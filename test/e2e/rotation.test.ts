@@ -28,11 +28,11 @@ describe("rotation on a schedule", () => {
   let admin: EmulatorAdmin;
   let project: PulumiProject;
 
-  const keys = (policy: { young?: string } = {}) => ({
+  const keys = () => ({
     s: { api: "statsig", args: { type: "SERVER", description: "scheduled", rotateAfter: "90d" } },
     b: { api: "basic", args: { projectId: BASIC_PROJECT, label: "scheduled", roles: ["read"], rotateAfter: "90d" } },
     a: { api: "authapi", args: { projectId: AUTHAPI_PROJECT, name: "scheduled", rotateAfter: "90d" } },
-    young: { api: "statsig", args: { type: "CLIENT", description: "young", ...(policy.young ? { rotateAfter: policy.young } : {}) } },
+    young: { api: "statsig", args: { type: "CLIENT", description: "young" } },
   });
   const declare = (k: Record<string, unknown>) => stack.declare(k);
   const stateOf = async (name: string) => (await project.exportState()).resources.find((r) => r.urn.endsWith(`::${name}`))!;
@@ -125,39 +125,6 @@ describe("rotation on a schedule", () => {
     await project.expectNoChanges(true);
     expect((await drift([])).code).toBe(0);
   });
-
-  test("a policy added to a young key rotates nothing; a policy the key is already past rotates it", async () => {
-    // A fresh "young" key (the previous test aged the old one).
-    const { young: _aged, ...others } = keys();
-    await declare(others);
-    await project.up();
-    await declare(keys());
-    await project.up();
-    const young = await stateOf("young");
-    await admin.clearRequests();
-    await declare(keys({ young: "90d" }));
-    await project.up();
-    expect((await admin.requests()).filter((r) => r.method !== "GET")).toEqual([]);
-    expect((await stateOf("young")).outputs.keyFingerprint).toBe(young.outputs.keyFingerprint);
-    await project.expectNoChanges(true);
-
-    // Ten days old, and the policy shortened to a week: due at once.
-    await backdate({ young: 10 });
-    await declare(keys({ young: "1w" }));
-    expect((await project.ok(["preview"])).stdout).toMatch(/rotation due: 10 days old, policy 1w/);
-    await project.up();
-    expect((await stateOf("young")).outputs.keyFingerprint).not.toBe(young.outputs.keyFingerprint);
-    await project.expectNoChanges(true);
-  });
-
-  test("a policy that is not a duration is refused at preview, naming the field", async () => {
-    await declare({ s: { api: "statsig", args: { type: "SERVER", description: "bad", rotateAfter: "90 days" } } });
-    const r = await project.run(["preview"]);
-    expect(r.code).not.toBe(0);
-    expect(r.stdout).toMatch(/'s' has a problem: rotateAfter: must be a duration: a whole number and h, d or w/);
-    await declare({ a: { api: "authapi", args: { projectId: AUTHAPI_PROJECT, name: "x", customKey: "custom-value-1", rotateAfter: "90d" } } });
-    const c = await project.run(["preview"]);
-    expect(c.stdout).toMatch(/rotateAfter: conflicts with customKey/);
-    await declare(keys());
-  });
+  // A policy added to a young key, a policy the key is already past, and a policy that is not a duration:
+  // the providers' logic, in process (test/unit/lifecycle.test.ts, test/support/bad-input-cases.ts).
 });

@@ -41,6 +41,8 @@ export const BAD_INPUT: Array<[Api, Record<string, unknown>, string | string[]]>
   ["statsig", { ...S, targetApp: "a", secondaryTargetApps: ["a"] }, "secondaryTargetApps: must not repeat targetApp"],
   ["statsig", { ...S, active: "no" }, "active: must be true or false"],
   ["statsig", { ...S, rotation: "" }, "rotation: must not be empty"],
+  ["statsig", { ...S, rotateAfter: "90 days" }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
+  ["statsig", { ...S, rotateAfter: 90 }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
   ["statsig", { ...S, rotation: 5 }, "rotation: must be a string"],
   ["statsig", { ...S, colour: "blue" }, "colour: unknown input (allowed inputs are listed in the README)"],
   ["statsig", { ...S, targetAppID: "a" }, "targetAppID: unknown input (allowed inputs are listed in the README)"],
@@ -63,6 +65,7 @@ export const BAD_INPUT: Array<[Api, Record<string, unknown>, string | string[]]>
     ["roles[0]: must not be empty", "roles[0]: must be one permission name: letters, digits and _ . : * - (no commas or spaces)"],
   ],
   ["basic", { ...B, value: "bsk_x" }, "value: unknown input (allowed inputs are listed in the README)"],
+  ["basic", { ...B, rotateAfter: "3 months" }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
   ["authapi", { name: "x" }, "projectId: is required"],
   ["authapi", { projectId: AUTHAPI_PROJECT }, "name: is required"],
   ["authapi", { ...A, name: "" }, "name: must not be empty"],
@@ -91,5 +94,11 @@ export const BAD_INPUT: Array<[Api, Record<string, unknown>, string | string[]]>
     "rotation: conflicts with customKey: change customKey to change the value, or drop it to rotate",
   ],
   ["authapi", { ...A, active: 1 }, "active: must be true or false"],
+  ["authapi", { ...A, rotateAfter: "0d" }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
+  [
+    "authapi",
+    { ...A, customKey: "custom-value-1", rotateAfter: "90d" },
+    "rotateAfter: conflicts with customKey: a custom value is yours to change; drop customKey to rotate on a schedule",
+  ],
   ["authapi", { ...A, env: "test" }, "env: unknown input (allowed inputs are listed in the README)"],
 ];

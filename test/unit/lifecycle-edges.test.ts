@@ -5,29 +5,24 @@
 // through the CLI in test/e2e/lifecycle-edges.test.ts.
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
-import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { EmulatorAdmin } from "../support/emulator-admin";
-import { emulatorSettings } from "../support/harness";
-import { Declared, ProviderEngine } from "../support/provider-engine";
+import type { EmulatorAdmin } from "../support/emulator-admin";
+import { InProcessStack, inProcessStack } from "../support/in-process-stack";
+import type { Declared, ProviderEngine } from "../support/provider-engine";
 
 jest.setTimeout(60_000);
+let stack: InProcessStack;
 let emulator: Emulator;
 let admin: EmulatorAdmin;
 let engine: ProviderEngine;
+let calls: InProcessStack["calls"], up: InProcessStack["up"], expectNoChanges: InProcessStack["expectNoChanges"];
 beforeAll(async () => {
-  emulator = createEmulator({ port: 0 });
-  admin = new EmulatorAdmin(await emulator.start());
-  const s = emulatorSettings(admin.url);
-  engine = new ProviderEngine(() => ({ ...s.config, ...s.secrets }), "test", "edges");
+  stack = await inProcessStack("edges");
+  ({ emulator, admin, engine, calls, up, expectNoChanges } = stack);
 });
-afterAll(() => emulator.stop());
+afterAll(() => stack.close());
 afterEach(async () => expect(await engine.up({})).toEqual({ code: 0 }));
 
-const calls = async () => (await admin.requests()).map((r) => `${r.method} ${r.route}`);
-const up = async (keys: Record<string, Declared>) => expect(await engine.up(keys)).toEqual({ code: 0 });
-/** What `pulumi preview --refresh --expect-no-changes` checks: nothing left to do. */
-const expectNoChanges = async (keys: Record<string, Declared>) => expect(await engine.pendingChanges(keys)).toEqual([]);
 const outputsOf = (name: string) => engine.state.find((r) => r.name === name)!.outputs;
 
 test("a key with a rotation trigger can be deactivated; removing the trigger never rotates", async () => {
