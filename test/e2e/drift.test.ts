@@ -87,11 +87,9 @@ describe("pulumi-api-keys drift end to end", () => {
 
   test("in sync: exit 0 in every format, never writing state", async () => {
     const before = (await project.exportState()).raw;
-    for (const format of ["text", "json", "markdown"]) {
-      const r = await drift(["--format", format]);
-      expect(r.code).toBe(0);
-    }
-    const json: DriftReport = JSON.parse((await drift(["--format", "json"])).stdout);
+    const runs = await Promise.all(["text", "json", "markdown"].map((format) => drift(["--format", format])));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    const json: DriftReport = JSON.parse(runs[1]!.stdout);
     expect(json.summary).toMatchObject({ managed: 9, inSync: 9, drifted: 0, deleted: 0, unmanaged: 0 });
     expect(json.apiCalls).toEqual({ statsig: 1, basic: 1, authapi: 2 }); // lists, not one read per key
     expect((await project.exportState()).raw).toBe(before);

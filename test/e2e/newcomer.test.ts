@@ -185,8 +185,7 @@ describe("a newcomer installs the packed package", () => {
       const drift = await project.run(["preview", "--refresh", "--diff", "--expect-no-changes"]);
       expect(drift.code).not.toBe(0);
       expect(drift.stdout).toMatch(/~ description\s*: "edited by hand" => "checkout server"/);
-      await project.ok(["refresh", "--yes"]);
-      await project.up();
+      await project.up(["--refresh"]);
       expect((await admin.state()).statsig.find((k: { key: string }) => k.key === live.key).description).toBe("checkout server");
       await project.expectNoChanges(true);
 
