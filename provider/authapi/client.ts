@@ -3,10 +3,17 @@ import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { limiterFor } from "../core/rate-limit";
-import { fingerprint, registerSecret } from "../core/redact";
+import { fingerprint, registerRedactionPatterns, registerSecret } from "../core/redact";
 import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
 
 export const AUTHAPI_DEFAULT_URL = "https://api.theauthapi.com";
+
+/** What a secret of The Auth API looks like in text: redact() removes it from any message. */
+export const AUTHAPI_REDACTION: RegExp[] = [
+  /\b(live|test)_[A-Za-z0-9]{12,}/g, // generated keys
+  /\b(x-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
+];
+registerRedactionPatterns(AUTHAPI_REDACTION);
 
 export const AUTHAPI_SETTINGS = {
   accessKey: { configKey: "theauthapiAccessKey", env: "THEAUTHAPI_ACCESS_KEY", secret: true } as Setting,

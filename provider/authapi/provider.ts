@@ -23,7 +23,7 @@ import {
 } from "../core/lifecycle";
 import { aheadOfCreates, createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
-import { REGISTRY } from "../registry";
+import { AUTHAPI } from "./definition";
 import { AUTHAPI_SETTINGS, AuthApiClient } from "./client";
 import {
   ApiKeyArgsCanonical,
@@ -50,7 +50,7 @@ const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "e
 
 class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(REGISTRY.authapi, AUTHAPI_DIFF_POLICY);
+    super(AUTHAPI, AUTHAPI_DIFF_POLICY);
   }
 
   protected connect(c: Connection): AuthApiClient {

@@ -1,7 +1,8 @@
 // `authapi.ApiKey`: a key of The Auth API as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
 import { providerSource, refuseImport } from "../core/dynamic-resource";
-import { dynamicTypeOf, REGISTRY } from "../registry";
+import { dynamicTypeOf } from "../core/vendor";
+import { AUTHAPI } from "./definition";
 import provider = require("./provider");
 
 export interface ApiKeyArgs {
@@ -56,7 +57,7 @@ export class ApiKey extends pulumi.CustomResource {
     refuseImport("authapi.ApiKey", name, opts);
     const inputs = { ...args, customKey: args.customKey === undefined ? undefined : pulumi.secret(args.customKey) };
     super(
-      dynamicTypeOf(REGISTRY.authapi),
+      dynamicTypeOf(AUTHAPI),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       {

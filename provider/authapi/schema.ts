@@ -6,7 +6,7 @@ import { rotateAfterSchema } from "../core/rotation";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import type { Declared } from "../core/declared";
 import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
-import type { FieldDoc } from "../registry";
+import type { FieldDoc } from "../core/vendor";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
 

@@ -3,10 +3,14 @@ import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { limiterFor } from "../core/rate-limit";
-import { fingerprint, registerSecret } from "../core/redact";
+import { fingerprint, registerRedactionPatterns, registerSecret } from "../core/redact";
 import { CreatedKeyResponse, KeyListResponse, KeyResponse, KeySummary, MessageResponse, UpdateBody, UpdatedKeyResponse } from "./schema";
 
 export const BASIC_DEFAULT_URL = "https://api.basic.tech";
+
+/** What a Basic secret looks like in text beyond the registered values: none of its own (its token travels as a bearer header, which core removes). */
+export const BASIC_REDACTION: RegExp[] = [];
+registerRedactionPatterns(BASIC_REDACTION);
 
 export const BASIC_SETTINGS = {
   token: { configKey: "basicApiToken", env: "BASIC_API_TOKEN", secret: true } as Setting,

@@ -12,7 +12,7 @@ import { notice } from "../core/notice";
 import { aheadOfCreates, createOnce } from "../core/reconcile";
 import { nowIso, valueMadeAt } from "../core/rotation";
 import { fingerprint } from "../core/redact";
-import { REGISTRY } from "../registry";
+import { BASIC } from "./definition";
 import { BASIC_SETTINGS, BasicClient } from "./client";
 import {
   BASIC_DIFF_POLICY,
@@ -28,7 +28,7 @@ import {
 
 class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(REGISTRY.basic, BASIC_DIFF_POLICY);
+    super(BASIC, BASIC_DIFF_POLICY);
   }
 
   protected connect(c: Connection): BasicClient {

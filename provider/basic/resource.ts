@@ -1,7 +1,8 @@
 // `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
 import { providerSource, refuseImport } from "../core/dynamic-resource";
-import { dynamicTypeOf, REGISTRY } from "../registry";
+import { dynamicTypeOf } from "../core/vendor";
+import { BASIC } from "./definition";
 import provider = require("./provider");
 
 export interface ProjectKeyArgs {
@@ -36,7 +37,7 @@ export class ProjectKey extends pulumi.CustomResource {
   constructor(name: string, args: ProjectKeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport("basic.ProjectKey", name, opts);
     super(
-      dynamicTypeOf(REGISTRY.basic),
+      dynamicTypeOf(BASIC),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       {

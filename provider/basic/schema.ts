@@ -6,7 +6,7 @@ import { uniqueList } from "../core/checks";
 import { canonicalSet, DiffPolicy, liveDifferences, rotationByReplacement } from "../core/diff";
 import type { Declared } from "../core/declared";
 import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
-import type { FieldDoc } from "../registry";
+import type { FieldDoc } from "../core/vendor";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE = /^[A-Za-z0-9_.:*-]+$/;

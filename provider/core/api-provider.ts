@@ -6,7 +6,7 @@ import { DiffPolicy, setMemberChanges } from "./diff";
 import { notice } from "./notice";
 import { dueMessage } from "./rotation";
 import { diff, DiffResultLike } from "./lifecycle";
-import type { ApiEntry } from "../registry";
+import type { VendorDefinition } from "./vendor";
 
 export interface Connection {
   credential: string;
@@ -20,7 +20,7 @@ export abstract class ApiProvider<Client> {
   private http?: ReturnType<typeof httpOptionsFrom>;
 
   protected constructor(
-    private readonly settings: Pick<ApiEntry, "credential" | "baseUrl" | "rotation">,
+    private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation">,
     private readonly policy: DiffPolicy,
   ) {}
 

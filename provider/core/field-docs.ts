@@ -1,5 +1,5 @@
 // Field descriptions every API shares (the plugin's schema and docs/REFERENCE.md show them).
-import type { FieldDoc } from "../registry";
+import type { FieldDoc } from "../core/vendor";
 
 export const ROTATE_AFTER_DOC: FieldDoc = {
   name: "rotateAfter",

@@ -10,12 +10,19 @@ export function registerSecret(value: string | undefined | null): void {
   if (typeof value === "string" && value.length >= 6) known.add(value);
 }
 
+// What any HTTP API's secrets look like on the wire; each vendor's client adds its own key shapes.
 const PATTERNS: RegExp[] = [
-  /\b(secret|client|console|scim|org)-[A-Za-z0-9_-]{6,}/g, // Statsig key values
   /\b(bearer)\s+[A-Za-z0-9._~+/=-]{6,}/gi, // Authorization headers
-  /\b(statsig-api-key|x-api-key|authorization)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
-  /\b(live|test)_[A-Za-z0-9]{12,}/g, // The Auth API generated keys
+  /\b(authorization)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
 ];
+
+/**
+ * Adds a vendor's secret shapes, as its client module loads. A pattern's first group is kept, and a
+ * second group holding `:` or `=` (a header dump) is kept with it; the rest becomes [REDACTED].
+ */
+export function registerRedactionPatterns(patterns: RegExp[]): void {
+  for (const p of patterns) if (!PATTERNS.some((q) => q.source === p.source && q.flags === p.flags)) PATTERNS.push(p);
+}
 
 export function redact(text: string): string {
   let out = text;

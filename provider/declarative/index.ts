@@ -3,9 +3,10 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { InputError } from "../core/errors";
-import { ApiKey } from "../authapi/resource";
-import { ProjectKey } from "../basic/resource";
-import { Key } from "../statsig/resource";
+import type { ApiKey } from "../authapi/resource";
+import type { ProjectKey } from "../basic/resource";
+import type { Key } from "../statsig/resource";
+import { Api, REGISTRY } from "../registry";
 import { DeclaredKey, isSecretRef, resolveKeys } from "./schema";
 
 export { resolveKeys, KeysDocument, DeclaredKey } from "./schema";
@@ -51,12 +52,12 @@ export function declareKeys(source: KeysSource, opts: { stack?: string; resource
     throw e;
   }
   const cfg = new pulumi.Config();
-  const out: DeclaredResources = { statsig: {}, basic: {}, authapi: {} };
+  const out: Record<Api, Record<string, unknown>> = Object.fromEntries(Object.keys(REGISTRY).map((api) => [api, {}])) as Record<Api, Record<string, unknown>>;
   for (const k of keys) {
     const args = Object.fromEntries(Object.entries(k.args).map(([f, v]) => [f, isSecretRef(v) ? cfg.requireSecret(v.secretConfig) : v]));
-    if (k.api === "statsig") out.statsig[k.name] = new Key(k.name, args as never, opts.resourceOptions);
-    else if (k.api === "basic") out.basic[k.name] = new ProjectKey(k.name, args as never, opts.resourceOptions);
-    else out.authapi[k.name] = new ApiKey(k.name, args as never, opts.resourceOptions);
+    // The args passed the resource's own Args schema (resolveKeys): the class takes them as they are.
+    const Resource = REGISTRY[k.api].resource();
+    out[k.api][k.name] = new Resource(k.name, args as never, opts.resourceOptions);
   }
-  return out;
+  return out as unknown as DeclaredResources;
 }

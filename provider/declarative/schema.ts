@@ -20,7 +20,7 @@ import { z } from "zod";
 import { issuesToFailures } from "../core/checks";
 import { InputError } from "../core/errors";
 import { rotateAfterSchema } from "../core/rotation";
-import { Api, APIS } from "../apis";
+import { Api, APIS } from "../registry";
 import { REGISTRY } from "../registry";
 
 export { APIS };

@@ -1,17 +1,11 @@
 // Drift detection: data in (a stack snapshot, live keys), report out. Read-only. It lists keys per API
 // and project (one call per 100 keys where the API pages) rather than reading them one by one.
-import { AuthApiClient } from "../authapi/client";
-import { AUTHAPI_DIFF_POLICY, liveInputs as authapiLive } from "../authapi/schema";
-import { BasicClient } from "../basic/client";
-import { BASIC_DIFF_POLICY, liveInputs as basicLive } from "../basic/schema";
 import { ConfigSource, httpOptionsFrom, providerSettingsSource, readSetting, requireSetting, settingName } from "../core/config";
 import { WrongScopeError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
-import { StatsigClient } from "../statsig/client";
-import { ApiEntry, REGISTRY } from "../registry";
-import { liveInputs as statsigLive, STATSIG_DIFF_POLICY } from "../statsig/schema";
+import { ApiEntry, ENTRIES } from "../registry";
 import { ageDays, rotationDue, valueMadeAt } from "../core/rotation";
 import { IgnoreRules } from "./ignore";
 import { Api, CredentialKey, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
@@ -163,86 +157,42 @@ export async function detectDriftIn(
   };
   const credential = (cfg: ConfigSource, e: ApiEntry) => fingerprint(secret(cfg, e));
 
-  const statsigManaged = managedAnywhere("statsig", (r) => r.outputs.key);
-  await perScope(
-    "statsig",
-    (m) => `${url(m.cfg, REGISTRY.statsig)} ${credential(m.cfg, REGISTRY.statsig)}`,
-    async (keys) => {
-      const cfg = keys[0]!.cfg;
-      const c = new StatsigClient({
-        consoleKey: secret(cfg, REGISTRY.statsig),
-        baseUrl: url(cfg, REGISTRY.statsig),
-        http: { ...httpOptionsFrom(cfg), ...counter("statsig") },
-      });
-      progress("statsig: listing keys");
-      const live = new Map((await c.list()).map((k) => [k.key, k]));
-      const seen = new Set([c.credentialFingerprint, ...[...live.keys()].filter(Boolean).map((k) => fingerprint(k!))]);
-      for (const m of keys.filter(isKey)) {
-        const dto = live.get(m.r.outputs.key);
-        // Missing, and so is the console key that last saw it: this credential sees another project.
-        const lastSeenBy = m.r.outputs.credentialFingerprint as string | undefined;
-        if (!dto && lastSeenBy && !seen.has(lastSeenBy))
-          throw new WrongScopeError(`the Statsig key ${m.r.id}`, settingName(REGISTRY.statsig.credential.setting), "project");
-      }
-      for (const m of keys.filter(isKey)) {
-        const dto = live.get(m.r.outputs.key);
-        report(m, dto ? compareFields(STATSIG_DIFF_POLICY, m.r.inputs, statsigLive(dto, m.r.inputs) as never) : "deleted");
-      }
-      for (const [key, dto] of live)
-        if (key && !statsigManaged.has(key))
-          addUnmanaged({ api: "statsig", id: fingerprint(key), label: dto.description, type: dto.type }, c.credentialFingerprint);
-    },
-  );
-
-  const basicManaged = managedAnywhere("basic", (r) => r.outputs.keyId);
-  await perScope(
-    "basic",
-    (m) => `${url(m.cfg, REGISTRY.basic)} ${credential(m.cfg, REGISTRY.basic)} ${m.r.inputs.projectId}`,
-    async (keys) => {
-      const cfg = keys[0]!.cfg;
-      const projectId = keys[0]!.r.inputs.projectId as string;
-      const c = new BasicClient({
-        token: secret(cfg, REGISTRY.basic),
-        baseUrl: url(cfg, REGISTRY.basic),
-        http: { ...httpOptionsFrom(cfg), ...counter("basic") },
-      });
-      progress(`basic: listing keys of project ${projectId}`);
-      const refused = refusedAs(`the Basic keys of project ${projectId}`, settingName(REGISTRY.basic.credential.setting), "account");
-      const live = new Map((await c.list(projectId).catch(refused)).map((k) => [k.id, k]));
-      for (const m of keys.filter(isKey)) {
-        const k = live.get(m.r.outputs.keyId);
-        report(m, k ? compareFields(BASIC_DIFF_POLICY, m.r.inputs, basicLive(projectId, k, m.r.inputs) as never) : "deleted");
-      }
-      for (const [id, k] of live) if (!basicManaged.has(id)) addUnmanaged({ api: "basic", id, label: k.label, project: projectId });
-    },
-  );
-
-  const authapiManaged = managedAnywhere("authapi", (r) => r.outputs.key);
-  await perScope(
-    "authapi",
-    (m) => `${url(m.cfg, REGISTRY.authapi)} ${credential(m.cfg, REGISTRY.authapi)} ${m.r.inputs.projectId}`,
-    async (keys) => {
-      const cfg = keys[0]!.cfg;
-      const projectId = keys[0]!.r.inputs.projectId as string;
-      const c = new AuthApiClient({
-        accessKey: secret(cfg, REGISTRY.authapi),
-        baseUrl: url(cfg, REGISTRY.authapi),
-        http: { ...httpOptionsFrom(cfg), ...counter("authapi") },
-      });
-      progress(`authapi: listing keys of project ${projectId}`);
-      // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.
-      const refused = refusedAs(`the Auth API keys of project ${projectId}`, settingName(REGISTRY.authapi.credential.setting), "project");
-      const [active, inactive] = await Promise.all([c.list({ projectId }).catch(refused), c.list({ projectId, isActive: false }).catch(refused)]);
-      const live = new Map([...active, ...inactive].map((k) => [k.key, k]));
-      for (const m of keys.filter(isKey)) {
-        const k = live.get(m.r.outputs.key);
-        report(m, k ? compareFields(AUTHAPI_DIFF_POLICY, m.r.inputs, authapiLive(k, projectId, m.r.inputs) as never) : "deleted");
-      }
-      for (const [key, k] of live)
-        if (!authapiManaged.has(key) && k.isActive)
-          addUnmanaged({ api: "authapi", id: fingerprint(key), label: k.name, project: projectId }, credential(cfg, REGISTRY.authapi));
-    },
-  );
+  for (const e of ENTRIES) {
+    const managed = managedAnywhere(e.api, (r) => e.drift.ref(r.outputs) ?? "");
+    const projectOf = (m: Managed) => e.drift.projectOf(m.r.inputs);
+    await perScope(
+      e.api,
+      (m) => [url(m.cfg, e), credential(m.cfg, e), projectOf(m)].filter((x) => x !== undefined).join(" "),
+      async (keys) => {
+        const cfg = keys[0]!.cfg;
+        const projectId = projectOf(keys[0]!);
+        const connection = { credential: secret(cfg, e), baseUrl: url(cfg, e), http: { ...httpOptionsFrom(cfg), ...counter(e.api) } };
+        progress(`${e.api}: listing keys${projectId === undefined ? "" : ` of project ${projectId}`}`);
+        const refusal = e.drift.refusal;
+        const refused = refusal
+          ? refusedAs(refusal.what(projectId), settingName(e.credential.setting), refusal.scope)
+          : (x: unknown): never => {
+              throw x;
+            };
+        const listed = await e.drift.list(connection, projectId).catch(refused);
+        const live = new Map(listed.keys.map((k) => [k.ref, k]));
+        for (const m of keys.filter(isKey)) {
+          // Missing, and so is the credential that last saw it: this credential sees another project.
+          const lastSeenBy = m.r.outputs.credentialFingerprint as string | undefined;
+          if (listed.seen && !live.has(e.drift.ref(m.r.outputs) ?? "") && lastSeenBy && !listed.seen.has(lastSeenBy))
+            throw new WrongScopeError(`the ${e.vendor} key ${m.r.id}`, settingName(e.credential.setting), "project");
+        }
+        for (const m of keys.filter(isKey)) {
+          const k = live.get(e.drift.ref(m.r.outputs) ?? "");
+          report(m, k ? compareFields(e.policy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted");
+        }
+        const credentialFingerprint = fingerprint(connection.credential);
+        for (const k of live.values())
+          if (k.unmanaged && !managed.has(k.ref))
+            addUnmanaged({ api: e.api, ...k.unmanaged, ...(projectId === undefined ? {} : { project: projectId }) }, credentialFingerprint);
+      },
+    );
+  }
 
   return summarize({
     schemaVersion: 1,

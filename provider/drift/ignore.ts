@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import { isSeq, parse, parseDocument, YAMLSeq } from "yaml";
 import { z } from "zod";
 import { InputError } from "../core/errors";
-import { APIS } from "../apis";
+import { APIS } from "../registry";
 import type { Api, UnmanagedKey } from "./report";
 
 interface RuleDates {

@@ -1,6 +1,6 @@
 // The drift report: a documented, stable shape (schemaVersion 1). `--format json` prints exactly this.
 
-import type { Api } from "../apis";
+import type { Api } from "../registry";
 
 export type { Api };
 export type ResourceStatus = "in-sync" | "drifted" | "deleted";

@@ -8,8 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { declaredInputs } from "../core/declared";
 import { ApiKeysError } from "../core/errors";
-import { Api, APIS } from "../apis";
-import { apiOfType, PACKAGE } from "../registry";
+import { Api, APIS, apiOfType, PACKAGE, REGISTRY } from "../registry";
 
 export interface StackResource {
   api: Api;
@@ -35,7 +34,7 @@ export interface StackSnapshot {
 /** Where a stack's keys live, apart from endpoint and credential (the stack's settings give those). */
 export interface VendorScope {
   api: Api;
-  /** Basic and The Auth API: the project. Statsig: the console key's own project, so none. */
+  /** The project, where the vendor's keys live in projects (its entry's drift.projectOf); none for account-wide keys. */
   projectId?: string;
 }
 
@@ -49,7 +48,8 @@ const scopeTag = (s: VendorScope) => SCOPE_TAG_PREFIX + createHash("sha256").upd
 export function scopesOf(resources: StackResource[]): VendorScope[] {
   const out = new Map<string, VendorScope>();
   for (const r of resources) {
-    const scope: VendorScope = r.api === "statsig" ? { api: r.api } : { api: r.api, projectId: String(r.inputs.projectId) };
+    const projectId = REGISTRY[r.api].drift.projectOf(r.inputs);
+    const scope: VendorScope = projectId === undefined ? { api: r.api } : { api: r.api, projectId };
     out.set(scopeValue(scope), scope);
   }
   return [...out.values()];

@@ -43,7 +43,9 @@ export function referenceMarkdown(schema = packageSchema()): string {
     "# `apikeys` plugin reference",
     "",
     `Generated from the plugin's schema (version ${s.version}) by \`npm run reference\`; do not edit by hand.`,
-    "The dynamic classes (`statsig.Key`, `basic.ProjectKey`, `authapi.ApiKey`) take the same inputs and give the same outputs.",
+    `The dynamic classes (${Object.keys(s.resources)
+      .map((token) => `\`${token.split(":").slice(1).join(".")}\``)
+      .join(", ")}) take the same inputs and give the same outputs.`,
     "",
     "## Provider `pulumi:providers:apikeys`",
     "",

@@ -21,6 +21,9 @@ export function packageRoot(): string {
 
 type PropertySpec = Record<string, unknown>;
 
+/** "a, b and c" */
+const inWords = (xs: string[]): string => (xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`);
+
 function typeSpec(t: FieldDoc["type"], module: string): PropertySpec {
   if (typeof t === "object") return { $ref: `#/types/${PACKAGE}:${module}:${t.ref}` };
   switch (t) {
@@ -94,10 +97,10 @@ export function packageSchema(version = packageVersion()): Record<string, unknow
       };
   return {
     name: PACKAGE,
-    displayName: "API keys (Statsig, Basic, The Auth API)",
+    displayName: `API keys (${ENTRIES.map((e) => e.vendor).join(", ")})`,
     version,
-    description: "Declare Statsig Console API keys, Basic project keys and The Auth API keys as Pulumi resources, with drift detection.",
-    keywords: ["pulumi", "api-keys", "statsig", "basic", "theauthapi", "category/utility"],
+    description: `Declare ${inWords(ENTRIES.map((e) => e.keys))} as Pulumi resources, with drift detection.`,
+    keywords: ["pulumi", "api-keys", ...ENTRIES.map((e) => e.vendor.toLowerCase().replace(/\s+/g, "")), "category/utility"],
     license: "Apache-2.0",
     publisher: "pulumi-api-keys",
     meta: { moduleFormat: "(.*)" },

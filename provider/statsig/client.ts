@@ -3,7 +3,7 @@ import { Setting, settingName } from "../core/config";
 import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { limiterFor } from "../core/rate-limit";
-import { fingerprint, registerSecret } from "../core/redact";
+import { fingerprint, registerRedactionPatterns, registerSecret } from "../core/redact";
 import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
 
 export const STATSIG_DEFAULT_URL = "https://statsigapi.net";
@@ -13,6 +13,13 @@ export const STATSIG_LIMITS = [
   { limit: 100, windowMs: 10_000 },
   { limit: 900, windowMs: 15 * 60_000 },
 ];
+
+/** What a Statsig secret looks like in text: redact() removes it from any message. */
+export const STATSIG_REDACTION: RegExp[] = [
+  /\b(secret|client|console|scim|org)-[A-Za-z0-9_-]{6,}/g, // key values
+  /\b(statsig-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
+];
+registerRedactionPatterns(STATSIG_REDACTION);
 
 /** Where the credentials and endpoint come from: stack config `pulumi-api-keys:<configKey>`, then env. */
 export const STATSIG_SETTINGS = {

@@ -20,7 +20,7 @@ import {
 import { aheadOfCreates, createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
-import { REGISTRY } from "../registry";
+import { STATSIG } from "./definition";
 import { STATSIG_SETTINGS, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
 
@@ -32,7 +32,7 @@ function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
 
 class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(REGISTRY.statsig, STATSIG_DIFF_POLICY);
+    super(STATSIG, STATSIG_DIFF_POLICY);
   }
 
   protected connect(c: Connection): StatsigClient {

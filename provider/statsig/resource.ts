@@ -1,7 +1,8 @@
 // `statsig.Key`: a Statsig Console API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
 import { providerSource, refuseImport } from "../core/dynamic-resource";
-import { dynamicTypeOf, REGISTRY } from "../registry";
+import { dynamicTypeOf } from "../core/vendor";
+import { STATSIG } from "./definition";
 import provider = require("./provider");
 import type { KEY_TYPES, SCOPES } from "./enums";
 
@@ -52,7 +53,7 @@ export class Key extends pulumi.CustomResource {
   constructor(name: string, args: KeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport("statsig.Key", name, opts);
     super(
-      dynamicTypeOf(REGISTRY.statsig),
+      dynamicTypeOf(STATSIG),
       name,
       // Output placeholders first: an output name given as an input reaches check() and is rejected there.
       {

@@ -9,7 +9,7 @@ import { canonicalSet, DiffPolicy, liveDifferences } from "../core/diff";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
 import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
-import type { FieldDoc } from "../registry";
+import type { FieldDoc } from "../core/vendor";
 
 export { KEY_TYPES, SCOPES };
 

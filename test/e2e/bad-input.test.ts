@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { APIS } from "../../provider/apis";
+import { APIS } from "../../provider/registry";
 import { BAD_INPUT } from "../support/bad-input-cases";
 import { initForEmulator, makeProject, PulumiProject } from "../support/harness";
 

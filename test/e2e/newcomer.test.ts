@@ -8,6 +8,7 @@ import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
+import { APIS } from "../../provider/registry";
 import { EmulatorAdmin } from "../support/emulator-admin";
 import { initForEmulator, pinnedPulumiVersion, PulumiProject, REPO_ROOT } from "../support/harness";
 import { packed as packedPackage } from "../support/packed";
@@ -67,6 +68,18 @@ const SDKS: Array<[string, string, boolean]> = [
   ["newest", NEWEST, true],
 ];
 
+/** The file an `exports` map gives for a subpath (exact entries, then single-`*` patterns, as Node resolves them). */
+function resolveExport(exports: Record<string, string | Record<string, string>>, sub: string): string {
+  for (const [pattern, target] of Object.entries(exports)) {
+    const t = typeof target === "string" ? target : target.default!;
+    const [head, tail = ""] = pattern.split("*");
+    if (pattern === sub) return t.replace(/^\.\//, "");
+    if (pattern.includes("*") && sub.startsWith(head!) && sub.endsWith(tail) && sub.length > head!.length + tail.length)
+      return t.replace("*", sub.slice(head!.length, sub.length - tail.length)).replace(/^\.\//, "");
+  }
+  return "(no export)";
+}
+
 describe("a newcomer installs the packed package", () => {
   jest.setTimeout(900_000);
   let emulator: Emulator;
@@ -120,10 +133,18 @@ describe("a newcomer installs the packed package", () => {
     expect(Object.keys(manifest.dependencies).sort()).toEqual(["undici", "yaml", "zod"]);
     expect(manifest.optionalDependencies).toBeUndefined();
     // Every entry point that state may name resolves to a file the tarball ships.
-    for (const [entry, target] of Object.entries<string | Record<string, string>>(manifest.exports)) {
-      for (const file of typeof target === "string" ? [target] : Object.values(target))
-        expect([entry, packed.files.includes(file.replace(/^\.\//, ""))]).toEqual([entry, true]);
+    // A pattern ("./providers/*") stands for each vendor module of the registry.
+    for (const [pattern, target] of Object.entries<string | Record<string, string>>(manifest.exports)) {
+      for (const module of pattern.includes("*") ? APIS : [""])
+        for (const file of typeof target === "string" ? [target] : Object.values(target)) {
+          const entry = pattern.replace("*", module);
+          expect([entry, packed.files.includes(file.replace("*", module).replace(/^\.\//, ""))]).toEqual([entry, true]);
+        }
     }
+    // The paths that 0.1.0 and 0.2.0 state already `require` still resolve.
+    for (const api of APIS)
+      for (const sub of [`providers/${api}`, `dist/provider/${api}/provider.js`])
+        expect([sub, packed.files.includes(resolveExport(manifest.exports, `./${sub}`))]).toEqual([sub, true]);
   });
 
   describe.each(SDKS)("a TypeScript project on the %s @pulumi/pulumi (%s)", (_label, sdk, lifecycle) => {

@@ -12,7 +12,7 @@ import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator, FaultKind } from "../../emulator/server";
 import { fingerprint } from "../../provider/core/redact";
-import type { Api } from "../../provider/apis";
+import type { Api } from "../../provider/registry";
 import { EmulatorAdmin } from "../support/emulator-admin";
 import { table } from "./record";
 

@@ -5,7 +5,7 @@
 // The faults rotate over the steps, so every kind of fault meets the engine somewhere.
 import * as fs from "node:fs";
 import type { Emulator, FaultKind } from "../../emulator/server";
-import type { Api } from "../../provider/apis";
+import type { Api } from "../../provider/registry";
 import { detectDrift } from "../../provider/drift/detect";
 import type { EmulatorAdmin } from "../support/emulator-admin";
 import { initForEmulator, makeProject, PulumiProject } from "../support/harness";

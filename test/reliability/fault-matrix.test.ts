@@ -5,7 +5,7 @@
 // (partial state after a failed step, a refresh, a preview) is proven for every write kind through the
 // CLI in fault-matrix-cli.test.ts.
 import type { Emulator, FaultKind } from "../../emulator/server";
-import type { Api } from "../../provider/apis";
+import type { Api } from "../../provider/registry";
 import { emulatorSettings } from "../support/harness";
 import { ProviderEngine } from "../support/provider-engine";
 import type { EmulatorAdmin } from "../support/emulator-admin";

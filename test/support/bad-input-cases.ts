@@ -3,7 +3,7 @@
 // shows one per API through `pulumi preview`, to prove the message reaches the user with no API call.
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
-import type { Api } from "../../provider/apis";
+import type { Api } from "../../provider/registry";
 
 const S = { type: "SERVER", description: "ok" };
 const B = { projectId: BASIC_PROJECT, label: "ok", roles: ["read"] };

@@ -3,7 +3,7 @@
 // `refresh`, and the partial-write contract (an error carrying `id` and `properties` is recorded, marked
 // unfinished, and updated by the next `up`). What only the engine does (serialization, checkpoints,
 // previews in another process) stays in the CLI tests; this layer proves the providers' logic fast.
-import type { Api } from "../../provider/apis";
+import type { Api } from "../../provider/registry";
 import type { LifecycleProvider } from "../../provider/core/lifecycle";
 import type { DriftReport } from "../../provider/drift/report";
 import type { StackSnapshot } from "../../provider/drift/stack";
@@ -45,12 +45,9 @@ interface ProviderProcess {
 async function providerProcess(settings: Record<string, string>, notices: string[]): Promise<ProviderProcess> {
   let loaded!: ProviderProcess;
   jest.isolateModules(() => {
+    const { ENTRIES } = require("../../provider/registry") as typeof import("../../provider/registry");
     loaded = {
-      providers: {
-        statsig: require("../../provider/statsig/provider"),
-        basic: require("../../provider/basic/provider"),
-        authapi: require("../../provider/authapi/provider"),
-      },
+      providers: Object.fromEntries(ENTRIES.map((e) => [e.api, e.provider()])) as Record<Api, LifecycleProvider>,
       detect: require("../../provider/drift/detect").detectDriftIn,
     };
     require("../../provider/core/notice").setNoticeSink(async (m: string) => void notices.push(m));

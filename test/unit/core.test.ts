@@ -8,6 +8,7 @@ import { ListPage, ListServedReads } from "../../provider/core/list-served-reads
 import { RateLimiter } from "../../provider/core/rate-limit";
 import { RunCache } from "../../provider/core/run-cache";
 import { fingerprint, redact, registerSecret } from "../../provider/core/redact";
+import "../../provider/registry"; // each vendor's client adds its key shapes to redaction
 import { redactSdkRpcResponses, RESPONSE_ELIDED, withoutRpcResponse } from "../../provider/core/sdk-debug-redaction";
 import { backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter } from "../../provider/core/retry";
 import { KeyArgsCanonical } from "../../provider/statsig/schema";

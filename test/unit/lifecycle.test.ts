@@ -3,7 +3,7 @@
 // sends (one PATCH carrying only what changed, a deactivate, a reactivate, create before delete) is the
 // providers' logic, so it is asserted here, stage by stage; test/e2e/{statsig,authapi,basic}.test.ts run
 // the same lifecycle through the real CLI for what the engine adds (previews, refresh, state, secrets).
-import type { Api } from "../../provider/apis";
+import type { Api } from "../../provider/registry";
 import { InProcessStack, inProcessStack } from "../support/in-process-stack";
 import {
   AUTHAPI_BILLING,

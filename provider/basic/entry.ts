@@ -1,0 +1,30 @@
+// Basic as the rest of the package sees it: the definition, the lifecycle, the resource class, what
+// drift lists, and the shapes of its secrets. registry.ts lists this entry.
+import type { LifecycleProvider } from "../core/lifecycle";
+import type { VendorEntry } from "../core/vendor";
+import { BASIC_REDACTION, BasicClient } from "./client";
+import { BASIC } from "./definition";
+import { liveInputs, ProjectKeyInputs } from "./schema";
+
+export const entry: VendorEntry<"basic"> = {
+  ...BASIC,
+  provider: () => require("./provider") as LifecycleProvider,
+  resource: () => require("./resource").ProjectKey,
+  redaction: BASIC_REDACTION,
+  drift: {
+    projectOf: (inputs) => String(inputs.projectId),
+    ref: (outputs) => outputs.keyId as string | undefined,
+    refusal: { what: (projectId) => `the Basic keys of project ${projectId}`, scope: "account" },
+    async list(c, projectId) {
+      const client = new BasicClient({ token: c.credential, baseUrl: c.baseUrl, http: c.http });
+      const live = await client.list(projectId!);
+      return {
+        keys: live.map((k) => ({
+          ref: k.id,
+          liveInputs: (declared) => liveInputs(projectId!, k, declared as Partial<ProjectKeyInputs>),
+          unmanaged: { id: k.id, label: k.label },
+        })),
+      };
+    },
+  },
+};

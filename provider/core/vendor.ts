@@ -1,0 +1,90 @@
+// The shape of a vendor: what its folder's entry (`<vendor>/entry.ts`) tells the rest of the package.
+// registry.ts lists the entries; core defines their shape and never imports one.
+import type { z } from "zod";
+import type { Connection } from "./api-provider";
+import type { Setting } from "./config";
+import type { DiffPolicy } from "./diff";
+import type { LifecycleProvider, RotationBy } from "./lifecycle";
+
+/** One input or output of a resource, as the plugin's schema and the README reference describe it. */
+export interface FieldDoc {
+  name: string;
+  type: "string" | "boolean" | "integer" | "string[]" | "object" | "any" | { ref: string };
+  description: string;
+  /** An input (required or optional); absent for an output only. Inputs are outputs too. */
+  input?: "required" | "optional";
+  secret?: boolean;
+  /** Changing it replaces the key (the plugin's schema marks it replaceOnChanges). */
+  replaces?: boolean;
+}
+
+/** What a vendor's keys are, with no lifecycle: its provider and resource class build on it. */
+export interface VendorDefinition<A extends string = string> {
+  api: A;
+  /** How the vendor's name reads in a sentence ("a Statsig key"). */
+  vendor: string;
+  /** What its keys are called, in the plural ("Statsig Console API keys"). */
+  keys: string;
+  /** The resource's module and type name: `statsig` and `Key` give `statsig.Key` and `apikeys:statsig:Key`. */
+  module: A;
+  typeName: string;
+  description: string;
+  fields: FieldDoc[];
+  /** Object types the fields refer to (`{ ref: "RateLimit" }`), by name. */
+  types?: Record<string, { description: string; fields: FieldDoc[] }>;
+  credential: { setting: Setting; what: string };
+  baseUrl: { setting: Setting; default: string };
+  /** How a due key is rotated: in place, or by a new key replacing it. */
+  rotation: RotationBy;
+  /** How each input changes (in place, as a set, or by replacement). */
+  policy: DiffPolicy;
+  /** The resource's Args rules (strict: unknown inputs are errors), before the canonical form. */
+  args: z.ZodType;
+  /** What `pulumi import` takes as the key's id. */
+  importId: string;
+}
+
+/** A live key as a listing returned it, put the way drift compares and lists keys. */
+export interface ListedKey {
+  /** What a managed key's outputs hold to name it (see VendorDrift.ref). */
+  ref: string;
+  /** Its inputs as they are live, given what was declared (fields the API does not return stay declared). */
+  liveInputs(declared: Record<string, unknown>): object;
+  /** How it is listed when no stack manages it; absent when it is not a live key (a revoked one). */
+  unmanaged?: { id: string; label: string; type?: string };
+}
+
+/** What the drift command needs of a vendor: how its keys are scoped and how one scope's keys are listed. */
+export interface VendorDrift {
+  /** Where a key lives beyond the account: its project (from its inputs), or undefined for account-wide keys. */
+  projectOf(inputs: Record<string, unknown>): string | undefined;
+  /** The listing's name for a managed key, from its outputs. */
+  ref(outputs: Record<string, unknown>): string | undefined;
+  /** A listing refused with this credential means the credential belongs to another project or account. */
+  refusal?: { what: (projectId: string | undefined) => string; scope: "project" | "account" };
+  /**
+   * Lists one scope's keys. `seen`: the fingerprints of every value the listing showed, where the API
+   * shows values: a managed key missing from the listing and last seen by a credential not among them
+   * is in another project, not deleted.
+   */
+  list(c: Connection, projectId: string | undefined): Promise<{ keys: ListedKey[]; seen?: Set<string> }>;
+}
+
+/** A vendor as its folder exports it. */
+export interface VendorEntry<A extends string = string> extends VendorDefinition<A> {
+  /** The lifecycle, loaded on first use (it pulls in the HTTP client). */
+  provider(): LifecycleProvider;
+  /** The dynamic resource class, loaded on first use (it pulls in @pulumi/pulumi). */
+  resource(): new (name: string, args: never, opts?: object) => unknown;
+  drift: VendorDrift;
+  /** Patterns of this vendor's secrets (headers, key formats) that redaction removes from any text. */
+  redaction?: RegExp[];
+}
+
+/** The Pulumi package name of the native plugin (`pulumi-resource-apikeys`). */
+export const PACKAGE = "apikeys";
+
+/** The dynamic provider's type token: `pulumi-nodejs:dynamic/<module>:<type>`. */
+export const dynamicTypeOf = (e: Pick<VendorDefinition, "module" | "typeName">): string => `pulumi-nodejs:dynamic/${e.module}:${e.typeName}`;
+/** The native plugin's type token: `apikeys:<module>:<type>`. */
+export const nativeTypeOf = (e: Pick<VendorDefinition, "module" | "typeName">): string => `${PACKAGE}:${e.module}:${e.typeName}`;

@@ -1,0 +1,35 @@
+// Statsig as the rest of the package sees it: the definition, the lifecycle, the resource class, what
+// drift lists, and the shapes of its secrets. registry.ts lists this entry.
+import type { LifecycleProvider } from "../core/lifecycle";
+import { fingerprint } from "../core/redact";
+import type { VendorEntry } from "../core/vendor";
+import { STATSIG_REDACTION, StatsigClient } from "./client";
+import { STATSIG } from "./definition";
+import { KeyInputs, liveInputs } from "./schema";
+
+export const entry: VendorEntry<"statsig"> = {
+  ...STATSIG,
+  provider: () => require("./provider") as LifecycleProvider,
+  resource: () => require("./resource").Key,
+  redaction: STATSIG_REDACTION,
+  drift: {
+    // A console key sees its own project: the account is the scope.
+    projectOf: () => undefined,
+    ref: (outputs) => outputs.key as string | undefined,
+    async list(c) {
+      const client = new StatsigClient({ consoleKey: c.credential, baseUrl: c.baseUrl, http: c.http });
+      const live = await client.list();
+      return {
+        keys: live
+          .filter((k) => k.key)
+          .map((k) => ({
+            ref: k.key!,
+            liveInputs: (declared) => liveInputs(k, declared as Partial<KeyInputs>),
+            unmanaged: { id: fingerprint(k.key!), label: k.description, type: k.type },
+          })),
+        // Statsig lists a project's console keys among its keys, so a key last seen by one of them is here.
+        seen: new Set([client.credentialFingerprint, ...live.filter((k) => k.key).map((k) => fingerprint(k.key!))]),
+      };
+    },
+  },
+};
