@@ -1,14 +1,15 @@
 // Lifecycle edges whose logic is the providers', in process against the real providers and the
 // emulator, driven as the engine drives them: deactivating a key that has a rotation trigger, removing
-// the trigger, rotating and deactivating in one run, and an Auth API expiry that passes. The edges only
-// the engine shows (inputs unknown at preview, a set's change in the preview, the `import` option) run
-// through the CLI in test/e2e/lifecycle-edges.test.ts.
+// the trigger, rotating and deactivating in one run, an Auth API expiry that passes, how a set's change
+// is told, and each class refusing the `import` option. The edges only the engine shows (inputs unknown
+// at preview, the refusal reaching the user whole) run through the CLI in test/e2e/lifecycle-edges.test.ts.
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import type { Emulator } from "../../emulator/server";
 import type { EmulatorAdmin } from "../support/emulator-admin";
 import { InProcessStack, inProcessStack } from "../support/in-process-stack";
 import type { Declared, ProviderEngine } from "../support/provider-engine";
+import { ENTRIES } from "../../provider/registry";
 
 jest.setTimeout(60_000);
 let stack: InProcessStack;
@@ -97,4 +98,26 @@ test("an Auth API key that expires on its declared date is in sync; up never rea
   expect(outputsOf("e")).toMatchObject({ status: "active", isActive: true });
   expect(emulator.store.data.authapi.find((k) => k.name === "expiring")!.expiresAt).toBe(later);
   await expectNoChanges(e(later));
+});
+
+test("a set's change is told as members added and removed, not as shifted positions", async () => {
+  const s = (environments: string[]) => ({ s: { api: "statsig", args: { type: "SERVER", description: "sets", environments } } }) as Record<string, Declared>;
+  await up(s(["alpha", "beta"]));
+  // The engine draws the list by position; the provider says what the change is (a notice the preview prints).
+  expect((await engine.plan(s(["beta", "gamma"]))).s).toBe("update");
+  expect(engine.notices).toContainEqual(expect.stringMatching(/: environments is a set: 1 added, 1 removed \(the positions in the diff do not matter\)$/));
+  await up(s(["beta", "gamma"]));
+  await expectNoChanges(s(["beta", "gamma"]));
+});
+
+test.each(ENTRIES.map((e) => [`${e.module}.${e.typeName}`, e] as const))("%s refuses the import resource option with what to do instead", (type, e) => {
+  const Resource = e.resource();
+  let thrown: Error | undefined;
+  try {
+    new Resource("imported", {} as never, { import: "some-id" });
+  } catch (err) {
+    thrown = err as Error;
+  }
+  expect(thrown?.message).toMatch(new RegExp(`^${type.replace(".", "\\.")} "imported" cannot be imported`));
+  expect(thrown?.message).toMatch(/declare the key without `import`/);
 });
