@@ -119,7 +119,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       // customKey is a secret: never copied into the record of declared values.
       return {
         id,
-        props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props as never, inputs as never, ["customKey"]) },
+        props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props, inputs, ["customKey"]) },
         inputs,
       };
     });
@@ -128,7 +128,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
   async update(id: string, olds: ApiKeyState, news: ApiKeyInputs) {
     return step("updating a key in The Auth API", async () => {
       const c = this.client();
-      const { changed } = diffInputs(AUTHAPI_DIFF_POLICY, olds as never, news as never);
+      const { changed } = diffInputs(AUTHAPI_DIFF_POLICY, olds, news);
       let live: ApiKeyDto | undefined;
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this
       // (a customKey PATCH or a rotate has already changed the value the API knows it by).

@@ -101,7 +101,7 @@ export const ApiKeyArgsCanonical = ApiKeyArgsSchema.transform((a): ApiKeyInputs 
   return out;
 });
 
-export const AUTHAPI_DIFF_POLICY: DiffPolicy = {
+export const AUTHAPI_DIFF_POLICY: DiffPolicy<ApiKeyInputs> = {
   projectId: "replace",
   name: "update",
   customAccountId: "update",
@@ -229,7 +229,7 @@ export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<Api
  */
 export function matchesDeclaration(dto: ApiKeyDto, declared: ApiKeyInputs): boolean {
   if (declared.customKey !== undefined && dto.key !== declared.customKey) return false;
-  return liveDifferences(AUTHAPI_DIFF_POLICY, declared as never, liveInputs(dto, declared.projectId, declared) as never).length === 0;
+  return liveDifferences(AUTHAPI_DIFF_POLICY, declared, liveInputs(dto, declared.projectId, declared)).length === 0;
 }
 
 /** The inputs and outputs, as the plugin's schema and the reference describe them. */

@@ -100,13 +100,13 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
       const inputs = liveInputs(props.projectId, live, props);
       // The value is returned only at creation: keep the one from state, never wipe it.
       const state: ProjectKeyState = { ...withoutDeclared(props), ...inputs };
-      return { id, props: { ...state, ...declaredAfterRead(BASIC_DIFF_POLICY, props as never, inputs as never) }, inputs };
+      return { id, props: { ...state, ...declaredAfterRead(BASIC_DIFF_POLICY, props, inputs) }, inputs };
     });
   }
 
   async update(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
     return step("updating a Basic project key", async () => {
-      const { changed } = diffInputs(BASIC_DIFF_POLICY, olds as never, news as never);
+      const { changed } = diffInputs(BASIC_DIFF_POLICY, olds, news);
       const body = updateBody(news, changed);
       if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
       const { rotation: _recorded, declared: _settled, ...kept } = olds; // a removed trigger leaves state too, and so does a settled declaration

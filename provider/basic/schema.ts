@@ -50,7 +50,7 @@ export const ProjectKeyArgsCanonical = ProjectKeyArgsSchema.transform((a): Proje
 });
 
 /** projectId and rotation replace (create the new key, then delete the old); label and roles are PATCHed. */
-export const BASIC_DIFF_POLICY: DiffPolicy = {
+export const BASIC_DIFF_POLICY: DiffPolicy<ProjectKeyInputs> = {
   projectId: "replace",
   label: "update",
   roles: "set",
@@ -116,7 +116,7 @@ export function liveInputs(projectId: string, k: { label: string; roles: string 
  * (the drift report compares the same way, field by field). Roles are compared as sets, trimmed.
  */
 export function matchesDeclaration(k: { label: string; roles: string }, declared: ProjectKeyInputs): boolean {
-  return liveDifferences(BASIC_DIFF_POLICY, declared as never, liveInputs(declared.projectId, k, declared) as never).length === 0;
+  return liveDifferences(BASIC_DIFF_POLICY, declared, liveInputs(declared.projectId, k, declared)).length === 0;
 }
 
 /** The inputs and outputs, as the plugin's schema and the reference describe them. */

@@ -5,7 +5,8 @@ import { ConfigSource, httpOptionsFrom, readSetting, requireSetting } from "./co
 import { DiffPolicy, setMemberChanges } from "./diff";
 import { notice } from "./notice";
 import { dueMessage } from "./rotation";
-import { diff, DiffResultLike } from "./lifecycle";
+import { diff } from "./lifecycle";
+import type { DiffResultLike } from "./provider-contract";
 import type { VendorDefinition } from "./vendor";
 
 export interface Connection {

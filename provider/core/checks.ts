@@ -3,10 +3,8 @@
 import { z } from "zod";
 import { canonicalSet } from "./diff";
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+import type { CheckFailure } from "./provider-contract";
+export type { CheckFailure };
 
 /** Pulumi's marker for a value not known until apply (preview of a computed input). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -23,6 +21,12 @@ function pathOf(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
   for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
   return out;
+}
+
+/** Every problem a schema finds with a value, as failures naming the input; none when it passes. */
+export function problemsOf(schema: z.ZodType, value: unknown): CheckFailure[] {
+  const r = schema.safeParse(value);
+  return r.success ? [] : issuesToFailures(r.error.issues);
 }
 
 export function issuesToFailures(issues: ReadonlyArray<z.core.$ZodIssue>, prefix = ""): CheckFailure[] {

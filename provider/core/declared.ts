@@ -11,18 +11,19 @@ export type Declared = Record<string, unknown>;
  * value. A field's declared value is the one recorded earlier, or else the prior state's own (which was
  * the declaration, since it did not differ). Secret fields are never copied here.
  */
-export function declaredAfterRead(
-  policy: DiffPolicy,
-  prior: Record<string, unknown>,
-  live: Record<string, unknown>,
+export function declaredAfterRead<T extends object>(
+  policy: DiffPolicy<T>,
+  prior: Partial<T> & { declared?: Declared },
+  live: Partial<T>,
   secretFields: readonly string[] = [],
 ): { declared?: Declared } {
-  const before = (prior.declared ?? {}) as Declared;
+  const before = prior.declared ?? {};
   const out: Declared = {};
+  const at = (o: object, field: string) => (o as Record<string, unknown>)[field];
   for (const [field, p] of Object.entries(policy)) {
     if (p === "ignore" || secretFields.includes(field)) continue;
-    const declared = field in before ? before[field] : prior[field];
-    if (!sameValue(declared, live[field], p === "set")) out[field] = declared ?? null;
+    const declared = field in before ? before[field] : at(prior, field);
+    if (!sameValue(declared, at(live, field), p === "set")) out[field] = declared ?? null;
   }
   return Object.keys(out).length ? { declared: out } : {};
 }

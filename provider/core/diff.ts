@@ -4,7 +4,16 @@
 
 export type FieldPolicy = "update" | "replace" | "set" | "ignore";
 
-export type DiffPolicy = Record<string, FieldPolicy | ((olds: unknown, news: unknown) => "update" | "replace")>;
+/** A field's policy, or a function of its old and new values (a change that replaces only sometimes). */
+export type FieldRule = FieldPolicy | ((olds: unknown, news: unknown) => "update" | "replace");
+
+/** How each input of `T` changes: every input names its rule, so a new input cannot be forgotten here. */
+export type DiffPolicy<T extends object = Record<string, unknown>> = { [K in keyof T & string]-?: FieldRule };
+
+/** A policy's fields with their rules (`Object.entries` types its keys as plain strings). */
+const rulesOf = <T extends object>(policy: DiffPolicy<T>) => Object.entries(policy) as Array<[keyof T & string, FieldRule]>;
+/** A field's value, for any input type. */
+const at = (o: object, field: string): unknown => (o as Record<string, unknown>)[field];
 
 export interface FieldDiff {
   changed: string[];
@@ -36,14 +45,14 @@ export function sameValue(a: unknown, b: unknown, asSet = false): boolean {
 }
 
 /** Compares olds and news under the policy. Fields not in the policy are ignored. */
-export function diffInputs(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>): FieldDiff {
+export function diffInputs<T extends object>(policy: DiffPolicy<T>, olds: Partial<T>, news: Partial<T>): FieldDiff {
   const changed: string[] = [];
   const replaces: string[] = [];
-  for (const [field, p] of Object.entries(policy)) {
+  for (const [field, p] of rulesOf(policy)) {
     if (p === "ignore") continue;
-    if (sameValue(olds[field], news[field], p === "set")) continue;
+    if (sameValue(at(olds, field), at(news, field), p === "set")) continue;
     changed.push(field);
-    const kind = typeof p === "function" ? p(olds[field], news[field]) : p === "replace" ? "replace" : "update";
+    const kind = typeof p === "function" ? p(at(olds, field), at(news, field)) : p === "replace" ? "replace" : "update";
     if (kind === "replace") replaces.push(field);
   }
   return { changed, replaces };
@@ -74,9 +83,9 @@ export const NOT_LIVE = new Set(["rotation", "rotateAfter", "customKey", "projec
  * comparison behind "this live key is what this declaration describes": create and rotate
  * reconciliation and the drift report all use it, through each API's `matchesDeclaration`.
  */
-export function liveDifferences(policy: DiffPolicy, declared: Record<string, unknown>, live: Record<string, unknown>): string[] {
-  return Object.entries(policy)
-    .filter(([field, p]) => p !== "ignore" && !NOT_LIVE.has(field) && !sameValue(declared[field], live[field], p === "set"))
+export function liveDifferences<T extends object>(policy: DiffPolicy<T>, declared: Partial<T>, live: Partial<T>): string[] {
+  return rulesOf(policy)
+    .filter(([field, p]) => p !== "ignore" && !NOT_LIVE.has(field) && !sameValue(at(declared, field), at(live, field), p === "set"))
     .map(([field]) => field);
 }
 

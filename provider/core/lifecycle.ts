@@ -1,15 +1,11 @@
 // The parts of a dynamic provider's lifecycle that are the same for every API.
-import { checkInputs, CheckFailure, InputSchema, isUnknown } from "./checks";
+import { checkInputs, InputSchema, isUnknown } from "./checks";
+import type { CheckResultLike, DiffResultLike, RotationBy, RotationState } from "./provider-contract";
+export type { CheckResultLike, DiffResultLike, LifecycleProvider, RotationBy } from "./provider-contract";
 import { hasDisplacedDeclaration } from "./declared";
-import { rotationDue, RotationState } from "./rotation";
+import { rotationDue } from "./rotation";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
-import type { ConfigSource } from "./config";
 import { ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
-
-export interface CheckResultLike {
-  inputs?: Record<string, unknown>;
-  failures?: CheckFailure[];
-}
 
 /**
  * Validates a resource's inputs. Each failure goes to the engine with an empty `property` and the field
@@ -32,19 +28,6 @@ export function refuseRotatingWhileOff(r: CheckResultLike, olds: { active?: bool
   }
   return r;
 }
-
-export interface DiffResultLike {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-  /** The inputs that differ (the native plugin sends them to the engine as its detailed diff). */
-  changed: string[];
-  /** Set when the key's value is as old as its rotateAfter policy: the update (or replacement) rotates it. */
-  due?: RotationState;
-}
-
-/** How an API rotates a due key: in place (Statsig, The Auth API), or by a new key replacing it (Basic). */
-export type RotationBy = "in-place" | "replace";
 
 export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>, rotationBy: RotationBy = "in-place"): DiffResultLike {
   const d = diffInputs(policy, olds, news);
@@ -74,19 +57,6 @@ export function dueForRotation(olds: Record<string, unknown>, news: Record<strin
 /** Whether an update rotates the value: a new `rotation` value, or the age the policy allows reached. */
 export function rotatesNow(olds: object, news: object): boolean {
   return rotates(olds, news) || dueForRotation(olds as Record<string, unknown>, news as Record<string, unknown>) !== undefined;
-}
-
-/** What each API's provider module exports: the dynamic provider's methods, and the plugin's import. */
-export interface LifecycleProvider {
-  configure(req: { config: ConfigSource }): Promise<void>;
-  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResultLike>;
-  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResultLike>;
-  create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
-  read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
-  update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;
-  delete(id: string, props: Record<string, unknown>): Promise<void>;
-  /** `pulumi import`: finds an existing key by its import id (never its secret) and returns it as state. */
-  adopt(importId: string): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> }>;
 }
 
 /** Runs a lifecycle step, turning whatever it throws into a redacted ApiKeysError with its code in the message. */

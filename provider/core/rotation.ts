@@ -30,12 +30,8 @@ export function ageDays(at: string | undefined, now = clock.now()): number | und
   return at === undefined ? undefined : Math.floor((now - Date.parse(at)) / UNIT_MS.d);
 }
 
-export interface RotationState {
-  due: boolean;
-  /** Whole days since the value was made. */
-  ageDays: number;
-  policy: string;
-}
+import type { RotationState } from "./provider-contract";
+export type { RotationState };
 
 /** Whether the declared policy makes the key due, judged on its state (undefined: no policy, or age unknown). */
 export function rotationDue(policy: unknown, state: { rotatedAt?: unknown; createdAt?: unknown }, now = clock.now()): RotationState | undefined {

@@ -1,10 +1,9 @@
 // The shape of a vendor: what its folder's entry (`<vendor>/entry.ts`) tells the rest of the package.
 // registry.ts lists the entries; core defines their shape and never imports one.
-import type { z } from "zod";
 import type { Connection } from "./api-provider";
 import type { Setting } from "./config";
 import type { DiffPolicy } from "./diff";
-import type { LifecycleProvider, RotationBy } from "./lifecycle";
+import type { LifecycleProvider, RotationBy } from "./provider-contract";
 
 /** One input or output of a resource, as the plugin's schema and the README reference describe it. */
 export interface FieldDoc {
@@ -38,8 +37,12 @@ export interface VendorDefinition<A extends string = string> {
   rotation: RotationBy;
   /** How each input changes (in place, as a set, or by replacement). */
   policy: DiffPolicy;
-  /** The resource's Args rules (strict: unknown inputs are errors), before the canonical form. */
-  args: z.ZodType;
+  /**
+   * The resource's Args rules (strict: unknown inputs are errors), before the canonical form: each
+   * problem with the input's path and the rule. (A function, not the zod schema: zod's types stay out of
+   * the public declarations a user's compiler reads.)
+   */
+  argsProblems(args: unknown): Array<{ property: string; reason: string }>;
   /** What `pulumi import` takes as the key's id. */
   importId: string;
 }
@@ -88,3 +91,11 @@ export const PACKAGE = "apikeys";
 export const dynamicTypeOf = (e: Pick<VendorDefinition, "module" | "typeName">): string => `pulumi-nodejs:dynamic/${e.module}:${e.typeName}`;
 /** The native plugin's type token: `apikeys:<module>:<type>`. */
 export const nativeTypeOf = (e: Pick<VendorDefinition, "module" | "typeName">): string => `${PACKAGE}:${e.module}:${e.typeName}`;
+
+/**
+ * A compile-time check that two types name the same fields: `const ok: SameFields<A, B> = true` fails to
+ * compile, naming the odd field, when one has a field the other lacks.
+ */
+export type SameFields<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : { onlyInFirst: Exclude<keyof A, keyof B>; onlyInSecond: Exclude<keyof B, keyof A> };

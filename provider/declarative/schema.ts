@@ -121,11 +121,8 @@ export function resolveKeys(data: unknown, source: string, stack: string): Decla
           .filter(([k]) => !unresolved.has(k))
           .map(([k, v]) => [k, isSecretRef(v) ? "secret-placeholder" : v]),
       );
-      const r = REGISTRY[api].args.safeParse(probe);
-      if (!r.success) {
-        for (const f of issuesToFailures(r.error.issues))
-          if (!unresolved.has(f.property.split(/[.[]/)[0]!)) problems.push(`${where}.${f.property}: ${f.reason}`);
-      }
+      for (const f of REGISTRY[api].argsProblems(probe))
+        if (!unresolved.has(f.property.split(/[.[]/)[0]!)) problems.push(`${where}.${f.property}: ${f.reason}`);
       if (problems.length === before) out.push({ api, name, args: merged });
     }
   }

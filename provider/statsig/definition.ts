@@ -1,8 +1,12 @@
 // What a Statsig key is, with no lifecycle: names, settings, fields and rules. The provider, the
 // resource class and the vendor's entry (entry.ts) build on it.
-import type { VendorDefinition } from "../core/vendor";
+import type { z } from "zod";
+import { problemsOf } from "../core/checks";
+import type { SameFields, VendorDefinition } from "../core/vendor";
+import type { KeyArgs as PublicArgs } from "./resource";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS } from "./client";
 import { KeyArgsSchema, STATSIG_DIFF_POLICY, STATSIG_FIELDS } from "./schema";
+import type { KeyInputs } from "./schema";
 
 export const STATSIG: VendorDefinition<"statsig"> = {
   api: "statsig",
@@ -12,10 +16,16 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   typeName: "Key",
   description: "A Statsig Console API key (server, client, console, SCIM or org key) of the project the console key belongs to.",
   fields: STATSIG_FIELDS,
-  args: KeyArgsSchema,
+  argsProblems: (args) => problemsOf(KeyArgsSchema, args),
   policy: STATSIG_DIFF_POLICY,
   rotation: "in-place",
   credential: { setting: STATSIG_SETTINGS.consoleKey, what: "Statsig Console API key" },
   baseUrl: { setting: STATSIG_SETTINGS.baseUrl, default: STATSIG_DEFAULT_URL },
   importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
 };
+
+// The public Args interface, the Args rules and the canonical inputs name the same fields, and the diff
+// policy has a rule for each (DiffPolicy<KeyInputs>): a field added to one and not the others fails to compile.
+const argsAreTheRules: SameFields<PublicArgs, z.input<typeof KeyArgsSchema>> = true;
+const rulesAreTheInputs: SameFields<z.input<typeof KeyArgsSchema>, KeyInputs> = true;
+void [argsAreTheRules, rulesAreTheInputs];

@@ -91,7 +91,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
       const inputs = liveInputs(dto, props);
       const state: KeyState = { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint };
       if (props.rotatedAt) state.rotatedAt = props.rotatedAt; // not a live property: the record is ours
-      return { id, props: { ...state, ...declaredAfterRead(STATSIG_DIFF_POLICY, props as never, inputs as never) }, inputs };
+      return { id, props: { ...state, ...declaredAfterRead(STATSIG_DIFF_POLICY, props, inputs) }, inputs };
     });
   }
 

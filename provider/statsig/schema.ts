@@ -73,7 +73,7 @@ export function canonicalInputs(a: z.output<typeof KeyArgsSchema>): KeyInputs {
 export const KeyArgsCanonical = KeyArgsSchema.transform(canonicalInputs);
 
 /** How each input changes: in place (update, set) or by replacement. */
-export const STATSIG_DIFF_POLICY: DiffPolicy = {
+export const STATSIG_DIFF_POLICY: DiffPolicy<KeyInputs> = {
   type: "replace", // not in the update body
   description: "update",
   scopes: "set",
@@ -183,7 +183,7 @@ export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
  * a rotate (the drift report compares the same way, field by field).
  */
 export function matchesDeclaration(dto: KeyDto, declared: KeyInputs): boolean {
-  return liveDifferences(STATSIG_DIFF_POLICY, declared as never, liveInputs(dto, declared) as never).length === 0;
+  return liveDifferences(STATSIG_DIFF_POLICY, declared, liveInputs(dto, declared)).length === 0;
 }
 
 /** The inputs and outputs, as the plugin's schema and the reference describe them. */

@@ -292,7 +292,7 @@ describe("diff", () => {
   });
 
   test("policy decides update vs replace; unlisted fields are ignored", () => {
-    const d = diffInputs(
+    const d = diffInputs<Record<string, unknown>>(
       { type: "replace", scopes: "set", description: "update", active: (o, n) => (o === false && n !== false ? "replace" : "update") },
       { type: "SERVER", scopes: ["a", "b"], description: "x", active: true, key: "old" },
       { type: "CLIENT", scopes: ["b", "a"], description: "y", active: false, key: "new" },

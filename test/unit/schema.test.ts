@@ -2,6 +2,7 @@
 // the plugin's GetSchema serve): secrets, replace-forcing inputs and a description for every field.
 // The SDKs generated from it are compiled by test/e2e/sdks.test.ts.
 import { packageSchema } from "../../provider/plugin/schema";
+import { ENTRIES } from "../../provider/registry";
 
 type Props = Record<string, { description?: string; secret?: boolean; willReplaceOnChanges?: boolean }>;
 const schema = packageSchema() as {
@@ -19,4 +20,16 @@ test("the schema marks secrets and replace-forcing inputs and describes every fi
   for (const [type, r] of Object.entries(schema.resources))
     for (const [field, p] of [...Object.entries(r.properties), ...Object.entries(r.inputProperties)])
       expect(`${type}.${field}: ${p.description ?? ""}`).toMatch(/: \S/);
+});
+
+test("every entry documents exactly the inputs its diff policy rules, and marks replacement where the policy replaces", () => {
+  for (const e of ENTRIES) {
+    const inputs = e.fields.filter((f) => f.input).map((f) => f.name);
+    expect([e.api, [...inputs].sort()]).toEqual([e.api, Object.keys(e.policy).sort()]);
+    const replaces = e.fields.filter((f) => f.replaces).map((f) => f.name);
+    const alwaysReplaces = Object.entries(e.policy)
+      .filter(([, rule]) => rule === "replace")
+      .map(([field]) => field);
+    expect([e.api, alwaysReplaces.filter((f) => !replaces.includes(f))]).toEqual([e.api, []]);
+  }
 });
