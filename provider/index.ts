@@ -3,5 +3,5 @@ export * as statsig from "./statsig";
 export * as basic from "./basic";
 export * as authapi from "./authapi";
 export * as drift from "./drift";
-export { declareKeys, resolveKeys, KeysSource, DeclaredResources } from "./declarative";
-export { ApiKeysError, ErrorCode } from "./core/errors";
+export { declareKeys, resolveKeys, type KeysSource, type DeclaredResources } from "./declarative";
+export { ApiKeysError, type ErrorCode } from "./core/errors";

@@ -13,7 +13,8 @@ pak_ensure_deps() {
     pak_log "installing npm dependencies..."
     # `npm install`, not `npm ci`: npm writes lockfiles without other platforms' optional bindings,
     # which `npm ci` then refuses; install still follows the lockfile's versions.
-    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >&2)
+    # --prefer-offline: what the npm cache holds is used without asking the registry again.
+    (cd "$ROOT" && npm install --prefer-offline --no-audit --no-fund --loglevel=error >&2)
   fi
 }
 

@@ -23,7 +23,7 @@ if [ ! -x "$gen" ]; then
     write_wrapper_mod "$work" pulumi-api-keys-gen-sdk "$version"
     cp "$ROOT/scripts/gen-sdk/main.go" "$work/"
     mkdir -p "$(dirname "$gen")"
-    (cd "$work" && GOFLAGS=-mod=mod go mod tidy >&2 && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -o "$gen.partial" . >&2)
+    (cd "$work" && GOFLAGS=-mod=mod go mod tidy >&2 && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$gen.partial" . >&2)
     mv "$gen.partial" "$gen"
     rm -rf "$work"
   fi

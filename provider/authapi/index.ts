@@ -1,1 +1,1 @@
-export { ApiKey, ApiKeyArgs } from "./resource";
+export { ApiKey, type ApiKeyArgs } from "./resource";

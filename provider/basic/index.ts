@@ -1,1 +1,1 @@
-export { ProjectKey, ProjectKeyArgs } from "./resource";
+export { ProjectKey, type ProjectKeyArgs } from "./resource";

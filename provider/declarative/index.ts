@@ -9,7 +9,7 @@ import type { Key } from "../statsig/resource";
 import { Api, REGISTRY } from "../registry";
 import { DeclaredKey, isSecretRef, resolveKeys } from "./schema";
 
-export { resolveKeys, KeysDocument, DeclaredKey } from "./schema";
+export { resolveKeys, type KeysDocument, type DeclaredKey } from "./schema";
 
 export type KeysSource = { file: string } | { config: string };
 

@@ -1,4 +1,4 @@
-export { detectDrift, detectDriftIn, DriftOptions } from "./detect";
+export { detectDrift, detectDriftIn, type DriftOptions } from "./detect";
 export { IgnoreRules } from "./ignore";
-export { DriftReport, ResourceReport, FieldDrift, UnmanagedKey, exitCodeOf } from "./report";
+export { type DriftReport, type ResourceReport, type FieldDrift, type UnmanagedKey, exitCodeOf } from "./report";
 export { renderJson, renderMarkdown, renderText } from "./render";

@@ -1,1 +1,1 @@
-export { Key, KeyArgs, KeyType, Scope } from "./resource";
+export { Key, type KeyArgs, type KeyType, type Scope } from "./resource";

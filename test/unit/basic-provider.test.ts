@@ -39,17 +39,28 @@ describe("basic provider against the emulator", () => {
     "a create whose answer was lost (%s): the key it made has no value anyone can read, so it is deleted and another made",
     async (kind) => {
       emulator.faults = [{ kind, api: "basic", method: "POST", times: 1 }];
+      const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined); // the SDK's log outside an engine
       const { outs } = await provider.create(inputs);
       expect(emulator.store.data.basic.map((k) => k.id)).toEqual([outs.keyId]);
       expect(outs.value).toBe(emulator.store.data.basic[0]!.value);
-      expect(emulator.log.filter((r) => r.method === "DELETE")).toHaveLength(1);
+      const deleted = emulator.log.filter((r) => r.method === "DELETE");
+      expect(deleted).toHaveLength(1);
+      // The user is told which key was replaced, by id, never by value.
+      const told = warn.mock.calls.map((c) => c.join(" ")).join("\n");
+      warn.mockRestore();
+      expect(told).toMatch(/Basic key "ci deploys": the answer to its create was lost.*\(id [0-9a-f-]{36}\) was deleted and another created/);
+      expect(told).not.toContain(outs.value);
     },
   );
 
   test("roles are matched as the API's one definition does: trimmed, in any order", async () => {
     emulator.faults = [{ kind: "500-after", api: "basic", method: "POST", times: 1 }];
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     const { outs } = await provider.create({ ...inputs, roles: ["write", "read"] });
+    const warnings = warn.mock.calls.length;
+    warn.mockRestore();
     expect(emulator.store.data.basic.map((k) => k.id)).toEqual([outs.keyId]);
+    expect(warnings).toBe(1); // the lost answer's key was found by its roles, and replaced
   });
 
   test("roles the server reorders are not drift", async () => {
