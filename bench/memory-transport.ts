@@ -1,4 +1,4 @@
-// The benchmarks' second floor: this package as it is, with undici's Agent answering from memory instead
+// The benchmarks' second floor: this package as it is, with an undici dispatcher answering from memory instead
 // of the network, so that "ours - this floor" is what HTTP and the rate budget cost, and "this floor -
 // the no-op provider" is what our own code costs. Loaded with `node --require` into every Node process of
 // a benchmark project (the program, the provider, the drift command) when PAK_BENCH_MEMORY_STORE names
@@ -6,8 +6,10 @@
 // the keys live in memory and in that file (an append-only log), so they outlast each process as a
 // vendor's do.
 import * as fs from "node:fs";
+import { MockAgent } from "undici";
 import { applyUpdate, fieldsFromCreate, listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "../emulator/apis/statsig-keys";
 import type { StatsigKey } from "../emulator/store";
+import { setProcessDispatcher } from "../provider/core/http";
 
 type Dto = StatsigKey;
 const PROJECT = "memory";
@@ -86,27 +88,29 @@ export class MemoryStatsig {
   }
 }
 
-/** Makes every undici Agent in this process answer from `store` (the handler protocol undici's `request` drives). */
-export function installMemoryTransport(store: MemoryStatsig): void {
-  const { Agent } = require("undici") as typeof import("undici");
-  (Agent.prototype as any).dispatch = function (opts: any, handler: any): boolean {
-    const url = new URL(opts.path, opts.origin);
-    const body = typeof opts.body === "string" && opts.body ? JSON.parse(opts.body) : undefined;
-    queueMicrotask(() => {
-      const reply = store.handle(opts.method, url, body);
-      const payload = Buffer.from(JSON.stringify(reply.body));
-      handler.onConnect?.(() => undefined);
-      handler.onHeaders?.(reply.status, [Buffer.from("content-type"), Buffer.from("application/json")], () => undefined, "");
-      handler.onData?.(payload);
-      handler.onComplete?.([]);
-    });
-    return true;
-  };
+/**
+ * A transport that answers every origin from `store`: undici's MockAgent with one standing interceptor,
+ * and no request to the network.
+ */
+export function memoryDispatcher(store: MemoryStatsig): MockAgent {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  agent
+    .get(() => true)
+    .intercept({ path: () => true, method: () => true })
+    .reply(({ method, path: p, origin, body }) => {
+      const url = new URL(p, origin ?? "http://memory.invalid");
+      const reply = store.handle(method, url, typeof body === "string" && body ? JSON.parse(body) : undefined);
+      return { statusCode: reply.status, data: JSON.stringify(reply.body), responseOptions: { headers: { "content-type": "application/json" } } };
+    })
+    .persist();
+  return agent;
 }
 
 const file = process.env.PAK_BENCH_MEMORY_STORE;
 if (file) {
   const store = new MemoryStatsig(file);
   if (process.env.PAK_BENCH_MEMORY_CONSOLE_KEY) store.seed(process.env.PAK_BENCH_MEMORY_CONSOLE_KEY);
-  installMemoryTransport(store);
+  // Every client of the process without a dispatcher of its own (the package's documented seam, not a patch).
+  setProcessDispatcher(memoryDispatcher(store));
 }

@@ -1,7 +1,7 @@
 // The one place that talks HTTP: undici underneath, explicit timeouts, JSON in and out, the shared
 // rate budget, and the retry policy. Errors carry the route template, never the filled-in path
 // (Statsig and The Auth API put the secret key value in the path).
-import { Agent, request } from "undici";
+import { Agent, type Dispatcher, request } from "undici";
 import type { z } from "zod";
 import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
 import { RateLimiter } from "./rate-limit";
@@ -29,6 +29,8 @@ export interface HttpClientOptions {
   onAttempt?: () => void;
   /** Where the credential comes from, named when the API refuses it (401/403). */
   credential?: string;
+  /** The transport (an undici dispatcher, plain or composed with interceptors); default: see transportFor. */
+  dispatcher?: Dispatcher;
 }
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
@@ -47,6 +49,21 @@ export interface RequestSpec {
 export interface HttpResponse {
   status: number;
   body: unknown;
+}
+
+// A process-wide transport, like undici's own global dispatcher but ours alone (the user's stays theirs).
+// Keyed by a registered symbol, not a module variable: a preload (the benchmarks' in-memory floor) must
+// reach the package wherever it is installed from.
+const PROCESS_TRANSPORT = Symbol.for("pulumi-api-keys.dispatcher");
+
+/** Makes every client of this process without a dispatcher of its own use `dispatcher` (undefined: the default again). */
+export function setProcessDispatcher(dispatcher: Dispatcher | undefined): void {
+  (globalThis as Record<symbol, unknown>)[PROCESS_TRANSPORT] = dispatcher;
+}
+
+/** A client's own dispatcher, else the process's, else the shared Agent with the client's connect timeout. */
+function transportFor(t: Timeouts, own: Dispatcher | undefined): Dispatcher {
+  return own ?? ((globalThis as Record<symbol, unknown>)[PROCESS_TRANSPORT] as Dispatcher | undefined) ?? agentFor(t);
 }
 
 const agents = new Map<string, Agent>();
@@ -168,7 +185,7 @@ export class HttpClient {
       method: spec.method,
       headers,
       body: payload,
-      dispatcher: agentFor(this.timeouts),
+      dispatcher: transportFor(this.timeouts, this.opts.dispatcher),
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
     });

@@ -1,0 +1,91 @@
+// The HTTP client's transport is an undici dispatcher the caller may give: tests and the benchmarks'
+// in-memory floor inject transports and faults through it, with no prototype patched.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Agent, MockAgent, type Dispatcher } from "undici";
+import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { memoryDispatcher, MemoryStatsig } from "../../bench/memory-transport";
+import { setProcessDispatcher } from "../../provider/core/http";
+import { StatsigClient } from "../../provider/statsig/client";
+
+const URL_ = "http://statsig.test.invalid";
+const noWait = { retry: { baseDelayMs: 1, maxDelayMs: 2 } };
+
+function memoryStore(): MemoryStatsig {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pak-transport-")), "store.log");
+  const store = new MemoryStatsig(file);
+  store.seed(STATSIG_CONSOLE_KEY);
+  return store;
+}
+
+describe("the HTTP client's transport", () => {
+  afterEach(() => setProcessDispatcher(undefined));
+
+  test("a client's own dispatcher carries its requests: the in-memory vendor answers a whole create, read and list", async () => {
+    const store = memoryStore();
+    const client = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: memoryDispatcher(store), ...noWait } });
+    const made = await client.create({ type: "SERVER", description: "in memory" });
+    expect(store.keys.get(made.key!)?.description).toBe("in memory");
+    expect((await client.read(made.key!))?.description).toBe("in memory");
+    expect((await client.list()).map((k) => k.description)).toContain("in memory");
+  });
+
+  test("a fault injected by an interceptor is retried by the client's own policy, and a POST is not repeated after a 500", async () => {
+    const store = memoryStore();
+    const seen: string[] = [];
+    // The first GET gets a 503 from the interceptor without reaching the vendor; everything else passes.
+    let failed = false;
+    const flaky: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+      seen.push(`${opts.method} ${opts.path}`);
+      if (opts.method === "GET" && !failed) {
+        failed = true;
+        const mock = new MockAgent();
+        mock.disableNetConnect();
+        mock
+          .get(() => true)
+          .intercept({ path: () => true, method: () => true })
+          .reply(503, { message: "busy" });
+        return mock.dispatch(opts, handler);
+      }
+      return dispatch(opts, handler);
+    };
+    const client = new StatsigClient({
+      consoleKey: STATSIG_CONSOLE_KEY,
+      baseUrl: URL_,
+      http: { dispatcher: memoryDispatcher(store).compose(flaky), ...noWait },
+    });
+    const keys = await client.list();
+    expect(keys.length).toBe(3); // the project's console, server and client keys
+    expect(seen.filter((s) => s.startsWith("GET"))).toHaveLength(2); // the 503, then the retry
+
+    const down: Dispatcher.DispatcherComposeInterceptor = () => (opts, handler) => {
+      seen.push(`${opts.method} ${opts.path}`);
+      const mock = new MockAgent();
+      mock.disableNetConnect();
+      mock
+        .get(() => true)
+        .intercept({ path: () => true, method: () => true })
+        .reply(500, { message: "down" });
+      return mock.dispatch(opts, handler);
+    };
+    seen.length = 0;
+    const failing = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: new Agent().compose(down), ...noWait } });
+    await expect(failing.create({ type: "SERVER", description: "x" })).rejects.toMatchObject({ code: "PAK_SERVER_ERROR" });
+    expect(seen).toEqual(["POST /console/v1/keys"]); // a create the server may have acted on is never sent twice
+  });
+
+  test("the process dispatcher serves every client without one of its own, and a client's own still wins", async () => {
+    const shared = memoryStore();
+    setProcessDispatcher(memoryDispatcher(shared));
+    const plain = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: noWait });
+    await plain.create({ type: "CLIENT", description: "through the process dispatcher" });
+    expect([...shared.keys.values()].map((k) => k.description)).toContain("through the process dispatcher");
+
+    const own = memoryStore();
+    const mine = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: memoryDispatcher(own), ...noWait } });
+    await mine.create({ type: "CLIENT", description: "through its own" });
+    expect([...own.keys.values()].map((k) => k.description)).toContain("through its own");
+    expect([...shared.keys.values()].map((k) => k.description)).not.toContain("through its own");
+  });
+});
