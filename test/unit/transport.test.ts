@@ -19,6 +19,18 @@ function memoryStore(): MemoryStatsig {
   return store;
 }
 
+/** A transport whose every answer is `status` with `message`, the vendor never reached. */
+function answering(status: number, message: string): MockAgent {
+  const mock = new MockAgent();
+  mock.disableNetConnect();
+  mock
+    .get(() => true)
+    .intercept({ path: () => true, method: () => true })
+    .reply(status, { message })
+    .persist();
+  return mock;
+}
+
 describe("the HTTP client's transport", () => {
   afterEach(() => setProcessDispatcher(undefined));
 
@@ -40,13 +52,7 @@ describe("the HTTP client's transport", () => {
       seen.push(`${opts.method} ${opts.path}`);
       if (opts.method === "GET" && !failed) {
         failed = true;
-        const mock = new MockAgent();
-        mock.disableNetConnect();
-        mock
-          .get(() => true)
-          .intercept({ path: () => true, method: () => true })
-          .reply(503, { message: "busy" });
-        return mock.dispatch(opts, handler);
+        return answering(503, "busy").dispatch(opts, handler);
       }
       return dispatch(opts, handler);
     };
@@ -61,13 +67,7 @@ describe("the HTTP client's transport", () => {
 
     const down: Dispatcher.DispatcherComposeInterceptor = () => (opts, handler) => {
       seen.push(`${opts.method} ${opts.path}`);
-      const mock = new MockAgent();
-      mock.disableNetConnect();
-      mock
-        .get(() => true)
-        .intercept({ path: () => true, method: () => true })
-        .reply(500, { message: "down" });
-      return mock.dispatch(opts, handler);
+      return answering(500, "down").dispatch(opts, handler);
     };
     seen.length = 0;
     const failing = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: new Agent().compose(down), ...noWait } });
