@@ -1,6 +1,7 @@
-// Upgrading: a stack created with the released 0.1.0 tarball (test/fixtures, packed from the 0.1.0
+// Upgrading: a stack created with a released tarball (test/fixtures, each packed from its release's
 // commit) keeps working after the user installs this version. 0.1.0's state loads its providers as
-// `require("pulumi-api-keys/dist/provider/<api>/provider.js")`; those paths are public API forever.
+// `require("pulumi-api-keys/dist/provider/<api>/provider.js")`, 0.2.0's as
+// `require("pulumi-api-keys/providers/<api>")`; both paths are public API forever.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
@@ -12,7 +13,12 @@ import { initForEmulator, PulumiProject, REPO_ROOT } from "../support/harness";
 import { packed } from "../support/packed";
 import { npmInstall, writeUserProject } from "../support/user-project";
 
-const RELEASE_0_1_0 = path.join(REPO_ROOT, "test/fixtures/pulumi-api-keys-0.1.0.tgz");
+// Each release: its tarball, what its npm install needs, and the module path its state names.
+const RELEASES: Array<[version: string, installArgs: string[], providerPath: RegExp]> = [
+  // 0.1.0 brought an optional Node binary; a user who has it or not is the same here.
+  ["0.1.0", ["--omit=optional"], /^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic|authapi)\/provider\.js"\);\n$/],
+  ["0.2.0", [], /^exports\.handler = \(\) => require\("pulumi-api-keys\/providers\/(statsig|basic|authapi)"\);\n$/],
+];
 
 const program = (description: string) => `const { statsig, basic, authapi } = require("pulumi-api-keys");
 new statsig.Key("server", { type: "SERVER", description: "${description}", scopes: ["omni_read_only"] });
@@ -20,7 +26,7 @@ new basic.ProjectKey("ci", { projectId: "${BASIC_PROJECT}", label: "ci", roles: 
 new authapi.ApiKey("billing", { projectId: "${AUTHAPI_PROJECT}", name: "billing" });
 `;
 
-describe("upgrading from 0.1.0", () => {
+describe.each(RELEASES)("upgrading from %s", (version, installArgs, providerPath) => {
   jest.setTimeout(900_000);
   let emulator: Emulator;
   let admin: EmulatorAdmin;
@@ -37,28 +43,24 @@ describe("upgrading from 0.1.0", () => {
     if (project) fs.rmSync(project.dir, { recursive: true, force: true });
   });
 
-  test("a 0.1.0 stack refreshes, updates in place and destroys after installing this version", async () => {
-    project = writeUserProject("upgrade", {
+  test(`a ${version} stack refreshes, updates in place and destroys after installing this version`, async () => {
+    project = writeUserProject(`upgrade-${version}`, {
       "Pulumi.yaml": "name: upgrade\nruntime: nodejs\n",
       "package.json": JSON.stringify({
         name: "upgrade",
         main: "index.js",
-        dependencies: { "@pulumi/pulumi": "3.259.0", "pulumi-api-keys": `file:${RELEASE_0_1_0}` },
+        dependencies: { "@pulumi/pulumi": "3.259.0", "pulumi-api-keys": `file:${path.join(REPO_ROOT, `test/fixtures/pulumi-api-keys-${version}.tgz`)}` },
       }),
       "index.js": program("checkout server"),
     });
-    // 0.1.0 brought an optional Node binary; a user who has it or not is the same here.
-    await npmInstall(project.dir, ["--omit=optional"]);
-    expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-api-keys/package.json"), "utf8")).version).toBe("0.1.0");
+    await npmInstall(project.dir, installArgs);
+    expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-api-keys/package.json"), "utf8")).version).toBe(version);
     await initForEmulator(project, emulator.url);
     await project.up();
     const before = await project.exportState();
     const oldKeys = before.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
     expect(oldKeys).toHaveLength(3);
-    for (const r of oldKeys)
-      expect(r.outputs.__provider).toMatch(
-        /^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic|authapi)\/provider\.js"\);\n$/,
-      );
+    for (const r of oldKeys) expect(r.outputs.__provider).toMatch(providerPath);
     const liveBefore = await admin.state();
 
     // The upgrade, as a user does it.
@@ -67,7 +69,7 @@ describe("upgrading from 0.1.0", () => {
     await npmInstall(project.dir, [`pulumi-api-keys@file:${tarball}`]);
     expect(JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-api-keys/package.json"), "utf8")).version).toBe(manifest.version);
 
-    // Refresh reads every key through the provider that 0.1.0's state names: nothing changes.
+    // Refresh reads every key through the provider that the old state names: nothing changes.
     await project.ok(["refresh", "--yes", "--expect-no-changes"]);
     await project.expectNoChanges();
 
@@ -90,9 +92,10 @@ describe("upgrading from 0.1.0", () => {
     expect(live.authapi.map((k: { key: string }) => k.key)).toEqual(liveBefore.authapi.map((k: { key: string }) => k.key));
     const after = await project.exportState();
     const provider = (name: string) => after.resources.find((r) => r.urn.endsWith(`::${name}`))!.outputs.__provider;
-    // The updated key now names the stable entry point; the untouched ones still name 0.1.0's paths.
+    // The updated key now names the stable entry point; the untouched ones still name their release's path.
     expect(provider("server")).toBe(`exports.handler = () => require("pulumi-api-keys/providers/statsig");\n`);
-    expect(provider("ci")).toMatch(/dist\/provider\/basic\/provider\.js/);
+    expect(provider("ci")).toMatch(providerPath);
+    expect(provider("ci")).toContain("basic");
     await project.expectNoChanges(true);
 
     // Destroy goes through both kinds of entry point.
