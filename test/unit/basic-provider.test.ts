@@ -21,6 +21,7 @@ describe("basic provider against the emulator", () => {
     });
   });
   afterAll(() => emulator.stop());
+  afterEach(() => jest.restoreAllMocks()); // a console spy ends with its test, passed or failed
   beforeEach(() => (emulator.reset(), startNewRun())); // each test is a run of its own, against a fresh emulator
 
   test("the create-only value survives read and update", async () => {
@@ -43,11 +44,9 @@ describe("basic provider against the emulator", () => {
       const { outs } = await provider.create(inputs);
       expect(emulator.store.data.basic.map((k) => k.id)).toEqual([outs.keyId]);
       expect(outs.value).toBe(emulator.store.data.basic[0]!.value);
-      const deleted = emulator.log.filter((r) => r.method === "DELETE");
-      expect(deleted).toHaveLength(1);
+      expect(emulator.log.filter((r) => r.method === "DELETE")).toHaveLength(1);
       // The user is told which key was replaced, by id, never by value.
       const told = warn.mock.calls.map((c) => c.join(" ")).join("\n");
-      warn.mockRestore();
       expect(told).toMatch(/Basic key "ci deploys": the answer to its create was lost.*\(id [0-9a-f-]{36}\) was deleted and another created/);
       expect(told).not.toContain(outs.value);
     },
@@ -57,10 +56,8 @@ describe("basic provider against the emulator", () => {
     emulator.faults = [{ kind: "500-after", api: "basic", method: "POST", times: 1 }];
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     const { outs } = await provider.create({ ...inputs, roles: ["write", "read"] });
-    const warnings = warn.mock.calls.length;
-    warn.mockRestore();
     expect(emulator.store.data.basic.map((k) => k.id)).toEqual([outs.keyId]);
-    expect(warnings).toBe(1); // the lost answer's key was found by its roles, and replaced
+    expect(warn).toHaveBeenCalledTimes(1); // the lost answer's key was found by its roles, and replaced
   });
 
   test("roles the server reorders are not drift", async () => {
