@@ -72,22 +72,69 @@ pak_go_build() {
   pak_log "built $what in $((SECONDS - start)) s"
 }
 
+# The CLI version: the one @pulumi/pulumi's package names (before npm install, its entry in the lockfile).
+pak_pulumi_version() {
+  if [ -f "$ROOT/node_modules/@pulumi/pulumi/package.json" ]; then
+    node -p "require('$ROOT/node_modules/@pulumi/pulumi/package.json').version"
+  else
+    node -p "require('$ROOT/package-lock.json').packages['node_modules/@pulumi/pulumi'].version"
+  fi
+}
+
+# An installed CLI of exactly the pinned version serves as well as our own build.
+pak_installed_pulumi_serves() {
+  command -v pulumi >/dev/null && [ "$(pulumi version 2>/dev/null)" = "v$1" ] && command -v pulumi-language-nodejs >/dev/null
+}
+
+# Builds the CLI (unless one is cached or installed); holds its lock while building.
+pak_build_pulumi() {
+  local version=$1 dir="$PAK_CACHE/pulumi-v$1"
+  if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
+    pak_installed_pulumi_serves "$version" && return 0
+    pak_lock "pulumi-v$version"
+    if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
+      pak_go_build "the Pulumi CLI v$version" "$dir" 10 "$ROOT/scripts/build-pulumi.sh" "$version" "$dir" || { pak_unlock; return 1; }
+    fi
+    pak_unlock
+  fi
+}
+
+# A first run builds the CLI and the YAML host side by side, while npm installs the dependencies: each
+# build has phases (downloads, the link) that leave a core idle. pak_wait_go_builds joins them.
+PAK_GO_BUILDS_PID=""
+pak_start_go_builds() {
+  local version
+  version=$(pak_pulumi_version 2>/dev/null) || return 0
+  { [ -x "$PAK_CACHE/pulumi-v$version/bin/pulumi" ] || pak_installed_pulumi_serves "$version"; } \
+    && [ -x "$PAK_CACHE/pulumi-yaml-v$PAK_YAML_VERSION/bin/pulumi-language-yaml" ] && return 0
+  command -v go >/dev/null || return 0 # pak_ensure_pulumi says what is missing
+  (
+    pak_build_pulumi "$version" &
+    cli=$!
+    pak_build_yaml_host &
+    yaml=$!
+    wait "$cli" && wait "$yaml"
+  ) &
+  PAK_GO_BUILDS_PID=$!
+}
+pak_wait_go_builds() {
+  [ -n "$PAK_GO_BUILDS_PID" ] || return 0
+  local pid=$PAK_GO_BUILDS_PID
+  PAK_GO_BUILDS_PID=""
+  wait "$pid" # a failed build has printed its log's last lines
+}
+
 pak_ensure_pulumi() {
   local version dir
-  version=$(node -p "require('$ROOT/node_modules/@pulumi/pulumi/package.json').version")
+  version=$(pak_pulumi_version)
   dir="$PAK_CACHE/pulumi-v$version"
   if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
-    if command -v pulumi >/dev/null && [ "$(pulumi version 2>/dev/null)" = "v$version" ] \
-       && command -v pulumi-language-nodejs >/dev/null; then
+    if pak_installed_pulumi_serves "$version"; then
       mkdir -p "$PAK_CACHE/bin-yaml" && pak_ensure_yaml "$PAK_CACHE/bin-yaml" && export PATH="$PAK_CACHE/bin-yaml:$PATH"
-      return 0 # an installed CLI of exactly the pinned version serves as well
+      return 0
     fi
-    pak_lock "pulumi-v$version"
   fi
-  if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
-    pak_go_build "the Pulumi CLI v$version" "$dir" 10 "$ROOT/scripts/build-pulumi.sh" "$version" "$dir" || return 1
-  fi
-  pak_unlock
+  pak_build_pulumi "$version" || return 1
   # Dynamic providers run through this shim, which the npm package ships.
   cp "$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$dir/bin/pulumi-resource-pulumi-nodejs"
   chmod +x "$dir/bin/pulumi-resource-pulumi-nodejs"
@@ -99,15 +146,20 @@ pak_ensure_pulumi() {
 # cached beside it, and linked next to the CLI (where Pulumi finds its bundled language hosts).
 PAK_YAML_VERSION=1.25.0
 
-pak_ensure_yaml() {
-  local cli_bin=$1 dir="$PAK_CACHE/pulumi-yaml-v$PAK_YAML_VERSION"
+pak_build_yaml_host() {
+  local dir="$PAK_CACHE/pulumi-yaml-v$PAK_YAML_VERSION"
   if [ ! -x "$dir/bin/pulumi-language-yaml" ]; then
     pak_lock "pulumi-yaml-v$PAK_YAML_VERSION"
     if [ ! -x "$dir/bin/pulumi-language-yaml" ]; then
-      pak_go_build "the Pulumi YAML language host v$PAK_YAML_VERSION" "$dir" 3 "$ROOT/scripts/build-yaml.sh" "$PAK_YAML_VERSION" "$dir" || return 1
+      pak_go_build "the Pulumi YAML language host v$PAK_YAML_VERSION" "$dir" 3 "$ROOT/scripts/build-yaml.sh" "$PAK_YAML_VERSION" "$dir" || { pak_unlock; return 1; }
     fi
     pak_unlock
   fi
+}
+
+pak_ensure_yaml() {
+  local cli_bin=$1 dir="$PAK_CACHE/pulumi-yaml-v$PAK_YAML_VERSION"
+  pak_build_yaml_host || return 1
   # A hard link (or a copy), not a symlink: Pulumi warns when the host on PATH resolves elsewhere than next to the CLI.
   [ "$cli_bin/pulumi-language-yaml" -ef "$dir/bin/pulumi-language-yaml" ] \
     || ln -f "$dir/bin/pulumi-language-yaml" "$cli_bin/pulumi-language-yaml" 2>/dev/null \
@@ -130,5 +182,6 @@ pak_offline_settings() {
 }
 
 pak_setup() {
-  pak_ensure_deps && pak_ensure_node && pak_ensure_pulumi && pak_offline_settings
+  pak_start_go_builds
+  pak_ensure_deps && pak_ensure_node && pak_wait_go_builds && pak_ensure_pulumi && pak_offline_settings
 }
