@@ -1,7 +1,9 @@
 // `npm test`: unit, contract and e2e. `npm run test:quick`: unit and contract (no Pulumi CLI).
 // `npm run test:reliability`: the untimed reliability tests two at a time, then the timed ones alone.
 const tsJest = { "^.+\\.ts$": ["ts-jest", { tsconfig: "test/tsconfig.json" }] };
-const base = { transform: tsJest, testEnvironment: "node" };
+// .test-run/ holds this run's unpacked package: another package.json named pulumi-api-keys, which jest's
+// module map would otherwise warn about.
+const base = { transform: tsJest, testEnvironment: "node", modulePathIgnorePatterns: ["<rootDir>/.test-run/"] };
 // The projects that install the package get it from one `npm pack` per run.
 const packed = { globalSetup: "<rootDir>/test/support/global-setup.ts" };
 module.exports = {

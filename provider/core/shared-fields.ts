@@ -1,0 +1,22 @@
+// Fields every API's resource has, declared once for all three field tables.
+import { input, output } from "./fields";
+import { rotateAfterSchema } from "./rotation";
+
+export const ROTATE_AFTER = input({
+  rule: rotateAfterSchema.optional(),
+  change: "update", // a policy: recorded, no API call (a due key rotates by age, not by this change)
+  type: "string",
+  description:
+    'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
+});
+
+export const ROTATED_AT = output({
+  type: "string",
+  computed: true,
+  description: "When the current value was created or last rotated (ISO 8601). Absent for a key imported without a creation time, until its first rotation.",
+});
+
+export const DECLARED = output({
+  type: "any",
+  description: "Only after a refresh found the key edited by hand: the declared values of the fields that differ. The next update applies and drops it.",
+});
