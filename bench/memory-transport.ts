@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import { MockAgent } from "undici";
 import { applyUpdate, fieldsFromCreate, listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "../emulator/apis/statsig-keys";
-import type { StatsigKey } from "../emulator/store";
+import type { StatsigKey } from "../emulator/apis/statsig-keys";
 import { setProcessDispatcher } from "../provider/core/http";
 
 type Dto = StatsigKey;

@@ -32,7 +32,8 @@ export interface RateWindow {
 }
 
 export interface EmulatedApi {
-  name: "statsig" | "basic" | "authapi";
+  /** Its name: its keys are `store.data[name]`, and `?api=<name>` picks it in the admin endpoints. */
+  name: string;
   doc: OpenApiDocument;
   /** Which credential header this API uses, and the principals it accepts (a credential may itself be a key in the store). */
   authenticate(headers: Record<string, string | string[] | undefined>, store: Store): Principal | Reply;

@@ -90,7 +90,10 @@ export class Emulator {
   readonly inflight = new Map<string, number>();
 
   constructor(readonly opts: EmulatorOptions) {
-    this.store = new Store(opts.stateFile);
+    this.store = new Store(
+      opts.apis.map((a) => a.name),
+      opts.stateFile,
+    );
     this.rateLimits = opts.rateLimits ?? true;
     if (!this.store.loaded) this.seed();
   }

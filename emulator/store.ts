@@ -2,57 +2,24 @@
 // so that state survives a restart (`--state FILE`).
 import * as fs from "node:fs";
 
-export interface StatsigKey {
-  key: string;
-  type: string;
-  description: string;
-  scopes: string[];
-  environments: string[];
-  primaryTargetApp: string | null;
-  secondaryTargetApps: string[] | null;
-  status: "active" | "deactivated";
-  lastUsed: string | null;
-  project: string; // which console key (project) owns it
-}
-
-export interface BasicKey {
-  id: string;
-  projectId: string;
-  label: string;
-  roles: string;
-  value: string;
-  is_private: boolean;
-  created_at: string;
-  updated_at: string;
-  last_used: string | null;
-}
-
-export interface AuthApiKey {
-  key: string;
-  projectId: string;
-  name: string;
-  customMetaData: Record<string, unknown> | null;
-  customAccountId: string | null;
-  customUserId: string | null;
-  env: "live" | "test";
-  createdAt: string;
-  updatedAt: string;
-  isActive: boolean;
-  expiresAt: string | null;
-  rateLimitConfigs: { rateLimit?: number; rateLimitTtl?: number } | null;
-}
-
+/**
+ * Each emulated API's keys, by the API's name. Each API module declares its own entry
+ * (`declare module "../store"`), so this file names no vendor.
+ */
 export interface EmulatorData {
-  statsig: StatsigKey[];
-  basic: BasicKey[];
-  authapi: AuthApiKey[];
+  [api: string]: unknown[];
 }
 
 export class Store {
-  data: EmulatorData = { statsig: [], basic: [], authapi: [] };
+  data: EmulatorData;
   /** Whether the data came from an existing state file (then it is not seeded again). */
   readonly loaded: boolean = false;
-  constructor(private readonly file?: string) {
+  /** `apis`: the names of the APIs served, each with a list of keys. */
+  constructor(
+    private readonly apis: readonly string[],
+    private readonly file?: string,
+  ) {
+    this.data = this.empty();
     if (file && fs.existsSync(file)) {
       this.data = { ...this.data, ...JSON.parse(fs.readFileSync(file, "utf8")) };
       this.loaded = true;
@@ -65,7 +32,11 @@ export class Store {
     fs.renameSync(tmp, this.file);
   }
   reset(): void {
-    this.data = { statsig: [], basic: [], authapi: [] };
+    this.data = this.empty();
     this.save();
+  }
+  private empty(): EmulatorData {
+    // Typed by the API modules' declarations, which this file cannot see all of.
+    return Object.fromEntries(this.apis.map((api) => [api, []])) as unknown as EmulatorData;
   }
 }

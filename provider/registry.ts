@@ -11,7 +11,10 @@ export const ENTRIES = [statsig, basic, authapi] as const;
 export type Api = (typeof ENTRIES)[number]["api"];
 export type ApiEntry = VendorEntry<Api>;
 export const APIS: readonly Api[] = ENTRIES.map((e) => e.api);
-export const REGISTRY = Object.fromEntries(ENTRIES.map((e) => [e.api, e])) as Record<Api, ApiEntry>;
+export const REGISTRY = Object.fromEntries(ENTRIES.map((e): [Api, ApiEntry] => [e.api, e])) as Record<Api, ApiEntry>;
+
+/** What `declareKeys` returns: each API's resources by name, typed as its resource class. */
+export type DeclaredResources = { [E in (typeof ENTRIES)[number] as E["api"]]: Record<string, InstanceType<ReturnType<E["resource"]>>> };
 
 /** The API a state resource's type belongs to, whichever provider manages it. */
 export function apiOfType(type: string): Api | undefined {

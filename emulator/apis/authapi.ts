@@ -5,7 +5,28 @@
 import { randomBytes } from "node:crypto";
 import { EmulatedApi, Principal, Reply } from "../api";
 import { OpenApiDocument } from "../openapi-validator";
-import { AuthApiKey, Store } from "../store";
+import type { Store } from "../store";
+
+export interface AuthApiKey {
+  key: string;
+  projectId: string;
+  name: string;
+  customMetaData: Record<string, unknown> | null;
+  customAccountId: string | null;
+  customUserId: string | null;
+  env: "live" | "test";
+  createdAt: string;
+  updatedAt: string;
+  isActive: boolean;
+  expiresAt: string | null;
+  rateLimitConfigs: { rateLimit?: number; rateLimitTtl?: number } | null;
+}
+
+declare module "../store" {
+  interface EmulatorData {
+    authapi: AuthApiKey[];
+  }
+}
 
 export const AUTHAPI_PROJECT = "proj_emulator";
 /** Another project of the same account, and a project of another account. */

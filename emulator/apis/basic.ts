@@ -4,7 +4,25 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { EmulatedApi, Principal, Reply } from "../api";
 import { OpenApiDocument } from "../openapi-validator";
-import { BasicKey, Store } from "../store";
+import type { Store } from "../store";
+
+export interface BasicKey {
+  id: string;
+  projectId: string;
+  label: string;
+  roles: string;
+  value: string;
+  is_private: boolean;
+  created_at: string;
+  updated_at: string;
+  last_used: string | null;
+}
+
+declare module "../store" {
+  interface EmulatorData {
+    basic: BasicKey[];
+  }
+}
 
 export const BASIC_TOKEN = "basic-emulator-admin-token-0000000000000000";
 export const BASIC_PROJECT = "6f1c2a7e-3b9d-4c5e-8a1f-0d2e3c4b5a69";

@@ -1,7 +1,25 @@
 // What a Statsig key looks like on the wire and when it is made: shared by the emulator and the
 // benchmarks' in-memory transport, and light (no validator) so that the latter loads it cheaply.
 import { randomBytes } from "node:crypto";
-import type { StatsigKey } from "../store";
+
+export interface StatsigKey {
+  key: string;
+  type: string;
+  description: string;
+  scopes: string[];
+  environments: string[];
+  primaryTargetApp: string | null;
+  secondaryTargetApps: string[] | null;
+  status: "active" | "deactivated";
+  lastUsed: string | null;
+  project: string; // which console key (project) owns it
+}
+
+declare module "../store" {
+  interface EmulatorData {
+    statsig: StatsigKey[];
+  }
+}
 
 const PREFIX: Record<string, string> = { SERVER: "secret", CLIENT: "client", CONSOLE: "console", SCIM: "scim", ORG: "org" };
 /** What Statsig puts in every new project: a server secret key and a client key. */

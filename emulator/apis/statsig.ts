@@ -4,7 +4,8 @@
 // the full updated KeyDto (the documented example is request-shaped and violates the schema).
 import { EmulatedApi, Principal, Reply } from "../api";
 import { OpenApiDocument } from "../openapi-validator";
-import { StatsigKey, Store } from "../store";
+import type { Store } from "../store";
+import type { StatsigKey } from "./statsig-keys";
 import { applyUpdate, fieldsFromCreate, listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "./statsig-keys";
 
 export { newStatsigKey, STATSIG_DEFAULT_KEYS, toDto };

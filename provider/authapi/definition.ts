@@ -1,12 +1,11 @@
 // What a key of The Auth API is, with no lifecycle: names, settings, fields and rules. The provider,
 // the resource class and the vendor's entry (entry.ts) build on it.
-import type { z } from "zod";
 import { problemsOf } from "../core/checks";
+import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ApiKeyArgs as PublicArgs } from "./resource";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "./client";
-import { ApiKeyArgsSchema, AUTHAPI_DIFF_POLICY, AUTHAPI_FIELDS } from "./schema";
-import type { ApiKeyInputs } from "./schema";
+import { API_KEY_FIELDS, ApiKeyArgsCanonical, AUTHAPI_DIFF_POLICY, RATE_LIMIT_FIELDS } from "./schema";
 
 export const AUTHAPI: VendorDefinition<"authapi"> = {
   api: "authapi",
@@ -15,18 +14,17 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   module: "authapi",
   typeName: "ApiKey",
   description: "A key of The Auth API, in one of its projects.",
-  fields: AUTHAPI_FIELDS.fields,
-  argsProblems: (args) => problemsOf(ApiKeyArgsSchema, args),
+  fields: docsOf(API_KEY_FIELDS),
+  argsProblems: (args) => problemsOf(ApiKeyArgsCanonical, args),
   policy: AUTHAPI_DIFF_POLICY,
   rotation: "in-place",
-  types: { RateLimit: AUTHAPI_FIELDS.rateLimit },
+  types: { RateLimit: { description: "A rate limit: limit requests per ttlSeconds.", fields: docsOf(RATE_LIMIT_FIELDS) } },
   credential: { setting: AUTHAPI_SETTINGS.accessKey, what: "The Auth API access key" },
   baseUrl: { setting: AUTHAPI_SETTINGS.baseUrl, default: AUTHAPI_DEFAULT_URL },
   importId: "<projectId>/<fingerprint> (the fingerprint the drift report lists)",
 };
 
-// The public Args interface, the Args rules and the canonical inputs name the same fields, and the diff
-// policy has a rule for each (DiffPolicy<ApiKeyInputs>): a field added to one and not the others fails to compile.
-const argsAreTheRules: SameFields<PublicArgs, z.input<typeof ApiKeyArgsSchema>> = true;
-const rulesAreTheInputs: SameFields<z.input<typeof ApiKeyArgsSchema>, ApiKeyInputs> = true;
-void [argsAreTheRules, rulesAreTheInputs];
+// The public Args interface names the table's inputs, no more and no fewer: a field added to one and not
+// the other fails to compile.
+const argsAreTheTable: SameFields<PublicArgs, ArgsOf<typeof API_KEY_FIELDS>> = true;
+void argsAreTheTable;

@@ -3,14 +3,15 @@
 import type { LifecycleProvider } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import type { VendorEntry } from "../core/vendor";
+import type { ApiKey } from "./resource";
 import { AUTHAPI_REDACTION, AuthApiClient } from "./client";
 import { AUTHAPI } from "./definition";
 import { ApiKeyInputs, liveInputs } from "./schema";
 
-export const entry: VendorEntry<"authapi"> = {
+export const entry: VendorEntry<"authapi", typeof ApiKey> = {
   ...AUTHAPI,
   provider: () => require("./provider") as LifecycleProvider,
-  resource: () => require("./resource").ApiKey,
+  resource: () => (require("./resource") as typeof import("./resource")).ApiKey,
   redaction: AUTHAPI_REDACTION,
   drift: {
     projectOf: (inputs) => String(inputs.projectId),

@@ -1,6 +1,6 @@
 // `authapi.ApiKey`: a key of The Auth API as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { providerSource, refuseImport } from "../core/dynamic-resource";
+import { dynamicOptions, dynamicProperties, providerSource, refuseImport } from "../core/dynamic-resource";
 import { dynamicTypeOf } from "../core/vendor";
 import { AUTHAPI } from "./definition";
 import provider = require("./provider");
@@ -55,24 +55,11 @@ export class ApiKey extends pulumi.CustomResource {
 
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport("authapi.ApiKey", name, opts);
-    const inputs = { ...args, customKey: args.customKey === undefined ? undefined : pulumi.secret(args.customKey) };
     super(
       dynamicTypeOf(AUTHAPI),
       name,
-      // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      {
-        key: undefined,
-        rotatedAt: undefined,
-        keyFingerprint: undefined,
-        env: undefined,
-        isActive: undefined,
-        status: undefined,
-        expiresAt: undefined,
-        createdAt: undefined,
-        ...inputs,
-        __provider: providerSource("authapi", require.resolve("./provider"), provider),
-      },
-      { ...opts, additionalSecretOutputs: ["key", "customKey", ...(opts?.additionalSecretOutputs ?? [])] },
+      dynamicProperties(AUTHAPI.fields, args, providerSource("authapi", require.resolve("./provider"), provider)),
+      dynamicOptions(AUTHAPI.fields, opts),
     );
   }
 }

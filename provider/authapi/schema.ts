@@ -2,11 +2,10 @@
 // and `rateLimitConfigs {rateLimit, rateLimitTtl}`, the response `expiresAt`; users write
 // `expiry` and `rateLimit {limit, ttlSeconds}`.
 import { z } from "zod";
-import { rotateAfterSchema } from "../core/rotation";
-import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
+import { canonical, liveDifferences } from "../core/diff";
+import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, policyOf, rulesOf } from "../core/fields";
+import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
-import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
-import type { FieldDoc } from "../core/vendor";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
 
@@ -33,87 +32,126 @@ export function isExpired(k: { isActive: boolean; expiresAt?: string | null }, n
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export const ApiKeyArgsSchema = z
-  .strictObject({
-    projectId: z.string(required("a string")).min(1, "must not be empty"),
-    name: z.string(required("a string")).min(1, "must not be empty").max(255, "must be at most 255 characters"),
-    customAccountId: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
-    customUserId: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
-    customMetaData: z.custom<Record<string, unknown>>(isPlainObject, "must be an object").optional(),
-    expiry: z
+/** The fields of a rate limit (the `RateLimit` type of the schema). */
+export const RATE_LIMIT_FIELDS = fieldTable({
+  limit: input({
+    rule: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+    change: "update",
+    type: "integer",
+    description: "Requests allowed per window, a positive whole number.",
+  }),
+  ttlSeconds: input({
+    rule: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+    change: "update",
+    type: "integer",
+    description: "The window in seconds, a positive whole number.",
+  }),
+});
+
+/** Every input and output of `authapi.ApiKey`, once: everything else about its fields derives from this table. */
+export const API_KEY_FIELDS = fieldTable({
+  projectId: input({
+    rule: z.string(required("a string")).min(1, "must not be empty"),
+    change: "replace",
+    type: "string",
+    description: "The project the key belongs to. Changing it replaces the key.",
+  }),
+  name: input({
+    rule: z.string(required("a string")).min(1, "must not be empty").max(255, "must be at most 255 characters"),
+    change: "update",
+    type: "string",
+    description: "1 to 255 characters. Updated in place.",
+  }),
+  customAccountId: input({
+    rule: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    change: "update",
+    type: "string",
+    description: "Your account id for the key. Removing it clears it.",
+  }),
+  customUserId: input({
+    rule: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    change: "update",
+    type: "string",
+    description: "Your user id for the key. Removing it clears it.",
+  }),
+  customMetaData: input({
+    rule: z.custom<Record<string, unknown>>(isPlainObject, "must be an object").optional(),
+    // Compared structurally: the canonical JSON (keys sorted); an empty object is none.
+    canonical: (m) => (Object.keys(m).length ? (canonical(m) as Record<string, unknown>) : undefined),
+    change: "update",
+    type: "object",
+    description: "Any JSON object, compared structurally (key order never matters). Removing it clears it.",
+  }),
+  expiry: input({
+    rule: z
       .string({ error: "must be an ISO 8601 date or date-time string" })
       .regex(ISO, { message: "must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)", abort: true })
       .refine(isRealInstant, "is not a real date")
       .optional(),
-    rateLimit: z
-      .strictObject(
-        {
-          limit: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
-          ttlSeconds: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
-        },
-        { error: "must be an object {limit, ttlSeconds}" },
-      )
-      .optional(),
-    customKey: z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
-    rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
-    rotateAfter: rotateAfterSchema.optional(),
-    active: z.boolean({ error: "must be true or false" }).optional(),
-  })
-  .superRefine((a, ctx) => {
-    if (a.customKey !== undefined && a.rotation !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["rotation"], message: "conflicts with customKey: change customKey to change the value, or drop it to rotate" });
-    }
-    if (a.customKey !== undefined && a.rotateAfter !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["rotateAfter"],
-        message: "conflicts with customKey: a custom value is yours to change; drop customKey to rotate on a schedule",
-      });
-    }
-  });
-
-export type ApiKeyArgs = z.input<typeof ApiKeyArgsSchema>;
-
-export interface ApiKeyInputs {
-  projectId: string;
-  name: string;
-  customAccountId?: string;
-  customUserId?: string;
-  customMetaData?: Record<string, unknown>;
-  expiry?: string;
-  rateLimit?: { limit: number; ttlSeconds: number };
-  customKey?: string;
-  rotation?: string;
-  rotateAfter?: string;
-  active: boolean;
-}
-
-export const ApiKeyArgsCanonical = ApiKeyArgsSchema.transform((a): ApiKeyInputs => {
-  const out: ApiKeyInputs = { projectId: a.projectId, name: a.name, active: a.active ?? true };
-  if (a.customAccountId !== undefined) out.customAccountId = a.customAccountId;
-  if (a.customUserId !== undefined) out.customUserId = a.customUserId;
-  if (a.customMetaData !== undefined && Object.keys(a.customMetaData).length) out.customMetaData = canonical(a.customMetaData) as Record<string, unknown>;
-  if (a.expiry !== undefined) out.expiry = canonicalInstant(a.expiry);
-  if (a.rateLimit !== undefined) out.rateLimit = a.rateLimit;
-  if (a.customKey !== undefined) out.customKey = a.customKey;
-  if (a.rotation !== undefined) out.rotation = a.rotation;
-  if (a.rotateAfter !== undefined) out.rotateAfter = a.rotateAfter;
-  return out;
+    canonical: canonicalInstant,
+    change: "update",
+    type: "string",
+    description:
+      "ISO 8601 date (2027-01-31) or date-time with a zone, a real calendar date, not in the past when declared. A key whose declared expiry passed reads as status expired, which is not drift. Removing it means never.",
+  }),
+  rateLimit: input({
+    rule: rulesOf(RATE_LIMIT_FIELDS, { error: "must be an object {limit, ttlSeconds}" }).optional(),
+    change: "update",
+    type: { ref: "RateLimit" },
+    description: "Requests allowed per ttlSeconds. Removing it clears the limit.",
+  }),
+  customKey: input({
+    rule: z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
+    change: "update", // PATCH `key`: the value changes, the resource stays
+    type: "string",
+    secret: true,
+    description: "Your own key value instead of a generated one (at least 8 characters, no spaces), kept as a secret. Changing it changes the value in place.",
+  }),
+  rotation: input({
+    rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    change: "update", // POST …/rotate
+    type: "string",
+    description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
+  }),
+  rotateAfter: ROTATE_AFTER,
+  active: input({
+    rule: z.boolean({ error: "must be true or false" }).optional(),
+    default: true,
+    change: "update", // DELETE revokes, PATCH …/reactivate restores
+    type: "boolean",
+    description: "Default true. false revokes the key; true reactivates a revoked one.",
+  }),
+  key: output({ type: "string", secret: true, computed: true, description: "The key value, a secret." }),
+  keyFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." }),
+  env: output({ type: "string", computed: true, description: "live or test." }),
+  isActive: output({ type: "boolean", computed: true, description: "As the API reports it." }),
+  status: output({ type: "string", computed: true, description: "active, revoked, or expired (off because its declared expiry passed: in sync, not drift)." }),
+  expiresAt: output({ type: "string", computed: true, description: "As the API reports it." }),
+  createdAt: output({ type: "string", computed: true, description: "As the API reports it." }),
+  rotatedAt: ROTATED_AT,
+  declared: DECLARED,
+  unsettled: output({ type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." }),
 });
 
-export const AUTHAPI_DIFF_POLICY: DiffPolicy<ApiKeyInputs> = {
-  projectId: "replace",
-  name: "update",
-  customAccountId: "update",
-  customUserId: "update",
-  customMetaData: "update", // compared structurally (canonical JSON)
-  expiry: "update",
-  rateLimit: "update",
-  customKey: "update", // PATCH `key`: the value changes, the resource stays
-  rotation: "update", // POST …/rotate
-  rotateAfter: "update", // a policy: recorded, no API call
-  active: "update", // DELETE revokes, PATCH …/reactivate restores
-};
+/** The Args rules, piped into the canonical inputs. */
+export const ApiKeyArgsCanonical = inputSchema(API_KEY_FIELDS, (a, ctx) => {
+  if (a.customKey !== undefined && a.rotation !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["rotation"], message: "conflicts with customKey: change customKey to change the value, or drop it to rotate" });
+  }
+  if (a.customKey !== undefined && a.rotateAfter !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["rotateAfter"],
+      message: "conflicts with customKey: a custom value is yours to change; drop customKey to rotate on a schedule",
+    });
+  }
+});
+
+export type ApiKeyArgs = ArgsOf<typeof API_KEY_FIELDS>;
+
+export type ApiKeyInputs = CanonicalOf<typeof API_KEY_FIELDS>;
+
+export const AUTHAPI_DIFF_POLICY = policyOf(API_KEY_FIELDS);
 
 // ---- wire ----
 
@@ -231,60 +269,3 @@ export function matchesDeclaration(dto: ApiKeyDto, declared: ApiKeyInputs): bool
   if (declared.customKey !== undefined && dto.key !== declared.customKey) return false;
   return liveDifferences(AUTHAPI_DIFF_POLICY, declared, liveInputs(dto, declared.projectId, declared)).length === 0;
 }
-
-/** The inputs and outputs, as the plugin's schema and the reference describe them. */
-export const AUTHAPI_FIELDS: { fields: FieldDoc[]; rateLimit: { description: string; fields: FieldDoc[] } } = {
-  fields: [
-    { name: "projectId", type: "string", input: "required", replaces: true, description: "The project the key belongs to. Changing it replaces the key." },
-    { name: "name", type: "string", input: "required", description: "1 to 255 characters. Updated in place." },
-    { name: "customAccountId", type: "string", input: "optional", description: "Your account id for the key. Removing it clears it." },
-    { name: "customUserId", type: "string", input: "optional", description: "Your user id for the key. Removing it clears it." },
-    {
-      name: "customMetaData",
-      type: "object",
-      input: "optional",
-      description: "Any JSON object, compared structurally (key order never matters). Removing it clears it.",
-    },
-    {
-      name: "expiry",
-      type: "string",
-      input: "optional",
-      description:
-        "ISO 8601 date (2027-01-31) or date-time with a zone, a real calendar date, not in the past when declared. A key whose declared expiry passed reads as status expired, which is not drift. Removing it means never.",
-    },
-    { name: "rateLimit", type: { ref: "RateLimit" }, input: "optional", description: "Requests allowed per ttlSeconds. Removing it clears the limit." },
-    {
-      name: "customKey",
-      type: "string",
-      input: "optional",
-      secret: true,
-      description:
-        "Your own key value instead of a generated one (at least 8 characters, no spaces), kept as a secret. Changing it changes the value in place.",
-    },
-    {
-      name: "rotation",
-      type: "string",
-      input: "optional",
-      description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
-    },
-    ROTATE_AFTER_DOC,
-    { name: "active", type: "boolean", input: "optional", description: "Default true. false revokes the key; true reactivates a revoked one." },
-    { name: "key", type: "string", secret: true, description: "The key value, a secret." },
-    { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
-    { name: "env", type: "string", description: "live or test." },
-    { name: "isActive", type: "boolean", description: "As the API reports it." },
-    { name: "status", type: "string", description: "active, revoked, or expired (off because its declared expiry passed: in sync, not drift)." },
-    { name: "expiresAt", type: "string", description: "As the API reports it." },
-    { name: "createdAt", type: "string", description: "As the API reports it." },
-    ROTATED_AT_DOC,
-    DECLARED_DOC,
-    { name: "unsettled", type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." },
-  ],
-  rateLimit: {
-    description: "A rate limit: limit requests per ttlSeconds.",
-    fields: [
-      { name: "limit", type: "integer", input: "required", description: "Requests allowed per window, a positive whole number." },
-      { name: "ttlSeconds", type: "integer", input: "required", description: "The window in seconds, a positive whole number." },
-    ],
-  },
-};

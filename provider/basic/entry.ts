@@ -2,14 +2,15 @@
 // drift lists, and the shapes of its secrets. registry.ts lists this entry.
 import type { LifecycleProvider } from "../core/lifecycle";
 import type { VendorEntry } from "../core/vendor";
+import type { ProjectKey } from "./resource";
 import { BASIC_REDACTION, BasicClient } from "./client";
 import { BASIC } from "./definition";
 import { liveInputs, ProjectKeyInputs } from "./schema";
 
-export const entry: VendorEntry<"basic"> = {
+export const entry: VendorEntry<"basic", typeof ProjectKey> = {
   ...BASIC,
   provider: () => require("./provider") as LifecycleProvider,
-  resource: () => require("./resource").ProjectKey,
+  resource: () => (require("./resource") as typeof import("./resource")).ProjectKey,
   redaction: BASIC_REDACTION,
   drift: {
     projectOf: (inputs) => String(inputs.projectId),

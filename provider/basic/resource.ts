@@ -1,6 +1,6 @@
 // `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { providerSource, refuseImport } from "../core/dynamic-resource";
+import { dynamicOptions, dynamicProperties, providerSource, refuseImport } from "../core/dynamic-resource";
 import { dynamicTypeOf } from "../core/vendor";
 import { BASIC } from "./definition";
 import provider = require("./provider");
@@ -39,17 +39,8 @@ export class ProjectKey extends pulumi.CustomResource {
     super(
       dynamicTypeOf(BASIC),
       name,
-      // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      {
-        keyId: undefined,
-        rotatedAt: undefined,
-        value: undefined,
-        valueFingerprint: undefined,
-        createdAt: undefined,
-        ...args,
-        __provider: providerSource("basic", require.resolve("./provider"), provider),
-      },
-      { ...opts, additionalSecretOutputs: ["value", ...(opts?.additionalSecretOutputs ?? [])] },
+      dynamicProperties(BASIC.fields, args, providerSource("basic", require.resolve("./provider"), provider)),
+      dynamicOptions(BASIC.fields, opts),
     );
   }
 }

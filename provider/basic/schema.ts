@@ -1,62 +1,79 @@
 // Basic project keys: Args (strict), wire DTOs (loose), state. Roles are a set in meaning and a
 // comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
 import { z } from "zod";
-import { rotateAfterSchema } from "../core/rotation";
 import { uniqueList } from "../core/checks";
-import { canonicalSet, DiffPolicy, liveDifferences, rotationByReplacement } from "../core/diff";
+import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
+import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, policyOf } from "../core/fields";
+import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
-import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
-import type { FieldDoc } from "../core/vendor";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE = /^[A-Za-z0-9_.:*-]+$/;
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
 
-export const ProjectKeyArgsSchema = z.strictObject({
-  projectId: z.string(required("a string")).regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
-  label: z
-    .string(required("a string"))
-    .min(1, "must not be empty")
-    .max(200, "must be at most 200 characters")
-    .refine((s) => s.trim() === s, "must not start or end with spaces"),
-  roles: uniqueList(
-    z
-      .string({ error: "must be a string" })
+/** Every input and output of `basic.ProjectKey`, once: everything else about its fields derives from this table. */
+export const PROJECT_KEY_FIELDS = fieldTable({
+  projectId: input({
+    rule: z.string(required("a string")).regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
+    canonical: (id) => id.toLowerCase(),
+    change: "replace", // create the new key, then delete the old
+    type: "string",
+    description: "The project's UUID. Changing it replaces the key.",
+  }),
+  label: input({
+    rule: z
+      .string(required("a string"))
       .min(1, "must not be empty")
-      .regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
-    { count: 1, message: "must name at least one permission" },
-    "must be a list of permission names",
-  ),
-  rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
-  rotateAfter: rotateAfterSchema.optional(),
+      .max(200, "must be at most 200 characters")
+      .refine((s) => s.trim() === s, "must not start or end with spaces"),
+    change: "update",
+    type: "string",
+    description: "1 to 200 characters. Updated in place.",
+  }),
+  roles: input({
+    rule: uniqueList(
+      z
+        .string({ error: "must be a string" })
+        .min(1, "must not be empty")
+        .regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
+      { count: 1, message: "must name at least one permission" },
+      "must be a list of permission names",
+    ),
+    change: "set",
+    type: "string[]",
+    description: "A set of permission names (letters, digits and _ . : * -), at least one. Updated in place; sent as one sorted, comma-separated string.",
+  }),
+  rotation: input({
+    rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    change: rotationByReplacement, // a new value replaces; removing it only stops recording it
+    type: "string",
+    description:
+      "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
+  }),
+  rotateAfter: ROTATE_AFTER,
+  keyId: output({ type: "string", computed: true, description: "Basic's id of the key (not secret)." }),
+  value: output({
+    type: "string",
+    secret: true,
+    computed: true,
+    description: "The key's value, a secret. Basic shows it only at creation, so it is kept from state; an imported key has none (empty).",
+  }),
+  valueFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." }),
+  createdAt: output({ type: "string", computed: true, description: "When Basic created the key." }),
+  rotatedAt: ROTATED_AT,
+  declared: DECLARED,
 });
 
-export type ProjectKeyArgs = z.input<typeof ProjectKeyArgsSchema>;
+/** The Args rules, piped into the canonical inputs. */
+export const ProjectKeyArgsCanonical = inputSchema(PROJECT_KEY_FIELDS);
 
-export interface ProjectKeyInputs {
-  projectId: string;
-  label: string;
-  roles: string[];
-  rotation?: string;
-  rotateAfter?: string;
-}
+export type ProjectKeyArgs = ArgsOf<typeof PROJECT_KEY_FIELDS>;
 
-export const ProjectKeyArgsCanonical = ProjectKeyArgsSchema.transform((a): ProjectKeyInputs => {
-  const out: ProjectKeyInputs = { projectId: a.projectId.toLowerCase(), label: a.label, roles: a.roles };
-  if (a.rotation !== undefined) out.rotation = a.rotation;
-  if (a.rotateAfter !== undefined) out.rotateAfter = a.rotateAfter;
-  return out;
-});
+export type ProjectKeyInputs = CanonicalOf<typeof PROJECT_KEY_FIELDS>;
 
 /** projectId and rotation replace (create the new key, then delete the old); label and roles are PATCHed. */
-export const BASIC_DIFF_POLICY: DiffPolicy<ProjectKeyInputs> = {
-  projectId: "replace",
-  label: "update",
-  roles: "set",
-  rotation: rotationByReplacement, // a new value replaces; removing it only stops recording it
-  rotateAfter: "update", // a policy: recorded, no API call
-};
+export const BASIC_DIFF_POLICY = policyOf(PROJECT_KEY_FIELDS);
 
 // ---- wire ----
 
@@ -118,34 +135,3 @@ export function liveInputs(projectId: string, k: { label: string; roles: string 
 export function matchesDeclaration(k: { label: string; roles: string }, declared: ProjectKeyInputs): boolean {
   return liveDifferences(BASIC_DIFF_POLICY, declared, liveInputs(declared.projectId, k, declared)).length === 0;
 }
-
-/** The inputs and outputs, as the plugin's schema and the reference describe them. */
-export const BASIC_FIELDS: FieldDoc[] = [
-  { name: "projectId", type: "string", input: "required", replaces: true, description: "The project's UUID. Changing it replaces the key." },
-  { name: "label", type: "string", input: "required", description: "1 to 200 characters. Updated in place." },
-  {
-    name: "roles",
-    type: "string[]",
-    input: "required",
-    description: "A set of permission names (letters, digits and _ . : * -), at least one. Updated in place; sent as one sorted, comma-separated string.",
-  },
-  {
-    name: "rotation",
-    type: "string",
-    input: "optional",
-    description:
-      "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
-  },
-  ROTATE_AFTER_DOC,
-  { name: "keyId", type: "string", description: "Basic's id of the key (not secret)." },
-  {
-    name: "value",
-    type: "string",
-    secret: true,
-    description: "The key's value, a secret. Basic shows it only at creation, so it is kept from state; an imported key has none (empty).",
-  },
-  { name: "valueFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." },
-  { name: "createdAt", type: "string", description: "When Basic created the key." },
-  ROTATED_AT_DOC,
-  DECLARED_DOC,
-];

@@ -8,6 +8,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { redactSdkRpcResponses } from "./sdk-debug-redaction";
+import type { FieldDoc } from "./vendor";
 
 // Loaded by every resource module, in the user's program: key values must not reach debug output.
 redactSdkRpcResponses();
@@ -49,3 +50,23 @@ export function refuseImport(type: string, name: string, opts: pulumi.CustomReso
       'or declare the key without `import` (pulumi up creates a new one), move its users to the new value, then delete the old key in the vendor\'s console. See the README, "Importing existing keys".',
   );
 }
+
+/**
+ * A resource's properties for `super()`: its computed outputs as placeholders first (an output name given
+ * as an input then reaches check() and is rejected there), the user's Args with secret inputs marked, and
+ * the provider.
+ */
+export function dynamicProperties(fields: readonly FieldDoc[], args: object, provider: pulumi.Input<string>): pulumi.Inputs {
+  const props: pulumi.Inputs = {};
+  for (const f of fields) if (f.computed) props[f.name] = undefined;
+  const secret = new Set(fields.filter((f) => f.secret).map((f) => f.name));
+  for (const [k, v] of Object.entries(args)) props[k] = secret.has(k) && v !== undefined ? pulumi.secret(v) : v;
+  props.__provider = provider;
+  return props;
+}
+
+/** The user's options, with the resource's secret fields kept secret in state. */
+export const dynamicOptions = (fields: readonly FieldDoc[], opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions => ({
+  ...opts,
+  additionalSecretOutputs: [...fields.filter((f) => f.secret).map((f) => f.name), ...(opts?.additionalSecretOutputs ?? [])],
+});

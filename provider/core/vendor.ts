@@ -1,5 +1,6 @@
 // The shape of a vendor: what its folder's entry (`<vendor>/entry.ts`) tells the rest of the package.
 // registry.ts lists the entries; core defines their shape and never imports one.
+import type { CustomResourceOptions } from "@pulumi/pulumi";
 import type { Connection } from "./api-provider";
 import type { Setting } from "./config";
 import type { DiffPolicy } from "./diff";
@@ -15,6 +16,8 @@ export interface FieldDoc {
   secret?: boolean;
   /** Changing it replaces the key (the plugin's schema marks it replaceOnChanges). */
   replaces?: boolean;
+  /** An output every create and rotation sets: a preview shows it as not known until the update. */
+  computed?: boolean;
 }
 
 /** What a vendor's keys are, with no lifecycle: its provider and resource class build on it. */
@@ -73,12 +76,15 @@ export interface VendorDrift {
   list(c: Connection, projectId: string | undefined): Promise<{ keys: ListedKey[]; seen?: Set<string> }>;
 }
 
-/** A vendor as its folder exports it. */
-export interface VendorEntry<A extends string = string> extends VendorDefinition<A> {
+/** A resource class: `new Key(name, args, opts)`. */
+export type ResourceClass = new (name: string, args: never, opts?: CustomResourceOptions) => unknown;
+
+/** A vendor as its folder exports it; `R` is its resource class, so `declareKeys` can type what it returns. */
+export interface VendorEntry<A extends string = string, R extends ResourceClass = ResourceClass> extends VendorDefinition<A> {
   /** The lifecycle, loaded on first use (it pulls in the HTTP client). */
   provider(): LifecycleProvider;
   /** The dynamic resource class, loaded on first use (it pulls in @pulumi/pulumi). */
-  resource(): new (name: string, args: never, opts?: object) => unknown;
+  resource(): R;
   drift: VendorDrift;
   /** Patterns of this vendor's secrets (headers, key formats) that redaction removes from any text. */
   redaction?: RegExp[];

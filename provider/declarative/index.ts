@@ -1,23 +1,16 @@
-// `declareKeys`: key resources of all three APIs from plain data, in a YAML file or in stack config.
+// `declareKeys`: key resources of every API from plain data, in a YAML file or in stack config.
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { InputError } from "../core/errors";
-import type { ApiKey } from "../authapi/resource";
-import type { ProjectKey } from "../basic/resource";
-import type { Key } from "../statsig/resource";
-import { Api, REGISTRY } from "../registry";
+import { Api, DeclaredResources, REGISTRY } from "../registry";
 import { DeclaredKey, isSecretRef, resolveKeys } from "./schema";
 
 export { resolveKeys, type KeysDocument, type DeclaredKey } from "./schema";
 
 export type KeysSource = { file: string } | { config: string };
 
-export interface DeclaredResources {
-  statsig: Record<string, Key>;
-  basic: Record<string, ProjectKey>;
-  authapi: Record<string, ApiKey>;
-}
+export type { DeclaredResources } from "../registry";
 
 function load(source: KeysSource): { data: unknown; label: string } {
   if ("file" in source) {
@@ -55,7 +48,8 @@ export function declareKeys(source: KeysSource, opts: { stack?: string; resource
   const out: Record<Api, Record<string, unknown>> = Object.fromEntries(Object.keys(REGISTRY).map((api) => [api, {}])) as Record<Api, Record<string, unknown>>;
   for (const k of keys) {
     const args = Object.fromEntries(Object.entries(k.args).map(([f, v]) => [f, isSecretRef(v) ? cfg.requireSecret(v.secretConfig) : v]));
-    // The args passed the resource's own Args schema (resolveKeys): the class takes them as they are.
+    // The args passed the resource's own Args schema (resolveKeys): the class takes them as they are. (`never`:
+    // which API's Args they are is known only at run time, from the data.)
     const Resource = REGISTRY[k.api].resource();
     out[k.api][k.name] = new Resource(k.name, args as never, opts.resourceOptions);
   }

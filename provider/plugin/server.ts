@@ -341,9 +341,9 @@ export class ApiKeysProviderServer {
   }
 }
 
-/** Every output that is not an input, as "not known until the update" (a preview of a create or a rotation). */
+/** The outputs every create and rotation sets, as "not known until the update" (a preview of either). */
 function unknownOutputs(e: ApiEntry): Props {
-  return Object.fromEntries(e.fields.filter((f) => !f.input && f.name !== "declared" && f.name !== "unsettled").map((f) => [f.name, UNKNOWN]));
+  return Object.fromEntries(e.fields.filter((f) => f.computed).map((f) => [f.name, UNKNOWN]));
 }
 
 /** Rethrows a failure; a key made but not finished keeps its properties, secret fields marked (they go into state). */

@@ -1,12 +1,11 @@
 // What a Statsig key is, with no lifecycle: names, settings, fields and rules. The provider, the
 // resource class and the vendor's entry (entry.ts) build on it.
-import type { z } from "zod";
 import { problemsOf } from "../core/checks";
+import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { KeyArgs as PublicArgs } from "./resource";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS } from "./client";
-import { KeyArgsSchema, STATSIG_DIFF_POLICY, STATSIG_FIELDS } from "./schema";
-import type { KeyInputs } from "./schema";
+import { KEY_FIELDS, KeyArgsCanonical, STATSIG_DIFF_POLICY } from "./schema";
 
 export const STATSIG: VendorDefinition<"statsig"> = {
   api: "statsig",
@@ -15,8 +14,8 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   module: "statsig",
   typeName: "Key",
   description: "A Statsig Console API key (server, client, console, SCIM or org key) of the project the console key belongs to.",
-  fields: STATSIG_FIELDS,
-  argsProblems: (args) => problemsOf(KeyArgsSchema, args),
+  fields: docsOf(KEY_FIELDS),
+  argsProblems: (args) => problemsOf(KeyArgsCanonical, args),
   policy: STATSIG_DIFF_POLICY,
   rotation: "in-place",
   credential: { setting: STATSIG_SETTINGS.consoleKey, what: "Statsig Console API key" },
@@ -24,8 +23,7 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
 };
 
-// The public Args interface, the Args rules and the canonical inputs name the same fields, and the diff
-// policy has a rule for each (DiffPolicy<KeyInputs>): a field added to one and not the others fails to compile.
-const argsAreTheRules: SameFields<PublicArgs, z.input<typeof KeyArgsSchema>> = true;
-const rulesAreTheInputs: SameFields<z.input<typeof KeyArgsSchema>, KeyInputs> = true;
-void [argsAreTheRules, rulesAreTheInputs];
+// The public Args interface names the table's inputs, no more and no fewer: a field added to one and not
+// the other fails to compile.
+const argsAreTheTable: SameFields<PublicArgs, ArgsOf<typeof KEY_FIELDS>> = true;
+void argsAreTheTable;

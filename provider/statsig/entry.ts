@@ -3,14 +3,15 @@
 import type { LifecycleProvider } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import type { VendorEntry } from "../core/vendor";
+import type { Key } from "./resource";
 import { STATSIG_REDACTION, StatsigClient } from "./client";
 import { STATSIG } from "./definition";
 import { KeyInputs, liveInputs } from "./schema";
 
-export const entry: VendorEntry<"statsig"> = {
+export const entry: VendorEntry<"statsig", typeof Key> = {
   ...STATSIG,
   provider: () => require("./provider") as LifecycleProvider,
-  resource: () => require("./resource").Key,
+  resource: () => (require("./resource") as typeof import("./resource")).Key,
   redaction: STATSIG_REDACTION,
   drift: {
     // A console key sees its own project: the account is the scope.

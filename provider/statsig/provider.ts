@@ -98,7 +98,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
   async update(id: string, olds: KeyState, news: KeyInputs) {
     return step("updating a Statsig key", async () => {
       const c = this.client();
-      const { changed } = diffInputs(STATSIG_DIFF_POLICY, olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+      const { changed } = diffInputs(STATSIG_DIFF_POLICY, olds, news);
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this.
       let now: KeyState = withoutDeclared(olds);
       const patch = updateBody(news, changed);

@@ -1,6 +1,6 @@
 // `statsig.Key`: a Statsig Console API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { providerSource, refuseImport } from "../core/dynamic-resource";
+import { dynamicOptions, dynamicProperties, providerSource, refuseImport } from "../core/dynamic-resource";
 import { dynamicTypeOf } from "../core/vendor";
 import { STATSIG } from "./definition";
 import provider = require("./provider");
@@ -55,16 +55,8 @@ export class Key extends pulumi.CustomResource {
     super(
       dynamicTypeOf(STATSIG),
       name,
-      // Output placeholders first: an output name given as an input reaches check() and is rejected there.
-      {
-        key: undefined,
-        keyFingerprint: undefined,
-        status: undefined,
-        rotatedAt: undefined,
-        ...args,
-        __provider: providerSource("statsig", require.resolve("./provider"), provider),
-      },
-      { ...opts, additionalSecretOutputs: ["key", ...(opts?.additionalSecretOutputs ?? [])] },
+      dynamicProperties(STATSIG.fields, args, providerSource("statsig", require.resolve("./provider"), provider)),
+      dynamicOptions(STATSIG.fields, opts),
     );
   }
 }

@@ -3,13 +3,12 @@
 // Field names differ by direction on the wire: targetAppID/secondaryTargetAppIDs going out,
 // primaryTargetApp/secondaryTargetApps coming back; the user sees targetApp/secondaryTargetApps.
 import { z } from "zod";
-import { rotateAfterSchema } from "../core/rotation";
 import { uniqueList } from "../core/checks";
-import { canonicalSet, DiffPolicy, liveDifferences } from "../core/diff";
+import { canonicalSet, liveDifferences } from "../core/diff";
+import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, policyOf } from "../core/fields";
+import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
-import { DECLARED_DOC, ROTATE_AFTER_DOC, ROTATED_AT_DOC } from "../core/field-docs";
-import type { FieldDoc } from "../core/vendor";
 
 export { KEY_TYPES, SCOPES };
 
@@ -19,72 +18,95 @@ const name = (what: string) =>
     .min(1, `must not be empty`)
     .refine((s) => s.trim() === s, `${what} must not start or end with spaces`);
 
-export const KeyArgsSchema = z
-  .strictObject({
-    type: z.enum(KEY_TYPES, { error: (i) => (i.input === undefined ? "is required" : `must be one of ${KEY_TYPES.join(", ")}`) }),
-    description: z
+/** Every input and output of `statsig.Key`, once: everything else about its fields derives from this table. */
+export const KEY_FIELDS = fieldTable({
+  type: input({
+    rule: z.enum(KEY_TYPES, { error: (i) => (i.input === undefined ? "is required" : `must be one of ${KEY_TYPES.join(", ")}`) }),
+    change: "replace", // not in the update body
+    type: "string",
+    description: `The key's type: ${KEY_TYPES.join(", ")}. Changing it replaces the key (the API cannot change it).`,
+  }),
+  description: input({
+    rule: z
       .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
       .min(1, "must not be empty")
       .max(1000, "must be at most 1000 characters"),
-    scopes: uniqueList(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` })).optional(),
-    environments: uniqueList(name("an environment")).optional(),
-    targetApp: name("a target app").nullable().optional(),
-    secondaryTargetApps: uniqueList(name("a target app")).optional(),
-    active: z.boolean({ error: "must be true or false" }).optional(),
-    rotation: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
-    rotateAfter: rotateAfterSchema.optional(),
-  })
-  .superRefine((a, ctx) => {
-    if (a.targetApp && a.secondaryTargetApps?.includes(a.targetApp)) {
-      ctx.addIssue({ code: "custom", path: ["secondaryTargetApps"], message: "must not repeat targetApp" });
-    }
-  });
+    change: "update",
+    type: "string",
+    description: "1 to 1000 characters. Updated in place.",
+  }),
+  scopes: input({
+    rule: uniqueList(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` })).optional(),
+    default: [],
+    change: "set",
+    type: "string[]",
+    description: `A set (order-free; duplicates are refused) of ${SCOPES.join(", ")}. Updated in place.`,
+  }),
+  environments: input({
+    rule: uniqueList(name("an environment")).optional(),
+    default: [],
+    change: "set",
+    type: "string[]",
+    description: "A set of environment names. Updated in place.",
+  }),
+  targetApp: input({
+    rule: name("a target app").nullable().optional(),
+    change: "update",
+    type: "string",
+    description: "The primary target app. Removing it clears it.",
+  }),
+  secondaryTargetApps: input({
+    rule: uniqueList(name("a target app")).optional(),
+    default: [],
+    change: "set",
+    type: "string[]",
+    description: "A set of target apps, not repeating targetApp. Updated in place.",
+  }),
+  active: input({
+    rule: z.boolean({ error: "must be true or false" }).optional(),
+    default: true,
+    // Deactivate has an endpoint; there is no reactivate, so turning a key back on is a new key.
+    change: (olds, news) => (olds === false && news !== false ? "replace" : "update"),
+    type: "boolean",
+    description: "Default true. false deactivates the key in place, whatever rotation holds; turning it back on replaces the key (the API cannot reactivate).",
+  }),
+  rotation: input({
+    rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    change: "update",
+    type: "string",
+    description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
+  }),
+  rotateAfter: ROTATE_AFTER,
+  key: output({ type: "string", secret: true, computed: true, description: "The key value, a secret." }),
+  keyFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." }),
+  status: output({ type: "string", computed: true, description: "active or deactivated." }),
+  credentialFingerprint: output({
+    type: "string",
+    computed: true,
+    description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
+  }),
+  rotatedAt: ROTATED_AT,
+  declared: DECLARED,
+  unsettled: output({
+    type: "string",
+    description: "Only when a rotate failed without an answer and could not be settled: reads then fail instead of calling the key deleted.",
+  }),
+});
 
-export type KeyArgs = z.input<typeof KeyArgsSchema>;
+/** The Args rules, piped into the canonical inputs. */
+export const KeyArgsCanonical = inputSchema(KEY_FIELDS, (a, ctx) => {
+  if (a.targetApp && a.secondaryTargetApps?.includes(a.targetApp)) {
+    ctx.addIssue({ code: "custom", path: ["secondaryTargetApps"], message: "must not repeat targetApp" });
+  }
+});
+
+export type KeyArgs = ArgsOf<typeof KEY_FIELDS>;
 
 /** Inputs in canonical form: every set sorted, every default filled, absent target app omitted. */
-export interface KeyInputs {
-  type: (typeof KEY_TYPES)[number];
-  description: string;
-  scopes: string[];
-  environments: string[];
-  targetApp?: string;
-  secondaryTargetApps: string[];
-  active: boolean;
-  rotation?: string;
-  rotateAfter?: string;
-}
-
-export function canonicalInputs(a: z.output<typeof KeyArgsSchema>): KeyInputs {
-  const out: KeyInputs = {
-    type: a.type,
-    description: a.description,
-    scopes: a.scopes ?? [],
-    environments: a.environments ?? [],
-    secondaryTargetApps: a.secondaryTargetApps ?? [],
-    active: a.active ?? true,
-  };
-  if (a.targetApp) out.targetApp = a.targetApp;
-  if (a.rotation !== undefined) out.rotation = a.rotation;
-  if (a.rotateAfter !== undefined) out.rotateAfter = a.rotateAfter;
-  return out;
-}
-
-export const KeyArgsCanonical = KeyArgsSchema.transform(canonicalInputs);
+export type KeyInputs = CanonicalOf<typeof KEY_FIELDS>;
 
 /** How each input changes: in place (update, set) or by replacement. */
-export const STATSIG_DIFF_POLICY: DiffPolicy<KeyInputs> = {
-  type: "replace", // not in the update body
-  description: "update",
-  scopes: "set",
-  environments: "set",
-  targetApp: "update",
-  secondaryTargetApps: "set",
-  // Deactivate has an endpoint; there is no reactivate, so turning a key back on is a new key.
-  active: (olds, news) => (olds === false && news !== false ? "replace" : "update"),
-  rotation: "update",
-  rotateAfter: "update", // a policy: recorded, no API call (a due key rotates by age, not by this change)
-};
+export const STATSIG_DIFF_POLICY = policyOf(KEY_FIELDS);
 
 // ---- wire ----
 
@@ -185,47 +207,3 @@ export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
 export function matchesDeclaration(dto: KeyDto, declared: KeyInputs): boolean {
   return liveDifferences(STATSIG_DIFF_POLICY, declared, liveInputs(dto, declared)).length === 0;
 }
-
-/** The inputs and outputs, as the plugin's schema and the reference describe them. */
-export const STATSIG_FIELDS: FieldDoc[] = [
-  {
-    name: "type",
-    type: "string",
-    input: "required",
-    replaces: true,
-    description: `The key's type: ${KEY_TYPES.join(", ")}. Changing it replaces the key (the API cannot change it).`,
-  },
-  { name: "description", type: "string", input: "required", description: "1 to 1000 characters. Updated in place." },
-  { name: "scopes", type: "string[]", input: "optional", description: `A set (order-free; duplicates are refused) of ${SCOPES.join(", ")}. Updated in place.` },
-  { name: "environments", type: "string[]", input: "optional", description: "A set of environment names. Updated in place." },
-  { name: "targetApp", type: "string", input: "optional", description: "The primary target app. Removing it clears it." },
-  { name: "secondaryTargetApps", type: "string[]", input: "optional", description: "A set of target apps, not repeating targetApp. Updated in place." },
-  {
-    name: "active",
-    type: "boolean",
-    input: "optional",
-    description: "Default true. false deactivates the key in place, whatever rotation holds; turning it back on replaces the key (the API cannot reactivate).",
-  },
-  {
-    name: "rotation",
-    type: "string",
-    input: "optional",
-    description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
-  },
-  ROTATE_AFTER_DOC,
-  { name: "key", type: "string", secret: true, description: "The key value, a secret." },
-  { name: "keyFingerprint", type: "string", description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." },
-  { name: "status", type: "string", description: "active or deactivated." },
-  {
-    name: "credentialFingerprint",
-    type: "string",
-    description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
-  },
-  ROTATED_AT_DOC,
-  DECLARED_DOC,
-  {
-    name: "unsettled",
-    type: "string",
-    description: "Only when a rotate failed without an answer and could not be settled: reads then fail instead of calling the key deleted.",
-  },
-];

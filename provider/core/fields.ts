@@ -1,0 +1,121 @@
+// A resource's field table: each input and output declared once, with its rule, how a change applies,
+// whether it is secret, and its description. The Args rules, the canonical inputs (and their type), the
+// diff policy, the secret and preview-unknown outputs, the plugin's schema and docs/REFERENCE.md are all
+// derived from it, so a field cannot be added to one of them and forgotten in another.
+import { z } from "zod";
+import type { DiffPolicy, FieldRule } from "./diff";
+import type { FieldDoc } from "./vendor";
+
+/** An input: the rule its Args value must pass (zod, `.optional()` when it may be left out), and the rest. */
+export interface InputField<S extends z.ZodType = z.ZodType, C = unknown, D = unknown> {
+  rule: S;
+  /** How a change applies: in place ("update"), as an order-free set, by replacement, or decided by old and new values. */
+  change: FieldRule;
+  type: FieldDoc["type"];
+  description: string;
+  /** A secret value: marked secret in state, the schema and the SDKs, and never shown as drift. */
+  secret?: true;
+  /** The canonical value when the input is left out (or null); without one, it stays absent. */
+  default?: D;
+  /** The canonical form of a given value, where it is not the rule's output; undefined reads as absent. */
+  canonical?: (value: never) => C | undefined;
+}
+
+/** An output: what the API or the provider sets. */
+export interface OutputField {
+  output: true;
+  type: FieldDoc["type"];
+  description: string;
+  secret?: true;
+  /** Set by every create and rotation: a preview shows it as not known until the update. */
+  computed?: true;
+}
+
+export type Field = InputField<z.ZodType, unknown, unknown> | OutputField;
+export type FieldTable = Record<string, Field>;
+
+/** An input field, with its canonical value type (`C`) and whether it has a default (`D`) kept in its type. */
+export function input<S extends z.ZodType, C = NonNullable<z.output<S>>, const D = undefined>(
+  f: Omit<InputField<S, C, D>, "canonical"> & { canonical?: (value: NonNullable<z.output<S>>) => C | undefined },
+): InputField<S, NoInfer<C>, NoInfer<D>> {
+  // NoInfer: C and D come from the field's own `canonical` and `default`, not from where the field is used.
+  return f as InputField<S, C, D>;
+}
+
+export const output = (f: Omit<OutputField, "output">): OutputField => ({ output: true, ...f });
+
+/** A table, its field types kept (the derived types read them). */
+export const fieldTable = <T extends FieldTable>(t: T): T => t;
+
+const isInput = (f: Field): f is InputField => !("output" in f);
+
+// ---- types derived from a table ----
+
+type InputKeys<T> = { [K in keyof T]: T[K] extends InputField ? K : never }[keyof T] & string;
+type ValueOf<F> = F extends InputField<z.ZodType, infer C, unknown> ? C : never;
+type RuleOf<F> = F extends InputField<infer S, unknown, unknown> ? S : never;
+type HasDefault<F> = F extends InputField<z.ZodType, unknown, infer D> ? ([D] extends [undefined] ? false : true) : false;
+/** Present in every canonical form: required by its rule, or filled by its default. */
+type AlwaysKeys<T> = { [K in InputKeys<T>]: HasDefault<T[K]> extends true ? K : undefined extends z.input<RuleOf<T[K]>> ? never : K }[InputKeys<T>];
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/** The canonical inputs a table describes: every set sorted, every default filled, absent fields left out. */
+export type CanonicalOf<T> = Flat<{ [K in AlwaysKeys<T>]: ValueOf<T[K]> } & { [K in Exclude<InputKeys<T>, AlwaysKeys<T>>]?: ValueOf<T[K]> }>;
+
+type Rules<T> = z.ZodObject<{ [K in InputKeys<T>]: RuleOf<T[K]> }, z.core.$strict>;
+/** The Args a user writes, as the table's rules take them. */
+export type ArgsOf<T> = z.input<Rules<T>>;
+
+// ---- values derived from a table ----
+
+const inputsOf = (t: FieldTable) => Object.entries(t).filter((e): e is [string, InputField] => isInput(e[1]));
+
+/**
+ * The Args rules: a strict object (an unknown input is an error) of each input's rule, plus the rules
+ * that tie fields together (`refine`), piped into the canonical form.
+ */
+export function inputSchema<T extends FieldTable>(t: T, refine?: (args: z.output<Rules<T>>, ctx: z.core.$RefinementCtx<z.output<Rules<T>>>) => void) {
+  let rules = rulesOf(t);
+  if (refine) rules = rules.superRefine(refine);
+  return rules.transform((a) => canonicalize(t, a as Record<string, unknown>));
+}
+
+/** The table's inputs as a strict object of their rules (also the rule of an object-valued input). */
+export const rulesOf = <T extends FieldTable>(t: T, params?: z.core.$ZodObjectParams): Rules<T> =>
+  z.strictObject(Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.rule])) as { [K in InputKeys<T>]: RuleOf<T[K]> }, params);
+
+/** The canonical form of checked Args: defaults filled, null and undefined left out, each field's own form. */
+export function canonicalize<T extends FieldTable>(t: T, args: Record<string, unknown>): CanonicalOf<T> {
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of inputsOf(t)) {
+    const v = args[k];
+    // A default is copied: canonical inputs are the caller's to change.
+    const c = v === undefined || v === null ? structuredClone(f.default) : f.canonical ? (f.canonical as (x: unknown) => unknown)(v) : v;
+    if (c !== undefined) out[k] = c;
+  }
+  return out as CanonicalOf<T>;
+}
+
+/** How each input changes. */
+export const policyOf = <T extends FieldTable>(t: T): DiffPolicy<CanonicalOf<T>> =>
+  Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.change])) as DiffPolicy<CanonicalOf<T>>;
+
+/** The inputs and outputs as the plugin's schema and the reference describe them. */
+export const docsOf = (t: FieldTable): FieldDoc[] =>
+  Object.entries(t).map(([name, f]): FieldDoc => {
+    const doc: FieldDoc = { name, type: f.type, description: f.description };
+    if (isInput(f)) doc.input = f.rule.safeParse(undefined).success ? "optional" : "required";
+    if (f.secret) doc.secret = true;
+    if (isInput(f) && f.change === "replace") doc.replaces = true;
+    if (!isInput(f) && f.computed) doc.computed = true;
+    return doc;
+  });
+
+/** The fields whose values are secrets, inputs and outputs alike. */
+export const secretsOf = (t: FieldTable): string[] => Object.keys(t).filter((k) => t[k]!.secret);
+
+/** The outputs every create and rotation sets: unknown in a preview of either. */
+export const computedOf = (t: FieldTable): string[] =>
+  docsOf(t)
+    .filter((d) => d.computed)
+    .map((d) => d.name);
