@@ -52,7 +52,7 @@ const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "e
 
 class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(AUTHAPI, AUTHAPI_DIFF_POLICY);
+    super(AUTHAPI);
   }
 
   protected connect(c: Connection): AuthApiClient {

@@ -28,7 +28,7 @@ import {
 
 class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(BASIC, BASIC_DIFF_POLICY);
+    super(BASIC);
   }
 
   protected connect(c: Connection): BasicClient {

@@ -20,10 +20,11 @@ export abstract class ApiProvider<Client> {
   private baseUrl?: string;
   private http?: ReturnType<typeof httpOptionsFrom>;
 
-  protected constructor(
-    private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation">,
-    private readonly policy: DiffPolicy,
-  ) {}
+  private readonly policy: DiffPolicy;
+
+  protected constructor(private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation" | "policy">) {
+    this.policy = settings.policy;
+  }
 
   async configure(req: { config: ConfigSource }): Promise<void> {
     this.credential = readSetting(this.settings.credential.setting, req.config);

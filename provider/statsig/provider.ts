@@ -32,7 +32,7 @@ function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
 
 class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(STATSIG, STATSIG_DIFF_POLICY);
+    super(STATSIG);
   }
 
   protected connect(c: Connection): StatsigClient {
