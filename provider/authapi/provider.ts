@@ -8,7 +8,7 @@ import { ApiProvider, Connection } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
-import { secretsOf } from "../core/fields";
+import { secretFieldNames } from "../core/vendor";
 import { nowIso, valueMadeAt } from "../core/rotation";
 import { InputError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
@@ -27,7 +27,6 @@ import { fingerprint } from "../core/redact";
 import { AUTHAPI } from "./definition";
 import { AUTHAPI_SETTINGS, AuthApiClient } from "./client";
 import {
-  API_KEY_FIELDS,
   ApiKeyArgsCanonical,
   ApiKeyDto,
   ApiKeyInputs,
@@ -121,7 +120,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       // customKey is a secret: never copied into the record of declared values.
       return {
         id,
-        props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props, inputs, secretsOf(API_KEY_FIELDS)) },
+        props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props, inputs, secretFieldNames(AUTHAPI.fields)) },
         inputs,
       };
     });

@@ -2,7 +2,7 @@
 // environment, read in configure()), a client made from them, and a diff by the API's policy.
 import { isUnknown } from "./checks";
 import { ConfigSource, httpOptionsFrom, readSetting, requireSetting } from "./config";
-import { DiffPolicy, setMemberChanges } from "./diff";
+import { setMemberChanges } from "./diff";
 import { notice } from "./notice";
 import { dueMessage } from "./rotation";
 import { diff } from "./lifecycle";
@@ -20,11 +20,7 @@ export abstract class ApiProvider<Client> {
   private baseUrl?: string;
   private http?: ReturnType<typeof httpOptionsFrom>;
 
-  private readonly policy: DiffPolicy;
-
-  protected constructor(private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation" | "policy">) {
-    this.policy = settings.policy;
-  }
+  protected constructor(private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation" | "policy">) {}
 
   async configure(req: { config: ConfigSource }): Promise<void> {
     this.credential = readSetting(this.settings.credential.setting, req.config);
@@ -45,11 +41,11 @@ export abstract class ApiProvider<Client> {
   }
 
   async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
-    const d = diff(this.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
+    const d = diff(this.settings.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
     if (d.due) await notice(`${id}: ${dueMessage(d.due)}`, "info");
     // The engine shows a list's change position by position, which for a set reads as churn. Say what it
     // is, in counts only: a member may be a secret, and this process cannot tell which inputs are.
-    for (const field of d.changed.filter((f) => this.policy[f] === "set" && !isUnknown((news as Record<string, unknown>)[f]))) {
+    for (const field of d.changed.filter((f) => this.settings.policy[f] === "set" && !isUnknown((news as Record<string, unknown>)[f]))) {
       const m = Object.values(setMemberChanges(field, asList(olds, field), asList(news, field)));
       const added = m.filter((k) => k !== "delete").length;
       const removed = m.filter((k) => k !== "add").length;

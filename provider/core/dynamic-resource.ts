@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { redactSdkRpcResponses } from "./sdk-debug-redaction";
-import type { FieldDoc } from "./vendor";
+import { FieldDoc, secretFieldNames } from "./vendor";
 
 // Loaded by every resource module, in the user's program: key values must not reach debug output.
 redactSdkRpcResponses();
@@ -59,7 +59,7 @@ export function refuseImport(type: string, name: string, opts: pulumi.CustomReso
 export function dynamicProperties(fields: readonly FieldDoc[], args: object, provider: pulumi.Input<string>): pulumi.Inputs {
   const props: pulumi.Inputs = {};
   for (const f of fields) if (f.computed) props[f.name] = undefined;
-  const secret = new Set(fields.filter((f) => f.secret).map((f) => f.name));
+  const secret = new Set(secretFieldNames(fields));
   for (const [k, v] of Object.entries(args)) props[k] = secret.has(k) && v !== undefined ? pulumi.secret(v) : v;
   props.__provider = provider;
   return props;
@@ -68,5 +68,5 @@ export function dynamicProperties(fields: readonly FieldDoc[], args: object, pro
 /** The user's options, with the resource's secret fields kept secret in state. */
 export const dynamicOptions = (fields: readonly FieldDoc[], opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions => ({
   ...opts,
-  additionalSecretOutputs: [...fields.filter((f) => f.secret).map((f) => f.name), ...(opts?.additionalSecretOutputs ?? [])],
+  additionalSecretOutputs: [...secretFieldNames(fields), ...(opts?.additionalSecretOutputs ?? [])],
 });

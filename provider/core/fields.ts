@@ -110,12 +110,3 @@ export const docsOf = (t: FieldTable): FieldDoc[] =>
     if (!isInput(f) && f.computed) doc.computed = true;
     return doc;
   });
-
-/** The fields whose values are secrets, inputs and outputs alike. */
-export const secretsOf = (t: FieldTable): string[] => Object.keys(t).filter((k) => t[k]!.secret);
-
-/** The outputs every create and rotation sets: unknown in a preview of either. */
-export const computedOf = (t: FieldTable): string[] =>
-  docsOf(t)
-    .filter((d) => d.computed)
-    .map((d) => d.name);

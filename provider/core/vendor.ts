@@ -20,6 +20,9 @@ export interface FieldDoc {
   computed?: boolean;
 }
 
+/** The fields whose values are secrets, inputs and outputs alike. */
+export const secretFieldNames = (fields: readonly FieldDoc[]): string[] => fields.filter((f) => f.secret).map((f) => f.name);
+
 /** What a vendor's keys are, with no lifecycle: its provider and resource class build on it. */
 export interface VendorDefinition<A extends string = string> {
   api: A;

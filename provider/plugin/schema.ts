@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Setting } from "../core/config";
+import { secretFieldNames } from "../core/vendor";
 import { ApiEntry, ENTRIES, FieldDoc, nativeTypeOf, PACKAGE, REQUEST_TIMEOUT_SETTING } from "../registry";
 
 /** This package's version: the plugin's, the schema's and the SDKs'. */
@@ -123,5 +124,5 @@ export function packageSchema(version = packageVersion()): Record<string, unknow
 
 /** The fields of a resource whose values are secrets, inputs and outputs alike. */
 export function secretFields(e: ApiEntry): Set<string> {
-  return new Set(e.fields.filter((f) => f.secret).map((f) => f.name));
+  return new Set(secretFieldNames(e.fields));
 }
