@@ -47,4 +47,8 @@ export interface EmulatedApi {
   rateLimits: RateWindow[];
   /** Out-of-band changes, as a person in the vendor's console would make them. */
   admin: Record<string, (store: Store, params: Record<string, string>, body: any) => Reply>;
+  /** What tests need to use it: the credential of the example project's admin, the field that names a stored key, whether a stored key still works. */
+  testing: { credential: string; idField: string; isLive?(key: any): boolean };
+  /** What `npm run emulator` prints for it: the settings that point the package at this URL. */
+  usage(url: string): string;
 }

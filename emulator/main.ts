@@ -1,15 +1,28 @@
 #!/usr/bin/env node
-// `npm run emulator [-- --port N] [--state FILE] [--no-rate-limits] [--empty]`: the three APIs on one port.
+// `npm run emulator [-- --port N] [--state FILE] [--no-rate-limits] [--empty]`: every emulated API on one port.
 // Projects start as real ones do (Statsig's console credential and default keys, a hand-made key in
 // the Basic and Auth API projects); `--empty` keeps only the console credential.
-import { AUTHAPI_PROJECT, authApiCredentials, authapiApi } from "./apis/authapi";
-import { basicApi, BASIC_PROJECT, BASIC_TOKEN } from "./apis/basic";
-import { statsigApi, STATSIG_CONSOLE_KEY } from "./apis/statsig";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { EmulatedApi } from "./api";
 import { Emulator } from "./server";
 
-/** The three APIs on one server. Projects hold what real ones do unless `empty` (see EmulatorOptions). */
+/** Every module of apis/ that exports `emulatedApi`, by file name: adding an API is adding its module. */
+export function emulatedApis(): EmulatedApi[] {
+  const dir = path.join(__dirname, "apis");
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.[tj]s$/.test(f) && !f.endsWith(".d.ts"))
+    .sort()
+    .flatMap((f) => {
+      const m = require(path.join(dir, f)) as { emulatedApi?: () => EmulatedApi };
+      return m.emulatedApi ? [m.emulatedApi()] : [];
+    });
+}
+
+/** Every API on one server. Projects hold what real ones do unless `empty` (see EmulatorOptions). */
 export function createEmulator(opts: { port?: number; stateFile?: string; rateLimits?: boolean; empty?: boolean } = {}): Emulator {
-  return new Emulator({ ...opts, apis: [statsigApi(), basicApi(), authapiApi()] });
+  return new Emulator({ ...opts, apis: emulatedApis() });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -25,13 +38,8 @@ async function main(argv: string[]): Promise<void> {
   });
   const url = await emulator.start();
   console.log(`pulumi-api-keys emulator listening on ${url}`);
-  console.log(`  Statsig      STATSIG_API_URL=${url}  STATSIG_CONSOLE_API_KEY=${STATSIG_CONSOLE_KEY}`);
-  console.log(`  Basic        BASIC_API_URL=${url}  BASIC_API_TOKEN=${BASIC_TOKEN}  (any UUID is a project, e.g. ${BASIC_PROJECT})`);
-  const creds = authApiCredentials();
-  console.log(
-    `  The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (account-level: pass projectId, e.g. ${AUTHAPI_PROJECT}; viewer: ${creds.viewer})`,
-  );
-  console.log(`  admin        ${url}/_admin/{requests,faults,state,reset}`);
+  for (const api of emulator.opts.apis) console.log(`  ${api.usage(url)}`);
+  console.log(`  admin        ${url}/_admin/{requests,faults,state,reset,apis}`);
   const stop = () => void emulator.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -269,6 +269,14 @@ export class Emulator {
     if (p === "/rate-limits" && method === "POST") return ((this.rateLimits = !!body?.enabled), this.windows.clear(), { status: 200, body: {} });
     if (p === "/reset" && method === "POST") return (this.reset(), { status: 200, body: {} });
     if (p === "/state" && method === "GET") return { status: 200, body: this.store.data };
+    if (p === "/apis" && method === "GET") {
+      // What a test needs to tell keys apart and count the live ones, whichever APIs are served.
+      const apis = this.opts.apis.map((a) => {
+        const keys = this.store.data[a.name] ?? [];
+        return { name: a.name, idField: a.testing.idField, live: a.testing.isLive ? keys.filter((k) => a.testing.isLive!(k)).length : keys.length };
+      });
+      return { status: 200, body: apis };
+    }
     for (const api of this.opts.apis) {
       for (const [pattern, fn] of Object.entries(api.admin)) {
         const [m, tpl] = pattern.split(" ") as [string, string];

@@ -92,13 +92,20 @@ function find(store: Store, p: Principal, key: string): AuthApiKey | undefined {
   return store.data.authapi.find((k) => k.key === key && (p.project ? k.projectId === p.project : accountOf(k.projectId) === p.account));
 }
 
-export function authapiApi(): EmulatedApi {
+/** The API, as the emulator serves it (createEmulator finds this export in every module of apis/). */
+export function emulatedApi(): EmulatedApi {
   const doc = OpenApiDocument.load("theauthapi-keys.openapi.yaml", "authapi");
   return {
     name: "authapi",
     doc,
     rateLimits: [],
     error: err,
+    // Its DELETE is a soft delete (a revoke): a revoked key is still stored, but no longer works.
+    testing: { credential: authApiCredentials().admin, idField: "key", isLive: (k: AuthApiKey) => k.isActive },
+    usage: (url) => {
+      const creds = authApiCredentials();
+      return `The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (account-level: pass projectId, e.g. ${AUTHAPI_PROJECT}; viewer: ${creds.viewer})`;
+    },
     seed(store, { empty }) {
       if (empty) return;
       // A key somebody made by hand long ago, in each example project.

@@ -59,7 +59,8 @@ function find(store: Store, projectId: string, keyId: string): BasicKey | undefi
 
 const summary = (k: BasicKey) => ({ id: k.id, label: k.label, roles: k.roles, is_private: k.is_private, created_at: k.created_at, last_used: k.last_used });
 
-export function basicApi(): EmulatedApi {
+/** The API, as the emulator serves it (createEmulator finds this export in every module of apis/). */
+export function emulatedApi(): EmulatedApi {
   const doc = OpenApiDocument.load("basic-admin-keys.openapi.yaml", "basic");
   // Any UUID is a project of account A, except account B's one; a token sees its own account's projects only.
   const project = (id: string, p: Principal) => (UUID.test(id) && accountOf(id) === p.account ? undefined : err(404, "Project not found"));
@@ -68,6 +69,8 @@ export function basicApi(): EmulatedApi {
     doc,
     rateLimits: [],
     error: err,
+    testing: { credential: BASIC_TOKEN, idField: "id" },
+    usage: (url) => `Basic        BASIC_API_URL=${url}  BASIC_API_TOKEN=${BASIC_TOKEN}  (any UUID is a project, e.g. ${BASIC_PROJECT})`,
     seed(store, { empty }) {
       if (empty) return;
       // Keys somebody made in the console long ago, before any infrastructure as code.

@@ -23,7 +23,8 @@ function find(store: Store, p: Principal, id: string): StatsigKey | undefined {
   return store.data.statsig.find((k) => k.key === id && k.project === p.project);
 }
 
-export function statsigApi(): EmulatedApi {
+/** The API, as the emulator serves it (createEmulator finds this export in every module of apis/). */
+export function emulatedApi(): EmulatedApi {
   const doc = OpenApiDocument.load("statsig-keys.openapi.yaml", "statsig");
   return {
     name: "statsig",
@@ -33,6 +34,8 @@ export function statsigApi(): EmulatedApi {
       { limit: 900, windowMs: 15 * 60_000 },
     ],
     error: err,
+    testing: { credential: STATSIG_CONSOLE_KEY, idField: "key" },
+    usage: (url) => `Statsig      STATSIG_API_URL=${url}  STATSIG_CONSOLE_API_KEY=${STATSIG_CONSOLE_KEY}`,
     authenticate(headers, store) {
       const v = headers["statsig-api-key"];
       const key = Array.isArray(v) ? v[0] : v;

@@ -22,6 +22,7 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   credential: { setting: AUTHAPI_SETTINGS.accessKey, what: "The Auth API access key" },
   baseUrl: { setting: AUTHAPI_SETTINGS.baseUrl, default: AUTHAPI_DEFAULT_URL },
   importId: "<projectId>/<fingerprint> (the fingerprint the drift report lists)",
+  example: { projectId: "proj_checkout", name: "billing service", rateLimit: { limit: 100, ttlSeconds: 60 } },
 };
 
 // The public Args interface names the table's inputs, no more and no fewer: a field added to one and not

@@ -51,6 +51,8 @@ export interface VendorDefinition<A extends string = string> {
   argsProblems(args: unknown): Array<{ property: string; reason: string }>;
   /** What `pulumi import` takes as the key's id. */
   importId: string;
+  /** A typical key's inputs: the reference shows it, and the shared tests declare it for every vendor. */
+  example: Record<string, unknown>;
 }
 
 /** A live key as a listing returned it, put the way drift compares and lists keys. */

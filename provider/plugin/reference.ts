@@ -1,5 +1,7 @@
 // docs/REFERENCE.md, generated from the plugin's schema (`npm run reference`): every resource's inputs and
 // outputs with their descriptions, what forces a replacement, what is secret, and the provider settings.
+import { stringify } from "yaml";
+import { ENTRIES, nativeTypeOf } from "../registry";
 import { packageSchema } from "./schema";
 
 interface Prop {
@@ -59,6 +61,9 @@ export function referenceMarkdown(schema = packageSchema()): string {
     const outputsOnly = Object.fromEntries(Object.entries(r.properties).filter(([k]) => !inputs.has(k)));
     out.push("", `## \`${token}\``, "", cell(r.description), "", "### Inputs", "", table(r.inputProperties, r.requiredInputs, true));
     out.push("", "### Outputs", "", "Every input, in canonical form, and:", "", table(outputsOnly, [], false));
+    const example = ENTRIES.find((e) => nativeTypeOf(e) === token)?.example;
+    if (example)
+      out.push("", "### Example (Pulumi YAML)", "", "```yaml", stringify({ resources: { key: { type: token, properties: example } } }).trimEnd(), "```");
   }
   for (const [token, t] of Object.entries(s.types)) out.push("", `## Type \`${token}\``, "", t.description, "", table(t.properties, t.required, true));
   return `${out.join("\n")}\n`;

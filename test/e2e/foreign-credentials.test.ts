@@ -23,7 +23,7 @@ describe("a credential of another project or account", () => {
   jest.setTimeout(600_000);
   let emulator: Emulator;
   let admin: EmulatorAdmin;
-  let seeded: { statsig: number; basic: number; authapi: number };
+  let seeded: Record<string, number>;
   let url: string;
   const dirs: string[] = [];
 

@@ -30,7 +30,7 @@ describe.each(RELEASES)("upgrading from %s", (version, installArgs, providerPath
   jest.setTimeout(900_000);
   let emulator: Emulator;
   let admin: EmulatorAdmin;
-  let seeded: { statsig: number; basic: number; authapi: number };
+  let seeded: Record<string, number>;
   let project: PulumiProject;
 
   beforeAll(async () => {

@@ -25,31 +25,26 @@ export class EmulatorAdmin {
   state(): Promise<any> {
     return this.call("GET", "/state");
   }
-  private before = { statsig: new Set<string>(), basic: new Set<string>(), authapi: new Set<string>() };
+  /** The APIs served: each one's name, the field naming its stored keys, and how many of them still work. */
+  apis(): Promise<Array<{ name: string; idField: string; live: number }>> {
+    return this.call("GET", "/apis");
+  }
+  private before = new Map<string, Set<unknown>>();
   /** Remembers the keys the projects hold now (the vendor's defaults, keys made by hand): made() leaves them out. */
   async remember(): Promise<this> {
-    const s = await this.state();
-    this.before = {
-      statsig: new Set(s.statsig.map((k: { key: string }) => k.key)),
-      basic: new Set(s.basic.map((k: { id: string }) => k.id)),
-      authapi: new Set(s.authapi.map((k: { key: string }) => k.key)),
-    };
+    const [s, apis] = await Promise.all([this.state(), this.apis()]);
+    this.before = new Map(apis.map((a) => [a.name, new Set(s[a.name].map((k: Record<string, unknown>) => k[a.idField]))]));
     return this;
   }
-  /** The emulator's keys without the remembered ones: what the test made. */
+  /** The emulator's keys without the remembered ones: what the test made, by API. */
   async made(): Promise<any> {
-    const s = await this.state();
-    return {
-      ...s,
-      statsig: s.statsig.filter((k: { key: string }) => !this.before.statsig.has(k.key)),
-      basic: s.basic.filter((k: { id: string }) => !this.before.basic.has(k.id)),
-      authapi: s.authapi.filter((k: { key: string }) => !this.before.authapi.has(k.key)),
-    };
+    const [s, apis] = await Promise.all([this.state(), this.apis()]);
+    const made = apis.map((a) => [a.name, s[a.name].filter((k: Record<string, unknown>) => !this.before.get(a.name)?.has(k[a.idField]))]);
+    return { ...s, ...Object.fromEntries(made) };
   }
-  /** Live keys per API: Statsig, Basic, and active Auth API keys (its DELETE is a soft delete, a revoke). */
-  async liveCounts(): Promise<{ statsig: number; basic: number; authapi: number }> {
-    const s = await this.state();
-    return { statsig: s.statsig.length, basic: s.basic.length, authapi: s.authapi.filter((k: { isActive: boolean }) => k.isActive).length };
+  /** Live keys per API (an Auth API DELETE is a soft delete, a revoke: revoked keys do not count). */
+  async liveCounts(): Promise<Record<string, number>> {
+    return Object.fromEntries((await this.apis()).map((a) => [a.name, a.live]));
   }
   violations(): Promise<string[]> {
     return this.call("GET", "/violations");

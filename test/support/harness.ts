@@ -1,24 +1,26 @@
 // The end-to-end tests use the same project runner as the benchmarks.
 import type { PulumiProject } from "./pulumi-project";
-import { authApiCredentials } from "../../emulator/apis/authapi";
-import { BASIC_TOKEN } from "../../emulator/apis/basic";
-import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
+import { emulatedApis } from "../../emulator/main";
+import { CONFIG_NAMESPACE } from "../../provider/core/config";
+import { ENTRIES } from "../../provider/registry";
 
 export * from "./pulumi-project";
 
-/** The settings that point all three APIs at an emulator: its URL, and the credentials it knows (secrets). */
+/** The settings that point every API at an emulator: its URL, and the credentials it knows (secrets). */
 export function emulatorSettings(url: string): { config: Record<string, string>; secrets: Record<string, string> } {
+  const apis = new Map(emulatedApis().map((a) => [a.name, a]));
+  const credentialOf = (api: string) => {
+    const a = apis.get(api);
+    if (!a) throw new Error(`the emulator serves no API named ${api} (each registry entry needs an emulator module in emulator/apis/)`);
+    return a.testing.credential;
+  };
   return {
-    config: { "pulumi-api-keys:statsigApiUrl": url, "pulumi-api-keys:basicApiUrl": url, "pulumi-api-keys:theauthapiApiUrl": url },
-    secrets: {
-      "pulumi-api-keys:statsigConsoleApiKey": STATSIG_CONSOLE_KEY,
-      "pulumi-api-keys:basicApiToken": BASIC_TOKEN,
-      "pulumi-api-keys:theauthapiAccessKey": authApiCredentials().admin,
-    },
+    config: Object.fromEntries(ENTRIES.map((e) => [`${CONFIG_NAMESPACE}:${e.baseUrl.setting.configKey}`, url])),
+    secrets: Object.fromEntries(ENTRIES.map((e) => [`${CONFIG_NAMESPACE}:${e.credential.setting.configKey}`, credentialOf(e.api)])),
   };
 }
 
-/** Creates the project's stack pointed at the emulator for all three APIs, with their credentials as secrets. */
+/** Creates the project's stack pointed at the emulator for every API, with their credentials as secrets. */
 export function initForEmulator(
   project: PulumiProject,
   url: string,
