@@ -5,7 +5,7 @@ import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ApiKeyArgs as PublicArgs } from "./resource";
 import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "./client";
-import { API_KEY_FIELDS, ApiKeyArgsCanonical, AUTHAPI_DIFF_POLICY, RATE_LIMIT_FIELDS } from "./schema";
+import { API_KEY_FIELDS, ApiKeyArgsCanonical, AUTHAPI_DIFF_POLICY, AUTHAPI_LIVE_POLICY, RATE_LIMIT_FIELDS } from "./schema";
 
 export const AUTHAPI: VendorDefinition<"authapi"> = {
   api: "authapi",
@@ -17,6 +17,7 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   fields: docsOf(API_KEY_FIELDS),
   argsProblems: (args) => problemsOf(ApiKeyArgsCanonical, args),
   policy: AUTHAPI_DIFF_POLICY,
+  livePolicy: AUTHAPI_LIVE_POLICY,
   rotation: "in-place",
   types: { RateLimit: { description: "A rate limit: limit requests per ttlSeconds.", fields: docsOf(RATE_LIMIT_FIELDS) } },
   credential: { setting: AUTHAPI_SETTINGS.accessKey, what: "The Auth API access key" },

@@ -3,7 +3,7 @@
 // `expiry` and `rateLimit {limit, ttlSeconds}`.
 import { z } from "zod";
 import { canonical, liveDifferences } from "../core/diff";
-import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, policyOf, rulesOf } from "../core/fields";
+import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf, rulesOf } from "../core/fields";
 import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
@@ -51,6 +51,7 @@ export const RATE_LIMIT_FIELDS = fieldTable({
 /** Every input and output of `authapi.ApiKey`, once: everything else about its fields derives from this table. */
 export const API_KEY_FIELDS = fieldTable({
   projectId: input({
+    live: false, // what addresses the key: a listing of the project already matches it
     rule: z.string(required("a string")).min(1, "must not be empty"),
     change: "replace",
     type: "string",
@@ -101,6 +102,7 @@ export const API_KEY_FIELDS = fieldTable({
     description: "Requests allowed per ttlSeconds. Removing it clears the limit.",
   }),
   customKey: input({
+    live: false, // write-only: compared with the key's value by matchesDeclaration
     rule: z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
     change: "update", // PATCH `key`: the value changes, the resource stays
     type: "string",
@@ -108,6 +110,7 @@ export const API_KEY_FIELDS = fieldTable({
     description: "Your own key value instead of a generated one (at least 8 characters, no spaces), kept as a secret. Changing it changes the value in place.",
   }),
   rotation: input({
+    live: false, // the user's trigger, not the API's
     rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
     change: "update", // POST …/rotate
     type: "string",
@@ -152,6 +155,9 @@ export type ApiKeyArgs = ArgsOf<typeof API_KEY_FIELDS>;
 export type ApiKeyInputs = CanonicalOf<typeof API_KEY_FIELDS>;
 
 export const AUTHAPI_DIFF_POLICY = policyOf(API_KEY_FIELDS);
+
+/** How a live key is compared with a declaration: what the API never shows is not compared. */
+export const AUTHAPI_LIVE_POLICY = livePolicyOf(API_KEY_FIELDS);
 
 // ---- wire ----
 
@@ -267,5 +273,5 @@ export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<Api
  */
 export function matchesDeclaration(dto: ApiKeyDto, declared: ApiKeyInputs): boolean {
   if (declared.customKey !== undefined && dto.key !== declared.customKey) return false;
-  return liveDifferences(AUTHAPI_DIFF_POLICY, declared, liveInputs(dto, declared.projectId, declared)).length === 0;
+  return liveDifferences(AUTHAPI_LIVE_POLICY, declared, liveInputs(dto, declared.projectId, declared)).length === 0;
 }

@@ -5,7 +5,7 @@ import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ProjectKeyArgs as PublicArgs } from "./resource";
 import { BASIC_DEFAULT_URL, BASIC_SETTINGS } from "./client";
-import { BASIC_DIFF_POLICY, PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical } from "./schema";
+import { BASIC_DIFF_POLICY, BASIC_LIVE_POLICY, PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical } from "./schema";
 
 export const BASIC: VendorDefinition<"basic"> = {
   api: "basic",
@@ -17,6 +17,7 @@ export const BASIC: VendorDefinition<"basic"> = {
   fields: docsOf(PROJECT_KEY_FIELDS),
   argsProblems: (args) => problemsOf(ProjectKeyArgsCanonical, args),
   policy: BASIC_DIFF_POLICY,
+  livePolicy: BASIC_LIVE_POLICY,
   rotation: "replace",
   credential: { setting: BASIC_SETTINGS.token, what: "Basic API token" },
   baseUrl: { setting: BASIC_SETTINGS.baseUrl, default: BASIC_DEFAULT_URL },

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
-import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, policyOf } from "../core/fields";
+import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
 import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
@@ -15,6 +15,7 @@ const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input
 /** Every input and output of `basic.ProjectKey`, once: everything else about its fields derives from this table. */
 export const PROJECT_KEY_FIELDS = fieldTable({
   projectId: input({
+    live: false, // what addresses the key: a listing of the project already matches it
     rule: z.string(required("a string")).regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
     canonical: (id) => id.toLowerCase(),
     change: "replace", // create the new key, then delete the old
@@ -45,6 +46,7 @@ export const PROJECT_KEY_FIELDS = fieldTable({
     description: "A set of permission names (letters, digits and _ . : * -), at least one. Updated in place; sent as one sorted, comma-separated string.",
   }),
   rotation: input({
+    live: false, // the user's trigger, not the API's
     rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
     change: rotationByReplacement, // a new value replaces; removing it only stops recording it
     type: "string",
@@ -74,6 +76,9 @@ export type ProjectKeyInputs = CanonicalOf<typeof PROJECT_KEY_FIELDS>;
 
 /** projectId and rotation replace (create the new key, then delete the old); label and roles are PATCHed. */
 export const BASIC_DIFF_POLICY = policyOf(PROJECT_KEY_FIELDS);
+
+/** How a live key is compared with a declaration: what the API never shows is not compared. */
+export const BASIC_LIVE_POLICY = livePolicyOf(PROJECT_KEY_FIELDS);
 
 // ---- wire ----
 
@@ -133,5 +138,5 @@ export function liveInputs(projectId: string, k: { label: string; roles: string 
  * (the drift report compares the same way, field by field). Roles are compared as sets, trimmed.
  */
 export function matchesDeclaration(k: { label: string; roles: string }, declared: ProjectKeyInputs): boolean {
-  return liveDifferences(BASIC_DIFF_POLICY, declared, liveInputs(declared.projectId, k, declared)).length === 0;
+  return liveDifferences(BASIC_LIVE_POLICY, declared, liveInputs(declared.projectId, k, declared)).length === 0;
 }

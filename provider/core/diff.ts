@@ -75,17 +75,15 @@ export function rotates(olds: { rotation?: unknown }, news: { rotation?: unknown
 export const rotationByReplacement = (olds: unknown, news: unknown): "update" | "replace" =>
   rotates({ rotation: olds }, { rotation: news }) ? "replace" : "update";
 
-// Not compared with live keys: the user's own triggers and secrets, and what addresses the key.
-export const NOT_LIVE = new Set(["rotation", "rotateAfter", "customKey", "projectId"]);
-
 /**
  * The fields in which a live key (projected onto the input names) differs from a declaration. The one
  * comparison behind "this live key is what this declaration describes": create and rotate
- * reconciliation and the drift report all use it, through each API's `matchesDeclaration`.
+ * reconciliation and the drift report all use it, through each API's `matchesDeclaration`. `policy` is
+ * the live policy (fields.ts livePolicyOf): inputs a live key does not show are `ignore` there.
  */
 export function liveDifferences<T extends object>(policy: DiffPolicy<T>, declared: Partial<T>, live: Partial<T>): string[] {
   return rulesOf(policy)
-    .filter(([field, p]) => p !== "ignore" && !NOT_LIVE.has(field) && !sameValue(at(declared, field), at(live, field), p === "set"))
+    .filter(([field, p]) => p !== "ignore" && !sameValue(at(declared, field), at(live, field), p === "set"))
     .map(([field]) => field);
 }
 

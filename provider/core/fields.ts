@@ -15,6 +15,8 @@ export interface InputField<S extends z.ZodType = z.ZodType, C = unknown, D = un
   description: string;
   /** A secret value: marked secret in state, the schema and the SDKs, and never shown as drift. */
   secret?: true;
+  /** Never compared with a live key (reconciliation, drift): the user's own trigger, a write-only value, what addresses the key. */
+  live?: false;
   /** The canonical value when the input is left out (or null); without one, it stays absent. */
   default?: D;
   /** The canonical form of a given value, where it is not the rule's output; undefined reads as absent. */
@@ -99,6 +101,10 @@ export function canonicalize<T extends FieldTable>(t: T, args: Record<string, un
 /** How each input changes. */
 export const policyOf = <T extends FieldTable>(t: T): DiffPolicy<CanonicalOf<T>> =>
   Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.change])) as DiffPolicy<CanonicalOf<T>>;
+
+/** How each input a live key shows is compared with the declaration (reconciliation, drift): the policy without `live: false` inputs. */
+export const livePolicyOf = <T extends FieldTable>(t: T): DiffPolicy<CanonicalOf<T>> =>
+  Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.live === false ? "ignore" : f.change])) as DiffPolicy<CanonicalOf<T>>;
 
 /** The inputs and outputs as the plugin's schema and the reference describe them. */
 export const docsOf = (t: FieldTable): FieldDoc[] =>

@@ -3,6 +3,7 @@ import { input, output } from "./fields";
 import { rotateAfterSchema } from "./rotation";
 
 export const ROTATE_AFTER = input({
+  live: false, // the user's policy, not the API's
   rule: rotateAfterSchema.optional(),
   change: "update", // a policy: recorded, no API call (a due key rotates by age, not by this change)
   type: "string",

@@ -43,6 +43,8 @@ export interface VendorDefinition<A extends string = string> {
   rotation: RotationBy;
   /** How each input changes (in place, as a set, or by replacement). */
   policy: DiffPolicy;
+  /** How a live key is compared with a declaration (drift, reconciliation): the policy, ignoring what the API never shows. */
+  livePolicy: DiffPolicy;
   /**
    * The resource's Args rules (strict: unknown inputs are errors), before the canonical form: each
    * problem with the input's path and the rule. (A function, not the zod schema: zod's types stay out of

@@ -29,7 +29,7 @@ export interface DriftOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Field-by-field differences between the declared and the live inputs, under a diff policy. */
+/** Field-by-field differences between the declared and the live inputs, under a live policy (see liveDifferences). */
 export function compareFields(policy: DiffPolicy, declared: Record<string, unknown>, live: Record<string, unknown>): FieldDrift[] {
   const out: FieldDrift[] = [];
   for (const field of liveDifferences(policy, declared, live)) {
@@ -184,7 +184,7 @@ export async function detectDriftIn(
         }
         for (const m of keys.filter(isKey)) {
           const k = live.get(e.drift.ref(m.r.outputs) ?? "");
-          report(m, k ? compareFields(e.policy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted");
+          report(m, k ? compareFields(e.livePolicy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted");
         }
         const credentialFingerprint = fingerprint(connection.credential);
         for (const k of live.values())

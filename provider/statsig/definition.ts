@@ -5,7 +5,7 @@ import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { KeyArgs as PublicArgs } from "./resource";
 import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS } from "./client";
-import { KEY_FIELDS, KeyArgsCanonical, STATSIG_DIFF_POLICY } from "./schema";
+import { KEY_FIELDS, KeyArgsCanonical, STATSIG_DIFF_POLICY, STATSIG_LIVE_POLICY } from "./schema";
 
 export const STATSIG: VendorDefinition<"statsig"> = {
   api: "statsig",
@@ -17,6 +17,7 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   fields: docsOf(KEY_FIELDS),
   argsProblems: (args) => problemsOf(KeyArgsCanonical, args),
   policy: STATSIG_DIFF_POLICY,
+  livePolicy: STATSIG_LIVE_POLICY,
   rotation: "in-place",
   credential: { setting: STATSIG_SETTINGS.consoleKey, what: "Statsig Console API key" },
   baseUrl: { setting: STATSIG_SETTINGS.baseUrl, default: STATSIG_DEFAULT_URL },

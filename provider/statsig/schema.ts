@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences } from "../core/diff";
-import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, policyOf } from "../core/fields";
+import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
 import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
@@ -71,6 +71,7 @@ export const KEY_FIELDS = fieldTable({
     description: "Default true. false deactivates the key in place, whatever rotation holds; turning it back on replaces the key (the API cannot reactivate).",
   }),
   rotation: input({
+    live: false, // the user's trigger, not the API's
     rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
     change: "update",
     type: "string",
@@ -107,6 +108,9 @@ export type KeyInputs = CanonicalOf<typeof KEY_FIELDS>;
 
 /** How each input changes: in place (update, set) or by replacement. */
 export const STATSIG_DIFF_POLICY = policyOf(KEY_FIELDS);
+
+/** How a live key is compared with a declaration: what the API never shows is not compared. */
+export const STATSIG_LIVE_POLICY = livePolicyOf(KEY_FIELDS);
 
 // ---- wire ----
 
@@ -205,5 +209,5 @@ export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
  * a rotate (the drift report compares the same way, field by field).
  */
 export function matchesDeclaration(dto: KeyDto, declared: KeyInputs): boolean {
-  return liveDifferences(STATSIG_DIFF_POLICY, declared, liveInputs(dto, declared)).length === 0;
+  return liveDifferences(STATSIG_LIVE_POLICY, declared, liveInputs(dto, declared)).length === 0;
 }

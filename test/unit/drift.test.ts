@@ -6,7 +6,7 @@ import { compareFields } from "../../provider/drift/detect";
 import { appendUnmanagedRules, IgnoreRules } from "../../provider/drift/ignore";
 import { renderJson, renderMarkdown, renderText } from "../../provider/drift/render";
 import { DriftReport, exitCodeOf, summarize, UnmanagedKey } from "../../provider/drift/report";
-import { STATSIG_DIFF_POLICY } from "../../provider/statsig/schema";
+import { STATSIG_LIVE_POLICY } from "../../provider/statsig/schema";
 
 const declared = { type: "SERVER", description: "svc", scopes: ["a", "b"], environments: ["prod"], secondaryTargetApps: [], active: true, rotation: "1" };
 
@@ -27,8 +27,8 @@ function report(parts: Partial<Omit<DriftReport, "summary">>): DriftReport {
 
 describe("compareFields", () => {
   test("sets report members added and removed; order is not drift; triggers are not compared", () => {
-    expect(compareFields(STATSIG_DIFF_POLICY, declared, { ...declared, scopes: ["b", "a"], rotation: undefined })).toEqual([]);
-    const d = compareFields(STATSIG_DIFF_POLICY, declared, { ...declared, scopes: ["b", "c"], description: "edited", targetApp: "x" });
+    expect(compareFields(STATSIG_LIVE_POLICY, declared, { ...declared, scopes: ["b", "a"], rotation: undefined })).toEqual([]);
+    const d = compareFields(STATSIG_LIVE_POLICY, declared, { ...declared, scopes: ["b", "c"], description: "edited", targetApp: "x" });
     expect(d).toEqual([
       { field: "description", declared: "svc", live: "edited" },
       { field: "scopes", declared: ["a", "b"], live: ["b", "c"], added: ["c"], removed: ["a"] },
