@@ -1,7 +1,6 @@
 // `authapi.ApiKey`: a key of The Auth API as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicOptions, dynamicProperties, providerSource, refuseImport } from "../core/dynamic-resource";
-import { dynamicTypeOf } from "../core/vendor";
+import { dynamicResourceArgs } from "../core/dynamic-resource";
 import { AUTHAPI } from "./definition";
 import provider = require("./provider");
 
@@ -54,12 +53,6 @@ export class ApiKey extends pulumi.CustomResource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    refuseImport("authapi.ApiKey", name, opts);
-    super(
-      dynamicTypeOf(AUTHAPI),
-      name,
-      dynamicProperties(AUTHAPI.fields, args, providerSource("authapi", require.resolve("./provider"), provider)),
-      dynamicOptions(AUTHAPI.fields, opts),
-    );
+    super(...dynamicResourceArgs(AUTHAPI, { file: require.resolve("./provider"), module: provider }, name, args, opts));
   }
 }

@@ -1,7 +1,6 @@
 // `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicOptions, dynamicProperties, providerSource, refuseImport } from "../core/dynamic-resource";
-import { dynamicTypeOf } from "../core/vendor";
+import { dynamicResourceArgs } from "../core/dynamic-resource";
 import { BASIC } from "./definition";
 import provider = require("./provider");
 
@@ -35,12 +34,6 @@ export class ProjectKey extends pulumi.CustomResource {
   declare readonly createdAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ProjectKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    refuseImport("basic.ProjectKey", name, opts);
-    super(
-      dynamicTypeOf(BASIC),
-      name,
-      dynamicProperties(BASIC.fields, args, providerSource("basic", require.resolve("./provider"), provider)),
-      dynamicOptions(BASIC.fields, opts),
-    );
+    super(...dynamicResourceArgs(BASIC, { file: require.resolve("./provider"), module: provider }, name, args, opts));
   }
 }

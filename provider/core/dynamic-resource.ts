@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { redactSdkRpcResponses } from "./sdk-debug-redaction";
-import { FieldDoc, secretFieldNames } from "./vendor";
+import { dynamicTypeOf, FieldDoc, secretFieldNames, VendorDefinition } from "./vendor";
 
 // Loaded by every resource module, in the user's program: key values must not reach debug output.
 redactSdkRpcResponses();
@@ -70,3 +70,23 @@ export const dynamicOptions = (fields: readonly FieldDoc[], opts: pulumi.CustomR
   ...opts,
   additionalSecretOutputs: [...secretFieldNames(fields), ...(opts?.additionalSecretOutputs ?? [])],
 });
+
+/**
+ * A vendor resource's `super()` arguments (CustomResource's type, name, properties and options), after
+ * refusing the `import` option. `provider`: the vendor's provider module and its resolved file.
+ */
+export function dynamicResourceArgs(
+  def: Pick<VendorDefinition, "api" | "module" | "typeName" | "fields">,
+  provider: { file: string; module: pulumi.dynamic.ResourceProvider },
+  name: string,
+  args: object,
+  opts: pulumi.CustomResourceOptions | undefined,
+): [string, string, pulumi.Inputs, pulumi.CustomResourceOptions] {
+  refuseImport(`${def.module}.${def.typeName}`, name, opts);
+  return [
+    dynamicTypeOf(def),
+    name,
+    dynamicProperties(def.fields, args, providerSource(def.api, provider.file, provider.module)),
+    dynamicOptions(def.fields, opts),
+  ];
+}

@@ -1,7 +1,6 @@
 // `statsig.Key`: a Statsig Console API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicOptions, dynamicProperties, providerSource, refuseImport } from "../core/dynamic-resource";
-import { dynamicTypeOf } from "../core/vendor";
+import { dynamicResourceArgs } from "../core/dynamic-resource";
 import { STATSIG } from "./definition";
 import provider = require("./provider");
 import type { KEY_TYPES, SCOPES } from "./enums";
@@ -51,12 +50,6 @@ export class Key extends pulumi.CustomResource {
   declare readonly status: pulumi.Output<string>;
 
   constructor(name: string, args: KeyArgs, opts?: pulumi.CustomResourceOptions) {
-    refuseImport("statsig.Key", name, opts);
-    super(
-      dynamicTypeOf(STATSIG),
-      name,
-      dynamicProperties(STATSIG.fields, args, providerSource("statsig", require.resolve("./provider"), provider)),
-      dynamicOptions(STATSIG.fields, opts),
-    );
+    super(...dynamicResourceArgs(STATSIG, { file: require.resolve("./provider"), module: provider }, name, args, opts));
   }
 }
