@@ -1,9 +1,9 @@
 // Typed calls for every The Auth API key endpoint. No Pulumi here.
-import { Setting, settingName } from "../core/config";
-import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
+import type { Setting } from "../core/config";
+import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
+import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
-import { limiterFor } from "../core/rate-limit";
-import { fingerprint, registerRedactionPatterns, registerSecret } from "../core/redact";
+import { registerRedactionPatterns, registerSecret } from "../core/redact";
 import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
 
 export const AUTHAPI_DEFAULT_URL = "https://api.theauthapi.com";
@@ -20,11 +20,13 @@ export const AUTHAPI_SETTINGS = {
   baseUrl: { configKey: "theauthapiApiUrl", env: "THEAUTHAPI_API_URL", secret: false } as Setting,
 };
 
-export interface AuthApiClientOptions {
-  accessKey: string;
-  baseUrl?: string;
-  http?: Partial<Omit<HttpClientOptions, "api" | "baseUrl" | "headers">>;
-}
+/** The Auth API on the wire. Management rate limits are undocumented: no windows (a 429 still pauses every request of this process to it; retries back off on 429 and 5xx, as the vendor's SDK does). */
+const WIRE: ApiWire = {
+  name: "theauthapi",
+  defaultUrl: AUTHAPI_DEFAULT_URL,
+  credentialSetting: AUTHAPI_SETTINGS.accessKey,
+  headers: (accessKey) => ({ "x-api-key": accessKey }),
+};
 
 export interface ListFilter {
   projectId: string;
@@ -38,30 +40,9 @@ const ROUTE_KEYS = "/api-keys";
 const ROUTE_KEY = "/api-keys/{key}";
 const PAGE = 100;
 
-export class AuthApiClient {
-  private readonly http: HttpClient;
-  /** The API, endpoint and credential: one rate budget, one listing cache, one reconciliation ledger per project. */
-  readonly scope: string;
-  private readonly credential: string;
-
-  constructor(opts: AuthApiClientOptions) {
-    this.credential = opts.accessKey;
-    const baseUrl = opts.baseUrl ?? AUTHAPI_DEFAULT_URL;
-    this.scope = `theauthapi:${baseUrl}:${fingerprint(opts.accessKey)}`;
-    // Management rate limits are undocumented: no windows, but a 429 pauses every request of this
-    // process to the API; retries back off on 429 and 5xx (as the vendor's SDK does).
-    this.http = new HttpClient({
-      api: "theauthapi",
-      baseUrl,
-      headers: { "x-api-key": opts.accessKey },
-      limiter: limiterFor(this.scope, []),
-      credential: settingName(AUTHAPI_SETTINGS.accessKey),
-      ...opts.http,
-    });
-  }
-  /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
-  get graceMs(): number {
-    return this.http.graceMs;
+export class AuthApiClient extends VendorClient {
+  constructor(opts: ClientOptions) {
+    super(WIRE, opts);
   }
 
   /** The project's shared listing for reads: active and revoked keys alike (no isActive filter). */

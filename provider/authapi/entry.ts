@@ -18,7 +18,7 @@ export const entry: VendorEntry<"authapi", typeof ApiKey> = {
     ref: (outputs) => outputs.key as string | undefined,
     refusal: { what: (projectId) => `the Auth API keys of project ${projectId}`, scope: "project" },
     async list(c, projectId) {
-      const client = new AuthApiClient({ accessKey: c.credential, baseUrl: c.baseUrl, http: c.http });
+      const client = new AuthApiClient(c);
       // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.
       const [active, inactive] = await Promise.all([client.list({ projectId: projectId! }), client.list({ projectId: projectId!, isActive: false })]);
       const live = new Map([...active, ...inactive].map((k) => [k.key, k]));

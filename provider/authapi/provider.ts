@@ -4,7 +4,7 @@
 // isActive=false shows it): that is drift on `active`, repaired by reactivate, not a deletion.
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../core/checks";
-import { ApiProvider, Connection } from "../core/api-provider";
+import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
@@ -51,11 +51,7 @@ const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "e
 
 class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(AUTHAPI);
-  }
-
-  protected connect(c: Connection): AuthApiClient {
-    return new AuthApiClient({ accessKey: c.credential, baseUrl: c.baseUrl, http: c.http });
+    super(AUTHAPI, AuthApiClient);
   }
 
   async check(olds: Partial<ApiKeyInputs>, news: Record<string, unknown>) {

@@ -1,9 +1,9 @@
 // Typed calls for every Basic Admin API project-key endpoint. No Pulumi here.
-import { Setting, settingName } from "../core/config";
-import { HttpClient, HttpClientOptions, isScopeRefusal, unlessNotFound } from "../core/http";
+import type { Setting } from "../core/config";
+import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
+import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
-import { limiterFor } from "../core/rate-limit";
-import { fingerprint, registerRedactionPatterns, registerSecret } from "../core/redact";
+import { registerRedactionPatterns, registerSecret } from "../core/redact";
 import { CreatedKeyResponse, KeyListResponse, KeyResponse, KeySummary, MessageResponse, UpdateBody, UpdatedKeyResponse } from "./schema";
 
 export const BASIC_DEFAULT_URL = "https://api.basic.tech";
@@ -17,38 +17,20 @@ export const BASIC_SETTINGS = {
   baseUrl: { configKey: "basicApiUrl", env: "BASIC_API_URL", secret: false } as Setting,
 };
 
-export interface BasicClientOptions {
-  token: string;
-  baseUrl?: string;
-  http?: Partial<Omit<HttpClientOptions, "api" | "baseUrl" | "headers">>;
-}
+/** Basic on the wire. No documented rate limit: no windows (a 429 still pauses every request of this process to it). */
+const WIRE: ApiWire = {
+  name: "basic",
+  defaultUrl: BASIC_DEFAULT_URL,
+  credentialSetting: BASIC_SETTINGS.token,
+  headers: (token) => ({ Authorization: `Bearer ${token}` }),
+};
 
 const ROUTE_KEYS = "/project/{id}/key";
 const ROUTE_KEY = "/project/{id}/key/{key_id}";
 
-export class BasicClient {
-  private readonly http: HttpClient;
-  /** The API, endpoint and credential: one rate budget, one listing cache, one reconciliation ledger per project. */
-  readonly scope: string;
-  private readonly credential: string;
-
-  constructor(opts: BasicClientOptions) {
-    this.credential = opts.token;
-    const baseUrl = opts.baseUrl ?? BASIC_DEFAULT_URL;
-    this.scope = `basic:${baseUrl}:${fingerprint(opts.token)}`;
-    // No documented rate limit: no windows, but a 429 pauses every request of this process to the API.
-    this.http = new HttpClient({
-      api: "basic",
-      baseUrl,
-      headers: { Authorization: `Bearer ${opts.token}` },
-      limiter: limiterFor(this.scope, []),
-      credential: settingName(BASIC_SETTINGS.token),
-      ...opts.http,
-    });
-  }
-  /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
-  get graceMs(): number {
-    return this.http.graceMs;
+export class BasicClient extends VendorClient {
+  constructor(opts: ClientOptions) {
+    super(WIRE, opts);
   }
 
   /** The project's shared listing for reads: the list endpoint returns every key of a project at once. */

@@ -17,7 +17,7 @@ export const entry: VendorEntry<"basic", typeof ProjectKey> = {
     ref: (outputs) => outputs.keyId as string | undefined,
     refusal: { what: (projectId) => `the Basic keys of project ${projectId}`, scope: "account" },
     async list(c, projectId) {
-      const client = new BasicClient({ token: c.credential, baseUrl: c.baseUrl, http: c.http });
+      const client = new BasicClient(c);
       const live = await client.list(projectId!);
       return {
         keys: live.map((k) => ({

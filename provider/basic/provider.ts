@@ -1,6 +1,6 @@
 // The Basic project key's dynamic provider (module.exports of this file; see statsig/provider.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import { ApiProvider, Connection } from "../core/api-provider";
+import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
@@ -28,11 +28,7 @@ import {
 
 class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(BASIC);
-  }
-
-  protected connect(c: Connection): BasicClient {
-    return new BasicClient({ token: c.credential, baseUrl: c.baseUrl, http: c.http });
+    super(BASIC, BasicClient);
   }
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>) {

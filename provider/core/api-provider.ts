@@ -8,6 +8,7 @@ import { dueMessage } from "./rotation";
 import { diff } from "./lifecycle";
 import type { DiffResultLike } from "./provider-contract";
 import type { VendorDefinition } from "./vendor";
+import type { ClientOptions } from "./connection";
 
 export interface Connection {
   credential: string;
@@ -20,7 +21,11 @@ export abstract class ApiProvider<Client> {
   private baseUrl?: string;
   private http?: ReturnType<typeof httpOptionsFrom>;
 
-  protected constructor(private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation" | "policy">) {}
+  /** `Client`: the vendor's client class, made for each connection. */
+  protected constructor(
+    private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation" | "policy">,
+    private readonly Client: new (c: ClientOptions) => Client,
+  ) {}
 
   async configure(req: { config: ConfigSource }): Promise<void> {
     this.credential = readSetting(this.settings.credential.setting, req.config);
@@ -28,12 +33,9 @@ export abstract class ApiProvider<Client> {
     this.http = httpOptionsFrom(req.config);
   }
 
-  /** The API's client for this connection. */
-  protected abstract connect(c: Connection): Client;
-
   protected client(): Client {
     const { credential, baseUrl } = this.settings;
-    return this.connect({
+    return new this.Client({
       credential: this.credential ?? requireSetting(credential.setting, undefined, credential.what),
       baseUrl: this.baseUrl ?? readSetting(baseUrl.setting, undefined) ?? baseUrl.default,
       http: this.http ?? httpOptionsFrom(undefined),

@@ -1,8 +1,8 @@
 // Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
-import { Setting, settingName } from "../core/config";
-import { HttpClient, HttpClientOptions, unlessNotFound } from "../core/http";
+import type { Setting } from "../core/config";
+import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
+import { unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
-import { limiterFor } from "../core/rate-limit";
 import { fingerprint, registerRedactionPatterns, registerSecret } from "../core/redact";
 import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
 
@@ -27,11 +27,14 @@ export const STATSIG_SETTINGS = {
   baseUrl: { configKey: "statsigApiUrl", env: "STATSIG_API_URL", secret: false } as Setting,
 };
 
-export interface StatsigClientOptions {
-  consoleKey: string;
-  baseUrl?: string;
-  http?: Partial<Omit<HttpClientOptions, "api" | "baseUrl" | "headers">>;
-}
+/** Statsig on the wire: the console key and the API version in headers, and the documented windows. */
+const WIRE: ApiWire = {
+  name: "statsig",
+  defaultUrl: STATSIG_DEFAULT_URL,
+  credentialSetting: STATSIG_SETTINGS.consoleKey,
+  headers: (consoleKey) => ({ "STATSIG-API-KEY": consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION }),
+  windows: STATSIG_LIMITS,
+};
 
 export interface ListFilter {
   primaryTargetApp?: string;
@@ -41,37 +44,20 @@ export interface ListFilter {
 const ROUTE_KEYS = "/console/v1/keys";
 const ROUTE_KEY = "/console/v1/keys/{id}";
 
-export class StatsigClient {
-  private readonly http: HttpClient;
+export class StatsigClient extends VendorClient {
   private readonly reads: ListServedReads<KeyDto>;
   /** A fingerprint of the console key in use: state records which credential last saw each key. */
   readonly credentialFingerprint: string;
-  /** The API, endpoint and console key (so the project): one rate budget, listing cache and reconciliation ledger. */
-  readonly scope: string;
 
-  constructor(opts: StatsigClientOptions) {
-    const baseUrl = opts.baseUrl ?? STATSIG_DEFAULT_URL;
-    this.credentialFingerprint = fingerprint(opts.consoleKey);
-    const scope = (this.scope = `statsig:${baseUrl}:${fingerprint(opts.consoleKey)}`);
-    const limiter = limiterFor(scope, STATSIG_LIMITS);
-    this.http = new HttpClient({
-      api: "statsig",
-      baseUrl,
-      headers: { "STATSIG-API-KEY": opts.consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION },
-      limiter,
-      credential: settingName(STATSIG_SETTINGS.consoleKey),
-      ...opts.http,
-    });
-    this.reads = listServedReadsFor<KeyDto>(scope, {
+  constructor(opts: ClientOptions) {
+    super(WIRE, opts);
+    this.credentialFingerprint = fingerprint(opts.credential);
+    this.reads = listServedReadsFor<KeyDto>(this.scope, {
       page: (n) => this.listPage(n),
       idOf: (k) => k.key ?? undefined,
-      credential: opts.consoleKey,
-      spent: (calls, at) => limiter?.noteAnswered(calls, at),
+      credential: opts.credential,
+      spent: (calls, at) => this.limiter?.noteAnswered(calls, at),
     });
-  }
-  /** How long a write that got no answer may still land (reconciliation keeps looking that long). */
-  get graceMs(): number {
-    return this.http.graceMs;
   }
 
   private remember(dto: KeyDto): KeyDto {

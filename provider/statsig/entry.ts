@@ -18,7 +18,7 @@ export const entry: VendorEntry<"statsig", typeof Key> = {
     projectOf: () => undefined,
     ref: (outputs) => outputs.key as string | undefined,
     async list(c) {
-      const client = new StatsigClient({ consoleKey: c.credential, baseUrl: c.baseUrl, http: c.http });
+      const client = new StatsigClient(c);
       const live = await client.list();
       return {
         keys: live

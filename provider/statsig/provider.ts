@@ -2,7 +2,7 @@
 // HTTP in client.ts. This object is this file's module.exports, so that installed from node_modules
 // it serializes into state as a `require` of the package, not as a copy of its code.
 import type * as pulumi from "@pulumi/pulumi";
-import { ApiProvider, Connection } from "../core/api-provider";
+import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { nowIso } from "../core/rotation";
@@ -32,11 +32,7 @@ function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
 
 class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
-    super(STATSIG);
-  }
-
-  protected connect(c: Connection): StatsigClient {
-    return new StatsigClient({ consoleKey: c.credential, baseUrl: c.baseUrl, http: c.http });
+    super(STATSIG, StatsigClient);
   }
 
   async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {

@@ -15,7 +15,7 @@ describe("The Auth API contract", () => {
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
     url = await emulator.start();
-    client = new AuthApiClient({ accessKey: creds.admin, baseUrl: url, http: { retry: { baseDelayMs: 5 } } });
+    client = new AuthApiClient({ credential: creds.admin, baseUrl: url, http: { retry: { baseDelayMs: 5 } } });
   });
   afterAll(() => emulator.stop());
   afterEach(() => {
@@ -63,7 +63,7 @@ describe("The Auth API contract", () => {
   });
 
   test("roles and NestJS errors: viewer 403 on mutations, account-level key needs projectId, name required on PATCH", async () => {
-    const viewer = new AuthApiClient({ accessKey: creds.viewer, baseUrl: url });
+    const viewer = new AuthApiClient({ credential: creds.viewer, baseUrl: url });
     const e403 = await viewer.create({ name: "x", projectId: AUTHAPI_PROJECT }).catch((e) => e);
     expect(e403.code).toBe("PAK_FORBIDDEN");
     expect(await viewer.list({ projectId: AUTHAPI_PROJECT })).toEqual(expect.any(Array));
@@ -78,7 +78,7 @@ describe("The Auth API contract", () => {
     });
     expect(noName.statusCode).toBe(400);
     await noName.body.dump();
-    const user = new AuthApiClient({ accessKey: creds.user, baseUrl: url });
+    const user = new AuthApiClient({ credential: creds.user, baseUrl: url });
     expect((await user.list({ projectId: AUTHAPI_PROJECT })).length).toBeGreaterThan(0);
   });
 
@@ -89,7 +89,7 @@ describe("The Auth API contract", () => {
       expect((await client.get(k.key))?.name).toBe("faulty");
     }
     emulator.faults = [{ kind: "500", api: "authapi", method: "GET", route: "/api-keys/{key}", times: 10 }];
-    const err = await new AuthApiClient({ accessKey: creds.admin, baseUrl: url, http: { retry: { maxAttempts: 2, baseDelayMs: 5 } } })
+    const err = await new AuthApiClient({ credential: creds.admin, baseUrl: url, http: { retry: { maxAttempts: 2, baseDelayMs: 5 } } })
       .get(k.key)
       .catch((e) => e);
     expect(err.code).toBe("PAK_SERVER_ERROR");
@@ -101,10 +101,10 @@ describe("The Auth API contract", () => {
     emulator.log.length = 0;
     emulator.faults = [{ kind: "429", api: "authapi", method: "GET", times: 1, retryAfterSeconds: 2 }];
     const list = (c: AuthApiClient) => c.list({ projectId: AUTHAPI_PROJECT });
-    const first = list(new AuthApiClient({ accessKey: creds.admin, baseUrl: url }));
+    const first = list(new AuthApiClient({ credential: creds.admin, baseUrl: url }));
     for (let i = 0; i < 100 && !emulator.log.some((r) => r.status === 429); i++) await new Promise((r) => setTimeout(r, 20));
     const asked = Date.now();
-    await list(new AuthApiClient({ accessKey: creds.admin, baseUrl: url })); // another client of the same API and credential, after the 429
+    await list(new AuthApiClient({ credential: creds.admin, baseUrl: url })); // another client of the same API and credential, after the 429
     expect(Date.now() - asked).toBeGreaterThanOrEqual(1_500);
     await first;
   });

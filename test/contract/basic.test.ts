@@ -15,7 +15,7 @@ describe("Basic contract", () => {
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
     url = await emulator.start();
-    client = new BasicClient({ token: BASIC_TOKEN, baseUrl: url, http: { retry: { baseDelayMs: 5 } } });
+    client = new BasicClient({ credential: BASIC_TOKEN, baseUrl: url, http: { retry: { baseDelayMs: 5 } } });
   });
   afterAll(() => emulator.stop());
   afterEach(() => {
@@ -68,7 +68,7 @@ describe("Basic contract", () => {
       emulator.faults = [{ kind: kind as never, api: "basic", method: "GET", times: 2, retryAfterSeconds: 0 }];
       expect((await client.get(BASIC_PROJECT, k.id))?.label).toBe("faulty");
     }
-    const bad = new BasicClient({ token: "basic-secret-token-that-is-wrong", baseUrl: url });
+    const bad = new BasicClient({ credential: "basic-secret-token-that-is-wrong", baseUrl: url });
     const err = await bad.list(BASIC_PROJECT).catch((e) => e);
     expect(err.code).toBe("PAK_UNAUTHORIZED");
     expect(err.message).not.toContain("basic-secret-token-that-is-wrong");
@@ -78,10 +78,10 @@ describe("Basic contract", () => {
     emulator.log.length = 0;
     emulator.faults = [{ kind: "429", api: "basic", method: "GET", times: 1, retryAfterSeconds: 2 }];
     const list = (c: BasicClient) => c.list(BASIC_PROJECT);
-    const first = list(new BasicClient({ token: BASIC_TOKEN, baseUrl: url }));
+    const first = list(new BasicClient({ credential: BASIC_TOKEN, baseUrl: url }));
     for (let i = 0; i < 100 && !emulator.log.some((r) => r.status === 429); i++) await new Promise((r) => setTimeout(r, 20));
     const asked = Date.now();
-    await list(new BasicClient({ token: BASIC_TOKEN, baseUrl: url })); // another client of the same API and credential, after the 429
+    await list(new BasicClient({ credential: BASIC_TOKEN, baseUrl: url })); // another client of the same API and credential, after the 429
     expect(Date.now() - asked).toBeGreaterThanOrEqual(1_500);
     await first;
   });

@@ -17,7 +17,7 @@ describe("Statsig contract", () => {
   beforeAll(async () => {
     emulator = createEmulator({ port: 0 });
     url = await emulator.start();
-    client = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: url, http: { retry: { baseDelayMs: 5 } } });
+    client = new StatsigClient({ credential: STATSIG_CONSOLE_KEY, baseUrl: url, http: { retry: { baseDelayMs: 5 } } });
   });
   afterAll(() => emulator.stop());
   afterEach(() => {
@@ -105,7 +105,7 @@ describe("Statsig contract", () => {
 
   test("a response slower than the timeout is a clear timeout error", async () => {
     const slow = new StatsigClient({
-      consoleKey: STATSIG_CONSOLE_KEY,
+      credential: STATSIG_CONSOLE_KEY,
       baseUrl: url,
       http: { timeouts: { headersMs: 200 }, retry: { maxAttempts: 2, baseDelayMs: 5 } },
     });
@@ -114,7 +114,7 @@ describe("Statsig contract", () => {
   });
 
   test("errors never echo the console key", async () => {
-    const bad = new StatsigClient({ consoleKey: "console-notARealKeyButSecret123", baseUrl: url });
+    const bad = new StatsigClient({ credential: "console-notARealKeyButSecret123", baseUrl: url });
     const err = await bad.list().catch((e) => e);
     expect(err.code).toBe("PAK_UNAUTHORIZED");
     expect(err.message).not.toContain("console-notARealKeyButSecret123");
@@ -126,7 +126,7 @@ describe("Statsig rate limits", () => {
     const emulator = createEmulator({ port: 0, rateLimits: true });
     const url = await emulator.start();
     try {
-      const c = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: url });
+      const c = new StatsigClient({ credential: STATSIG_CONSOLE_KEY, baseUrl: url });
       const k = await c.create({ description: "hot", type: "SERVER" });
       const start = Date.now();
       const results = await Promise.all(Array.from({ length: 150 }, () => c.get(k.key!)));

@@ -36,7 +36,7 @@ describe("the HTTP client's transport", () => {
 
   test("a client's own dispatcher carries its requests: the in-memory vendor answers a whole create, read and list", async () => {
     const store = memoryStore();
-    const client = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: memoryDispatcher(store), ...noWait } });
+    const client = new StatsigClient({ credential: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: memoryDispatcher(store), ...noWait } });
     const made = await client.create({ type: "SERVER", description: "in memory" });
     expect(store.keys.get(made.key!)?.description).toBe("in memory");
     expect((await client.read(made.key!))?.description).toBe("in memory");
@@ -57,7 +57,7 @@ describe("the HTTP client's transport", () => {
       return dispatch(opts, handler);
     };
     const client = new StatsigClient({
-      consoleKey: STATSIG_CONSOLE_KEY,
+      credential: STATSIG_CONSOLE_KEY,
       baseUrl: URL_,
       http: { dispatcher: memoryDispatcher(store).compose(flaky), ...noWait },
     });
@@ -70,7 +70,7 @@ describe("the HTTP client's transport", () => {
       return answering(500, "down").dispatch(opts, handler);
     };
     seen.length = 0;
-    const failing = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: new Agent().compose(down), ...noWait } });
+    const failing = new StatsigClient({ credential: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: new Agent().compose(down), ...noWait } });
     await expect(failing.create({ type: "SERVER", description: "x" })).rejects.toMatchObject({ code: "PAK_SERVER_ERROR" });
     expect(seen).toEqual(["POST /console/v1/keys"]); // a create the server may have acted on is never sent twice
   });
@@ -78,12 +78,12 @@ describe("the HTTP client's transport", () => {
   test("the process dispatcher serves every client without one of its own, and a client's own still wins", async () => {
     const shared = memoryStore();
     setProcessDispatcher(memoryDispatcher(shared));
-    const plain = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: noWait });
+    const plain = new StatsigClient({ credential: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: noWait });
     await plain.create({ type: "CLIENT", description: "through the process dispatcher" });
     expect([...shared.keys.values()].map((k) => k.description)).toContain("through the process dispatcher");
 
     const own = memoryStore();
-    const mine = new StatsigClient({ consoleKey: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: memoryDispatcher(own), ...noWait } });
+    const mine = new StatsigClient({ credential: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: memoryDispatcher(own), ...noWait } });
     await mine.create({ type: "CLIENT", description: "through its own" });
     expect([...own.keys.values()].map((k) => k.description)).toContain("through its own");
     expect([...shared.keys.values()].map((k) => k.description)).not.toContain("through its own");
