@@ -1,5 +1,5 @@
 // Typed calls for every The Auth API key endpoint. No Pulumi here.
-import type { Setting } from "../core/config";
+import { vendorSettings } from "../core/config";
 import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
 import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
@@ -15,16 +15,13 @@ export const AUTHAPI_REDACTION: RegExp[] = [
 ];
 registerRedactionPatterns(AUTHAPI_REDACTION);
 
-export const AUTHAPI_SETTINGS = {
-  accessKey: { configKey: "theauthapiAccessKey", env: "THEAUTHAPI_ACCESS_KEY", secret: true } as Setting,
-  baseUrl: { configKey: "theauthapiApiUrl", env: "THEAUTHAPI_API_URL", secret: false } as Setting,
-};
+export const AUTHAPI_SETTINGS = vendorSettings("theauthapi", "AccessKey");
 
 /** The Auth API on the wire. Management rate limits are undocumented: no windows (a 429 still pauses every request of this process to it; retries back off on 429 and 5xx, as the vendor's SDK does). */
 const WIRE: ApiWire = {
   name: "theauthapi",
   defaultUrl: AUTHAPI_DEFAULT_URL,
-  credentialSetting: AUTHAPI_SETTINGS.accessKey,
+  credentialSetting: AUTHAPI_SETTINGS.credential,
   headers: (accessKey) => ({ "x-api-key": accessKey }),
 };
 

@@ -20,7 +20,7 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   livePolicy: AUTHAPI_LIVE_POLICY,
   rotation: "in-place",
   types: { RateLimit: { description: "A rate limit: limit requests per ttlSeconds.", fields: docsOf(RATE_LIMIT_FIELDS) } },
-  credential: { setting: AUTHAPI_SETTINGS.accessKey, what: "The Auth API access key" },
+  credential: { setting: AUTHAPI_SETTINGS.credential, what: "The Auth API access key" },
   baseUrl: { setting: AUTHAPI_SETTINGS.baseUrl, default: AUTHAPI_DEFAULT_URL },
   importId: "<projectId>/<fingerprint> (the fingerprint the drift report lists)",
   example: { projectId: "proj_checkout", name: "billing service", rateLimit: { limit: 100, ttlSeconds: 60 } },

@@ -11,10 +11,10 @@ import { diffInputs, rotates } from "../core/diff";
 import { secretFieldNames } from "../core/vendor";
 import { nowIso, valueMadeAt } from "../core/rotation";
 import { InputError } from "../core/errors";
-import { isScopeRefusal } from "../core/http";
 import {
   check,
   goneOnlyInSameScope,
+  readUnlessGone,
   rotatesNow,
   importIdParts,
   nothingToImport,
@@ -22,7 +22,7 @@ import {
   step,
   thenRecordingOnFailure,
 } from "../core/lifecycle";
-import { aheadOfCreates, createOnce, rotateOnce, settleOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
+import { aheadOfCreates, createOnce, rotateOnce, settleOnce, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { AUTHAPI } from "./definition";
 import { AUTHAPI_SETTINGS, AuthApiClient } from "./client";
@@ -103,15 +103,13 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
   async read(id: string, props: ApiKeyState) {
     return step("reading a key in The Auth API", async () => {
       const c = this.client();
-      const live = await c.read(props.projectId, props.key).catch(async (e) => {
-        if (isScopeRefusal(e)) await this.goneOnlyInSameScope(c, props.projectId, id);
-        throw e;
-      });
-      if (!live) {
-        if (props.unsettled) throw unsettledRead(id);
-        await this.goneOnlyInSameScope(c, props.projectId, id); // deleted: gone, not an error, if the access key sees the project
-        return {};
-      }
+      // Deleted is gone, not an error, if the access key still sees the project.
+      const live = await readUnlessGone(
+        () => c.read(props.projectId, props.key),
+        () => this.goneOnlyInSameScope(c, props.projectId, id),
+        { id, since: props.unsettled },
+      );
+      if (!live) return {};
       const inputs = liveInputs(live, props.projectId, props);
       // customKey is a secret: never copied into the record of declared values.
       return {
@@ -215,14 +213,14 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       const c = this.client();
       const [active, inactive] = await Promise.all([c.list({ projectId }), c.list({ projectId, isActive: false })]);
       const k = [...active, ...inactive].find((x) => fingerprint(x.key) === fp);
-      if (!k) throw nothingToImport(`the Auth API key with fingerprint ${fp} in project ${projectId}`, settingName(AUTHAPI_SETTINGS.accessKey));
+      if (!k) throw nothingToImport(`the Auth API key with fingerprint ${fp} in project ${projectId}`, settingName(AUTHAPI_SETTINGS.credential));
       const inputs = liveInputs(k, projectId, {});
       return { id: `authapi-${fp}`, props: toState(inputs, k) as unknown as Record<string, unknown>, inputs: inputs as unknown as Record<string, unknown> };
     });
   }
 
   private goneOnlyInSameScope(c: AuthApiClient, projectId: string, id: string): Promise<void> {
-    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Auth API key ${id}`, settingName(AUTHAPI_SETTINGS.accessKey), "project");
+    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Auth API key ${id}`, settingName(AUTHAPI_SETTINGS.credential), "project");
   }
 
   async delete(id: string, props: ApiKeyState) {

@@ -1,5 +1,5 @@
 // Typed calls for every Basic Admin API project-key endpoint. No Pulumi here.
-import type { Setting } from "../core/config";
+import { vendorSettings } from "../core/config";
 import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
 import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
@@ -12,16 +12,13 @@ export const BASIC_DEFAULT_URL = "https://api.basic.tech";
 export const BASIC_REDACTION: RegExp[] = [];
 registerRedactionPatterns(BASIC_REDACTION);
 
-export const BASIC_SETTINGS = {
-  token: { configKey: "basicApiToken", env: "BASIC_API_TOKEN", secret: true } as Setting,
-  baseUrl: { configKey: "basicApiUrl", env: "BASIC_API_URL", secret: false } as Setting,
-};
+export const BASIC_SETTINGS = vendorSettings("basic", "ApiToken");
 
 /** Basic on the wire. No documented rate limit: no windows (a 429 still pauses every request of this process to it). */
 const WIRE: ApiWire = {
   name: "basic",
   defaultUrl: BASIC_DEFAULT_URL,
-  credentialSetting: BASIC_SETTINGS.token,
+  credentialSetting: BASIC_SETTINGS.credential,
   headers: (token) => ({ Authorization: `Bearer ${token}` }),
 };
 

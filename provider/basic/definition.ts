@@ -19,7 +19,7 @@ export const BASIC: VendorDefinition<"basic"> = {
   policy: BASIC_DIFF_POLICY,
   livePolicy: BASIC_LIVE_POLICY,
   rotation: "replace",
-  credential: { setting: BASIC_SETTINGS.token, what: "Basic API token" },
+  credential: { setting: BASIC_SETTINGS.credential, what: "Basic API token" },
   baseUrl: { setting: BASIC_SETTINGS.baseUrl, default: BASIC_DEFAULT_URL },
   importId: "<projectId>/<keyId>",
   example: { projectId: "3f0e6a52-8c1d-4b7e-9a2f-5d4c3b2a1f00", label: "ci deploys", roles: ["read", "write"] },

@@ -4,10 +4,9 @@ import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
-import { isScopeRefusal } from "../core/http";
 import { AmbiguousCreateError } from "../core/errors";
 import { isUnknown } from "../core/checks";
-import { check, goneOnlyInSameScope, importIdParts, nothingToImport, step } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, importIdParts, nothingToImport, readUnlessGone, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
 import { aheadOfCreates, createOnce } from "../core/reconcile";
 import { nowIso, valueMadeAt } from "../core/rotation";
@@ -85,14 +84,12 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   async read(id: string, props: ProjectKeyState) {
     return step("reading a Basic project key", async () => {
       const c = this.client();
-      const live = await c.read(props.projectId, props.keyId).catch(async (e) => {
-        if (isScopeRefusal(e)) await this.goneOnlyInSameAccount(c, props.projectId, id);
-        throw e;
-      });
-      if (!live) {
-        await this.goneOnlyInSameAccount(c, props.projectId, id); // deleted out of band, if the token sees the project
-        return {};
-      }
+      // Deleted out of band is gone, if the token still sees the project.
+      const live = await readUnlessGone(
+        () => c.read(props.projectId, props.keyId),
+        () => this.goneOnlyInSameAccount(c, props.projectId, id),
+      );
+      if (!live) return {};
       const inputs = liveInputs(props.projectId, live, props);
       // The value is returned only at creation: keep the one from state, never wipe it.
       const state: ProjectKeyState = { ...withoutDeclared(props), ...inputs };
@@ -120,7 +117,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
       const [projectId, keyId] = importIdParts(importId, "<projectId>/<keyId>", /^[0-9a-fA-F-]{36}$/, /^[^\s]+$/);
       const c = this.client();
       const k = (await c.list(projectId)).find((x) => x.id === keyId);
-      if (!k) throw nothingToImport(`the Basic key ${keyId} of project ${projectId}`, settingName(BASIC_SETTINGS.token));
+      if (!k) throw nothingToImport(`the Basic key ${keyId} of project ${projectId}`, settingName(BASIC_SETTINGS.credential));
       const inputs = liveInputs(projectId, k, {});
       const state: ProjectKeyState = { ...inputs, keyId, value: "", valueFingerprint: "" };
       if (k.created_at) state.createdAt = k.created_at;
@@ -132,7 +129,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   }
 
   private goneOnlyInSameAccount(c: BasicClient, projectId: string, id: string): Promise<void> {
-    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Basic key ${id}`, settingName(BASIC_SETTINGS.token), "account");
+    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Basic key ${id}`, settingName(BASIC_SETTINGS.credential), "account");
   }
 
   async delete(id: string, props: ProjectKeyState) {

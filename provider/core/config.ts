@@ -19,6 +19,18 @@ export interface Setting {
   secret: boolean;
 }
 
+const upperSnake = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+
+/**
+ * A vendor's two settings, named from one prefix: the credential `<prefix><credential>` (a secret) and
+ * the endpoint `<prefix>ApiUrl`, each also an environment variable in upper snake case
+ * (`statsigConsoleApiKey` and STATSIG_CONSOLE_API_KEY).
+ */
+export function vendorSettings(prefix: string, credential: string): { credential: Setting; baseUrl: Setting } {
+  const setting = (configKey: string, secret: boolean): Setting => ({ configKey, env: upperSnake(configKey), secret });
+  return { credential: setting(`${prefix}${credential}`, true), baseUrl: setting(`${prefix}ApiUrl`, false) };
+}
+
 /** The namespace messages name settings in: the native plugin names its own (`apikeys:`). */
 let messagesNamespace = CONFIG_NAMESPACE;
 export function nameSettingsIn(namespace: string): void {

@@ -6,6 +6,8 @@ import { hasDisplacedDeclaration } from "./declared";
 import { rotationDue } from "./rotation";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
 import { ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
+import { isScopeRefusal } from "./http";
+import { unsettledRead } from "./reconcile";
 
 /**
  * Validates a resource's inputs. Each failure goes to the engine with an empty `property` and the field
@@ -100,6 +102,26 @@ export async function thenRecordingOnFailure<T>(id: string, soFar: () => object,
  */
 export async function goneOnlyInSameScope(seesKeysScope: () => Promise<boolean>, what: string, credential: string, scope: string): Promise<void> {
   if (!(await seesKeysScope())) throw new WrongScopeError(what, credential, scope);
+}
+
+/**
+ * A key read by its own GET, for a refresh: undefined when it is gone, which counts only if the credential
+ * still sees the key's scope (`stillInScope` throws otherwise). A refusal of the scope is checked the same way.
+ * `unsettled`: the key's create or rotation never got its answer, so a miss is not yet a deletion.
+ */
+export async function readUnlessGone<T>(
+  read: () => Promise<T | undefined>,
+  stillInScope: () => Promise<void>,
+  unsettled?: { id: string; since?: unknown },
+): Promise<T | undefined> {
+  const live = await read().catch(async (e) => {
+    if (isScopeRefusal(e)) await stillInScope();
+    throw e;
+  });
+  if (live) return live;
+  if (unsettled?.since) throw unsettledRead(unsettled.id);
+  await stillInScope();
+  return undefined;
 }
 
 /** Splits an import id `<scope>/<name>` and checks each part; a wrong id is the user's error, naming the form. */

@@ -1,5 +1,5 @@
 // Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
-import type { Setting } from "../core/config";
+import { vendorSettings } from "../core/config";
 import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
 import { unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
@@ -22,16 +22,13 @@ export const STATSIG_REDACTION: RegExp[] = [
 registerRedactionPatterns(STATSIG_REDACTION);
 
 /** Where the credentials and endpoint come from: stack config `pulumi-api-keys:<configKey>`, then env. */
-export const STATSIG_SETTINGS = {
-  consoleKey: { configKey: "statsigConsoleApiKey", env: "STATSIG_CONSOLE_API_KEY", secret: true } as Setting,
-  baseUrl: { configKey: "statsigApiUrl", env: "STATSIG_API_URL", secret: false } as Setting,
-};
+export const STATSIG_SETTINGS = vendorSettings("statsig", "ConsoleApiKey");
 
 /** Statsig on the wire: the console key and the API version in headers, and the documented windows. */
 const WIRE: ApiWire = {
   name: "statsig",
   defaultUrl: STATSIG_DEFAULT_URL,
-  credentialSetting: STATSIG_SETTINGS.consoleKey,
+  credentialSetting: STATSIG_SETTINGS.credential,
   headers: (consoleKey) => ({ "STATSIG-API-KEY": consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION }),
   windows: STATSIG_LIMITS,
 };

@@ -19,7 +19,7 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   policy: STATSIG_DIFF_POLICY,
   livePolicy: STATSIG_LIVE_POLICY,
   rotation: "in-place",
-  credential: { setting: STATSIG_SETTINGS.consoleKey, what: "Statsig Console API key" },
+  credential: { setting: STATSIG_SETTINGS.credential, what: "Statsig Console API key" },
   baseUrl: { setting: STATSIG_SETTINGS.baseUrl, default: STATSIG_DEFAULT_URL },
   importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
   example: { type: "SERVER", description: "checkout backend", scopes: ["omni_read_only"], environments: ["production"] },

@@ -148,7 +148,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
       const [type, fp] = importIdParts(importId, "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60", /^[a-z]+$/, /^[0-9a-f]{16}$/);
       const c = this.client();
       const dto = (await c.list()).find((k) => k.key && fingerprint(k.key) === fp && k.type.toLowerCase() === type);
-      if (!dto) throw nothingToImport(`a Statsig ${type} key with fingerprint ${fp}`, settingName(STATSIG_SETTINGS.consoleKey));
+      if (!dto) throw nothingToImport(`a Statsig ${type} key with fingerprint ${fp}`, settingName(STATSIG_SETTINGS.credential));
       const inputs = liveInputs(dto, {});
       const state: KeyState = { ...toState(inputs, dto), credentialFingerprint: c.credentialFingerprint };
       return { id: `statsig-${type}-${fp}`, props: state, inputs };
@@ -156,7 +156,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
   }
 
   private goneOnlyInSameProject(c: StatsigClient, credentialFingerprint: string, id: string): Promise<void> {
-    return goneOnlyInSameScope(() => c.seesProjectOf(credentialFingerprint), `the Statsig key ${id}`, settingName(STATSIG_SETTINGS.consoleKey), "project");
+    return goneOnlyInSameScope(() => c.seesProjectOf(credentialFingerprint), `the Statsig key ${id}`, settingName(STATSIG_SETTINGS.credential), "project");
   }
 
   async delete(id: string, props: KeyState) {
