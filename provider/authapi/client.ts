@@ -1,29 +1,25 @@
 // Typed calls for every The Auth API key endpoint. No Pulumi here.
 import { vendorSettings } from "../core/config";
-import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
+import { apiWire, ClientOptions, VendorClient } from "../core/connection";
 import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
-import { registerRedactionPatterns, registerSecret } from "../core/redact";
+import { registerSecret } from "../core/redact";
 import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
 
-export const AUTHAPI_DEFAULT_URL = "https://api.theauthapi.com";
-
-/** What a secret of The Auth API looks like in text: redact() removes it from any message. */
-export const AUTHAPI_REDACTION: RegExp[] = [
-  /\b(live|test)_[A-Za-z0-9]{12,}/g, // generated keys
-  /\b(x-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
-];
-registerRedactionPatterns(AUTHAPI_REDACTION);
-
-export const AUTHAPI_SETTINGS = vendorSettings("theauthapi", "AccessKey");
-
-/** The Auth API on the wire. Management rate limits are undocumented: no windows (a 429 still pauses every request of this process to it; retries back off on 429 and 5xx, as the vendor's SDK does). */
-const WIRE: ApiWire = {
+/**
+ * The Auth API on the wire. Management rate limits are undocumented: no windows (a 429 still pauses every
+ * request of this process to it; retries back off on 429 and 5xx, as the vendor's SDK does).
+ */
+export const AUTHAPI_WIRE = apiWire({
   name: "theauthapi",
-  defaultUrl: AUTHAPI_DEFAULT_URL,
-  credentialSetting: AUTHAPI_SETTINGS.credential,
+  defaultUrl: "https://api.theauthapi.com",
+  settings: vendorSettings("theauthapi", "AccessKey"),
   headers: (accessKey) => ({ "x-api-key": accessKey }),
-};
+  redaction: [
+    /\b(live|test)_[A-Za-z0-9]{12,}/g, // generated keys
+    /\b(x-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
+  ],
+});
 
 export interface ListFilter {
   projectId: string;
@@ -39,7 +35,7 @@ const PAGE = 100;
 
 export class AuthApiClient extends VendorClient {
   constructor(opts: ClientOptions) {
-    super(WIRE, opts);
+    super(AUTHAPI_WIRE, opts);
   }
 
   /** The project's shared listing for reads: active and revoked keys alike (no isActive filter). */

@@ -4,7 +4,7 @@ import { problemsOf } from "../core/checks";
 import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ApiKeyArgs as PublicArgs } from "./resource";
-import { AUTHAPI_DEFAULT_URL, AUTHAPI_SETTINGS } from "./client";
+import { AUTHAPI_WIRE } from "./client";
 import { API_KEY_FIELDS, ApiKeyArgsCanonical, AUTHAPI_DIFF_POLICY, AUTHAPI_LIVE_POLICY, RATE_LIMIT_FIELDS } from "./schema";
 
 export const AUTHAPI: VendorDefinition<"authapi"> = {
@@ -20,8 +20,8 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   livePolicy: AUTHAPI_LIVE_POLICY,
   rotation: "in-place",
   types: { RateLimit: { description: "A rate limit: limit requests per ttlSeconds.", fields: docsOf(RATE_LIMIT_FIELDS) } },
-  credential: { setting: AUTHAPI_SETTINGS.credential, what: "The Auth API access key" },
-  baseUrl: { setting: AUTHAPI_SETTINGS.baseUrl, default: AUTHAPI_DEFAULT_URL },
+  credential: { setting: AUTHAPI_WIRE.settings.credential, what: "The Auth API access key" },
+  baseUrl: { setting: AUTHAPI_WIRE.settings.baseUrl, default: AUTHAPI_WIRE.defaultUrl },
   importId: "<projectId>/<fingerprint> (the fingerprint the drift report lists)",
   example: { projectId: "proj_checkout", name: "billing service", rateLimit: { limit: 100, ttlSeconds: 60 } },
 };

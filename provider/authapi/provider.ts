@@ -25,7 +25,7 @@ import {
 import { aheadOfCreates, createOnce, rotateOnce, settleOnce, UnsettledWriteError } from "../core/reconcile";
 import { fingerprint } from "../core/redact";
 import { AUTHAPI } from "./definition";
-import { AUTHAPI_SETTINGS, AuthApiClient } from "./client";
+import { AUTHAPI_WIRE, AuthApiClient } from "./client";
 import {
   ApiKeyArgsCanonical,
   ApiKeyDto,
@@ -213,14 +213,14 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       const c = this.client();
       const [active, inactive] = await Promise.all([c.list({ projectId }), c.list({ projectId, isActive: false })]);
       const k = [...active, ...inactive].find((x) => fingerprint(x.key) === fp);
-      if (!k) throw nothingToImport(`the Auth API key with fingerprint ${fp} in project ${projectId}`, settingName(AUTHAPI_SETTINGS.credential));
+      if (!k) throw nothingToImport(`the Auth API key with fingerprint ${fp} in project ${projectId}`, settingName(AUTHAPI_WIRE.settings.credential));
       const inputs = liveInputs(k, projectId, {});
       return { id: `authapi-${fp}`, props: toState(inputs, k) as unknown as Record<string, unknown>, inputs: inputs as unknown as Record<string, unknown> };
     });
   }
 
   private goneOnlyInSameScope(c: AuthApiClient, projectId: string, id: string): Promise<void> {
-    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Auth API key ${id}`, settingName(AUTHAPI_SETTINGS.credential), "project");
+    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Auth API key ${id}`, settingName(AUTHAPI_WIRE.settings.credential), "project");
   }
 
   async delete(id: string, props: ApiKeyState) {

@@ -1,10 +1,10 @@
 // `authapi.ApiKey`: a key of The Auth API as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicResourceArgs } from "../core/dynamic-resource";
+import { dynamicResourceArgs, RotationPolicyArgs } from "../core/dynamic-resource";
 import { AUTHAPI } from "./definition";
 import provider = require("./provider");
 
-export interface ApiKeyArgs {
+export interface ApiKeyArgs extends RotationPolicyArgs {
   /** The project the key belongs to. Changing it replaces the key. */
   projectId: pulumi.Input<string>;
   name: pulumi.Input<string>;
@@ -22,11 +22,6 @@ export interface ApiKeyArgs {
   rotation?: pulumi.Input<string>;
   /** false revokes the key; true (the default) reactivates a revoked one. */
   active?: pulumi.Input<boolean>;
-  /**
-   * A rotation policy: "90d", "12w" or "720h". When the current value is that old, preview shows the key as
-   * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
-   */
-  rotateAfter?: pulumi.Input<string>;
 }
 
 export class ApiKey extends pulumi.CustomResource {

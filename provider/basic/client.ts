@@ -1,33 +1,26 @@
 // Typed calls for every Basic Admin API project-key endpoint. No Pulumi here.
 import { vendorSettings } from "../core/config";
-import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
+import { apiWire, ClientOptions, VendorClient } from "../core/connection";
 import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
-import { registerRedactionPatterns, registerSecret } from "../core/redact";
+import { registerSecret } from "../core/redact";
 import { CreatedKeyResponse, KeyListResponse, KeyResponse, KeySummary, MessageResponse, UpdateBody, UpdatedKeyResponse } from "./schema";
 
-export const BASIC_DEFAULT_URL = "https://api.basic.tech";
-
-/** What a Basic secret looks like in text beyond the registered values: none of its own (its token travels as a bearer header, which core removes). */
-export const BASIC_REDACTION: RegExp[] = [];
-registerRedactionPatterns(BASIC_REDACTION);
-
-export const BASIC_SETTINGS = vendorSettings("basic", "ApiToken");
-
 /** Basic on the wire. No documented rate limit: no windows (a 429 still pauses every request of this process to it). */
-const WIRE: ApiWire = {
+export const BASIC_WIRE = apiWire({
   name: "basic",
-  defaultUrl: BASIC_DEFAULT_URL,
-  credentialSetting: BASIC_SETTINGS.credential,
+  defaultUrl: "https://api.basic.tech",
+  settings: vendorSettings("basic", "ApiToken"),
   headers: (token) => ({ Authorization: `Bearer ${token}` }),
-};
+  redaction: [], // none of its own: its token travels as a bearer header, which core removes
+});
 
 const ROUTE_KEYS = "/project/{id}/key";
 const ROUTE_KEY = "/project/{id}/key/{key_id}";
 
 export class BasicClient extends VendorClient {
   constructor(opts: ClientOptions) {
-    super(WIRE, opts);
+    super(BASIC_WIRE, opts);
   }
 
   /** The project's shared listing for reads: the list endpoint returns every key of a project at once. */

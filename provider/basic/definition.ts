@@ -4,7 +4,7 @@ import { problemsOf } from "../core/checks";
 import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ProjectKeyArgs as PublicArgs } from "./resource";
-import { BASIC_DEFAULT_URL, BASIC_SETTINGS } from "./client";
+import { BASIC_WIRE } from "./client";
 import { BASIC_DIFF_POLICY, BASIC_LIVE_POLICY, PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical } from "./schema";
 
 export const BASIC: VendorDefinition<"basic"> = {
@@ -19,8 +19,8 @@ export const BASIC: VendorDefinition<"basic"> = {
   policy: BASIC_DIFF_POLICY,
   livePolicy: BASIC_LIVE_POLICY,
   rotation: "replace",
-  credential: { setting: BASIC_SETTINGS.credential, what: "Basic API token" },
-  baseUrl: { setting: BASIC_SETTINGS.baseUrl, default: BASIC_DEFAULT_URL },
+  credential: { setting: BASIC_WIRE.settings.credential, what: "Basic API token" },
+  baseUrl: { setting: BASIC_WIRE.settings.baseUrl, default: BASIC_WIRE.defaultUrl },
   importId: "<projectId>/<keyId>",
   example: { projectId: "3f0e6a52-8c1d-4b7e-9a2f-5d4c3b2a1f00", label: "ci deploys", roles: ["read", "write"] },
 };

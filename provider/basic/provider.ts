@@ -12,7 +12,7 @@ import { aheadOfCreates, createOnce } from "../core/reconcile";
 import { nowIso, valueMadeAt } from "../core/rotation";
 import { fingerprint } from "../core/redact";
 import { BASIC } from "./definition";
-import { BASIC_SETTINGS, BasicClient } from "./client";
+import { BASIC_WIRE, BasicClient } from "./client";
 import {
   BASIC_DIFF_POLICY,
   KeySummary,
@@ -117,7 +117,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
       const [projectId, keyId] = importIdParts(importId, "<projectId>/<keyId>", /^[0-9a-fA-F-]{36}$/, /^[^\s]+$/);
       const c = this.client();
       const k = (await c.list(projectId)).find((x) => x.id === keyId);
-      if (!k) throw nothingToImport(`the Basic key ${keyId} of project ${projectId}`, settingName(BASIC_SETTINGS.credential));
+      if (!k) throw nothingToImport(`the Basic key ${keyId} of project ${projectId}`, settingName(BASIC_WIRE.settings.credential));
       const inputs = liveInputs(projectId, k, {});
       const state: ProjectKeyState = { ...inputs, keyId, value: "", valueFingerprint: "" };
       if (k.created_at) state.createdAt = k.created_at;
@@ -129,7 +129,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   }
 
   private goneOnlyInSameAccount(c: BasicClient, projectId: string, id: string): Promise<void> {
-    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Basic key ${id}`, settingName(BASIC_SETTINGS.credential), "account");
+    return goneOnlyInSameScope(() => c.seesProject(projectId), `the Basic key ${id}`, settingName(BASIC_WIRE.settings.credential), "account");
   }
 
   async delete(id: string, props: ProjectKeyState) {

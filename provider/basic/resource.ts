@@ -1,10 +1,10 @@
 // `basic.ProjectKey`: a Basic Admin API project key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicResourceArgs } from "../core/dynamic-resource";
+import { dynamicResourceArgs, RotationPolicyArgs } from "../core/dynamic-resource";
 import { BASIC } from "./definition";
 import provider = require("./provider");
 
-export interface ProjectKeyArgs {
+export interface ProjectKeyArgs extends RotationPolicyArgs {
   /** The project's UUID. Changing it replaces the key. */
   projectId: pulumi.Input<string>;
   label: pulumi.Input<string>;
@@ -12,11 +12,6 @@ export interface ProjectKeyArgs {
   roles: pulumi.Input<pulumi.Input<string>[]>;
   /** Any string; changing it rotates the key: a new key is created, then the old one deleted. */
   rotation?: pulumi.Input<string>;
-  /**
-   * A rotation policy: "90d", "12w" or "720h". When the current value is that old, preview shows the key as
-   * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
-   */
-  rotateAfter?: pulumi.Input<string>;
 }
 
 export class ProjectKey extends pulumi.CustomResource {

@@ -3,7 +3,7 @@
 import { Setting, settingName } from "./config";
 import { HttpClient, HttpClientOptions } from "./http";
 import { limiterFor, RateLimiter } from "./rate-limit";
-import { fingerprint } from "./redact";
+import { fingerprint, registerRedactionPatterns } from "./redact";
 
 /** How a client is made: the credential, the endpoint (else the vendor's default) and HTTP options. */
 export interface ClientOptions {
@@ -12,17 +12,25 @@ export interface ClientOptions {
   http?: Partial<Omit<HttpClientOptions, "api" | "baseUrl" | "headers">>;
 }
 
-/** What a vendor's client says about its API to connect to it. */
+/** How a vendor's API is reached: everything its client says about it, in one declaration. */
 export interface ApiWire {
   /** The name errors and scopes use (`statsig`, `theauthapi`, …). */
   name: string;
   defaultUrl: string;
-  /** The setting the credential comes from, named when the API refuses it. */
-  credentialSetting: Setting;
+  /** Where the credential (named when the API refuses it) and the endpoint come from. */
+  settings: { credential: Setting; baseUrl: Setting };
   /** The headers that carry the credential (and any version); every value is registered as a secret. */
   headers(credential: string): Record<string, string>;
   /** Documented rate windows (none: a 429 still pauses every request of this process to the API). */
   windows?: Array<{ limit: number; windowMs: number }>;
+  /** What its secrets look like in text (key formats, header dumps), beyond the values registered as they pass. */
+  redaction: RegExp[];
+}
+
+/** A vendor's wire, its secrets' shapes registered with redaction as its client module loads. */
+export function apiWire(wire: ApiWire): ApiWire {
+  registerRedactionPatterns(wire.redaction);
+  return wire;
 }
 
 /**
@@ -46,7 +54,7 @@ export abstract class VendorClient {
       baseUrl,
       headers: api.headers(opts.credential),
       limiter: this.limiter,
-      credential: settingName(api.credentialSetting),
+      credential: settingName(api.settings.credential),
       ...opts.http,
     });
   }

@@ -13,6 +13,15 @@ import { dynamicTypeOf, FieldDoc, secretFieldNames, VendorDefinition } from "./v
 // Loaded by every resource module, in the user's program: key values must not reach debug output.
 redactSdkRpcResponses();
 
+/** The Args every vendor resource shares: its rotation policy. */
+export interface RotationPolicyArgs {
+  /**
+   * A rotation policy: "90d", "12w" or "720h". When the current value is that old, preview shows the key as
+   * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
+   */
+  rotateAfter?: pulumi.Input<string>;
+}
+
 const sources = new Map<string, pulumi.Input<string>>();
 
 /**

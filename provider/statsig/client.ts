@@ -1,37 +1,29 @@
 // Typed calls for every Statsig Console API key endpoint. No Pulumi here: the drift command uses it too.
 import { vendorSettings } from "../core/config";
-import { ApiWire, ClientOptions, VendorClient } from "../core/connection";
+import { apiWire, ClientOptions, VendorClient } from "../core/connection";
 import { unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
-import { fingerprint, registerRedactionPatterns, registerSecret } from "../core/redact";
+import { fingerprint, registerSecret } from "../core/redact";
 import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
 
-export const STATSIG_DEFAULT_URL = "https://statsigapi.net";
-export const STATSIG_API_VERSION = "20240601";
-/** Documented: ~100 requests / 10 s and ~900 / 15 min per project (counted from each answer: core/rate-limit.ts). */
-export const STATSIG_LIMITS = [
-  { limit: 100, windowMs: 10_000 },
-  { limit: 900, windowMs: 15 * 60_000 },
-];
-
-/** What a Statsig secret looks like in text: redact() removes it from any message. */
-export const STATSIG_REDACTION: RegExp[] = [
-  /\b(secret|client|console|scim|org)-[A-Za-z0-9_-]{6,}/g, // key values
-  /\b(statsig-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
-];
-registerRedactionPatterns(STATSIG_REDACTION);
-
-/** Where the credentials and endpoint come from: stack config `pulumi-api-keys:<configKey>`, then env. */
-export const STATSIG_SETTINGS = vendorSettings("statsig", "ConsoleApiKey");
-
-/** Statsig on the wire: the console key and the API version in headers, and the documented windows. */
-const WIRE: ApiWire = {
+/**
+ * Statsig on the wire: the console key and the API version in headers, and the documented windows,
+ * ~100 requests / 10 s and ~900 / 15 min per project (counted from each answer: core/rate-limit.ts).
+ */
+export const STATSIG_WIRE = apiWire({
   name: "statsig",
-  defaultUrl: STATSIG_DEFAULT_URL,
-  credentialSetting: STATSIG_SETTINGS.credential,
-  headers: (consoleKey) => ({ "STATSIG-API-KEY": consoleKey, "STATSIG-API-VERSION": STATSIG_API_VERSION }),
-  windows: STATSIG_LIMITS,
-};
+  defaultUrl: "https://statsigapi.net",
+  settings: vendorSettings("statsig", "ConsoleApiKey"),
+  headers: (consoleKey) => ({ "STATSIG-API-KEY": consoleKey, "STATSIG-API-VERSION": "20240601" }),
+  windows: [
+    { limit: 100, windowMs: 10_000 },
+    { limit: 900, windowMs: 15 * 60_000 },
+  ],
+  redaction: [
+    /\b(secret|client|console|scim|org)-[A-Za-z0-9_-]{6,}/g, // key values
+    /\b(statsig-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, // header dumps
+  ],
+});
 
 export interface ListFilter {
   primaryTargetApp?: string;
@@ -47,7 +39,7 @@ export class StatsigClient extends VendorClient {
   readonly credentialFingerprint: string;
 
   constructor(opts: ClientOptions) {
-    super(WIRE, opts);
+    super(STATSIG_WIRE, opts);
     this.credentialFingerprint = fingerprint(opts.credential);
     this.reads = listServedReadsFor<KeyDto>(this.scope, {
       page: (n) => this.listPage(n),

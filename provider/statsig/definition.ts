@@ -4,7 +4,7 @@ import { problemsOf } from "../core/checks";
 import { ArgsOf, docsOf } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { KeyArgs as PublicArgs } from "./resource";
-import { STATSIG_DEFAULT_URL, STATSIG_SETTINGS } from "./client";
+import { STATSIG_WIRE } from "./client";
 import { KEY_FIELDS, KeyArgsCanonical, STATSIG_DIFF_POLICY, STATSIG_LIVE_POLICY } from "./schema";
 
 export const STATSIG: VendorDefinition<"statsig"> = {
@@ -19,8 +19,8 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   policy: STATSIG_DIFF_POLICY,
   livePolicy: STATSIG_LIVE_POLICY,
   rotation: "in-place",
-  credential: { setting: STATSIG_SETTINGS.credential, what: "Statsig Console API key" },
-  baseUrl: { setting: STATSIG_SETTINGS.baseUrl, default: STATSIG_DEFAULT_URL },
+  credential: { setting: STATSIG_WIRE.settings.credential, what: "Statsig Console API key" },
+  baseUrl: { setting: STATSIG_WIRE.settings.baseUrl, default: STATSIG_WIRE.defaultUrl },
   importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
   example: { type: "SERVER", description: "checkout backend", scopes: ["omni_read_only"], environments: ["production"] },
 };

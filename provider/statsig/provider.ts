@@ -21,7 +21,7 @@ import { aheadOfCreates, createOnce, rotateOnce, unsettledRead, UnsettledWriteEr
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { STATSIG } from "./definition";
-import { STATSIG_SETTINGS, StatsigClient } from "./client";
+import { STATSIG_WIRE, StatsigClient } from "./client";
 import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
 
 function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
@@ -148,7 +148,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
       const [type, fp] = importIdParts(importId, "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60", /^[a-z]+$/, /^[0-9a-f]{16}$/);
       const c = this.client();
       const dto = (await c.list()).find((k) => k.key && fingerprint(k.key) === fp && k.type.toLowerCase() === type);
-      if (!dto) throw nothingToImport(`a Statsig ${type} key with fingerprint ${fp}`, settingName(STATSIG_SETTINGS.credential));
+      if (!dto) throw nothingToImport(`a Statsig ${type} key with fingerprint ${fp}`, settingName(STATSIG_WIRE.settings.credential));
       const inputs = liveInputs(dto, {});
       const state: KeyState = { ...toState(inputs, dto), credentialFingerprint: c.credentialFingerprint };
       return { id: `statsig-${type}-${fp}`, props: state, inputs };
@@ -156,7 +156,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
   }
 
   private goneOnlyInSameProject(c: StatsigClient, credentialFingerprint: string, id: string): Promise<void> {
-    return goneOnlyInSameScope(() => c.seesProjectOf(credentialFingerprint), `the Statsig key ${id}`, settingName(STATSIG_SETTINGS.credential), "project");
+    return goneOnlyInSameScope(() => c.seesProjectOf(credentialFingerprint), `the Statsig key ${id}`, settingName(STATSIG_WIRE.settings.credential), "project");
   }
 
   async delete(id: string, props: KeyState) {

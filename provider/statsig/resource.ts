@@ -1,6 +1,6 @@
 // `statsig.Key`: a Statsig Console API key as a Pulumi resource.
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicResourceArgs } from "../core/dynamic-resource";
+import { dynamicResourceArgs, RotationPolicyArgs } from "../core/dynamic-resource";
 import { STATSIG } from "./definition";
 import provider = require("./provider");
 import type { KEY_TYPES, SCOPES } from "./enums";
@@ -8,7 +8,7 @@ import type { KEY_TYPES, SCOPES } from "./enums";
 export type KeyType = (typeof KEY_TYPES)[number];
 export type Scope = (typeof SCOPES)[number];
 
-export interface KeyArgs {
+export interface KeyArgs extends RotationPolicyArgs {
   /** SERVER, CLIENT, CONSOLE, SCIM or ORG. Changing it replaces the key. */
   type: pulumi.Input<KeyType>;
   /** Up to 1000 characters. */
@@ -23,11 +23,6 @@ export interface KeyArgs {
   active?: pulumi.Input<boolean>;
   /** Any string; changing it rotates the secret in place through the rotate endpoint (same key, new value). */
   rotation?: pulumi.Input<string>;
-  /**
-   * A rotation policy: "90d", "12w" or "720h". When the current value is that old, preview shows the key as
-   * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
-   */
-  rotateAfter?: pulumi.Input<string>;
 }
 
 export class Key extends pulumi.CustomResource {
