@@ -1,11 +1,11 @@
 // What a key of The Auth API is, with no lifecycle: names, settings, fields and rules. The provider,
 // the resource class and the vendor's entry (entry.ts) build on it.
-import { problemsOf } from "../core/checks";
-import { ArgsOf, docsOf } from "../core/fields";
+import { wireFacts } from "../core/connection";
+import { ArgsOf, docsOf, tableFacts } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ApiKeyArgs as PublicArgs } from "./resource";
 import { AUTHAPI_WIRE } from "./client";
-import { API_KEY_FIELDS, ApiKeyArgsCanonical, AUTHAPI_DIFF_POLICY, AUTHAPI_LIVE_POLICY, RATE_LIMIT_FIELDS } from "./schema";
+import { API_KEY_FIELDS, ApiKeyArgsCanonical, RATE_LIMIT_FIELDS } from "./schema";
 
 export const AUTHAPI: VendorDefinition<"authapi"> = {
   api: "authapi",
@@ -14,15 +14,16 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   module: "authapi",
   typeName: "ApiKey",
   description: "A key of The Auth API, in one of its projects.",
-  fields: docsOf(API_KEY_FIELDS),
-  argsProblems: (args) => problemsOf(ApiKeyArgsCanonical, args),
-  policy: AUTHAPI_DIFF_POLICY,
-  livePolicy: AUTHAPI_LIVE_POLICY,
+  ...tableFacts(API_KEY_FIELDS, ApiKeyArgsCanonical),
   rotation: "in-place",
   types: { RateLimit: { description: "A rate limit: limit requests per ttlSeconds.", fields: docsOf(RATE_LIMIT_FIELDS) } },
-  credential: { setting: AUTHAPI_WIRE.settings.credential, what: "The Auth API access key" },
-  baseUrl: { setting: AUTHAPI_WIRE.settings.baseUrl, default: AUTHAPI_WIRE.defaultUrl },
+  ...wireFacts(AUTHAPI_WIRE, "The Auth API access key"),
   importId: "<projectId>/<fingerprint> (the fingerprint the drift report lists)",
+  scope: {
+    projectInput: "projectId",
+    refOutput: "key",
+    refusal: { what: (projectId) => `the Auth API keys of project ${projectId}`, scope: "project" },
+  },
   example: { projectId: "proj_checkout", name: "billing service", rateLimit: { limit: 100, ttlSeconds: 60 } },
 };
 

@@ -4,7 +4,7 @@ import type { LifecycleProvider } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import type { VendorEntry } from "../core/vendor";
 import type { ApiKey } from "./resource";
-import { AUTHAPI_WIRE, AuthApiClient } from "./client";
+import { AuthApiClient } from "./client";
 import { AUTHAPI } from "./definition";
 import { ApiKeyInputs, liveInputs } from "./schema";
 
@@ -12,11 +12,7 @@ export const entry: VendorEntry<"authapi", typeof ApiKey> = {
   ...AUTHAPI,
   provider: () => require("./provider") as LifecycleProvider,
   resource: () => (require("./resource") as typeof import("./resource")).ApiKey,
-  redaction: AUTHAPI_WIRE.redaction,
   drift: {
-    projectOf: (inputs) => String(inputs.projectId),
-    ref: (outputs) => outputs.key as string | undefined,
-    refusal: { what: (projectId) => `the Auth API keys of project ${projectId}`, scope: "project" },
     async list(c, projectId) {
       const client = new AuthApiClient(c);
       // Whether the plain list includes revoked keys is undocumented: ask for the inactive ones too.

@@ -1,11 +1,11 @@
 // What a Basic project key is, with no lifecycle: names, settings, fields and rules. The provider, the
 // resource class and the vendor's entry (entry.ts) build on it.
-import { problemsOf } from "../core/checks";
-import { ArgsOf, docsOf } from "../core/fields";
+import { wireFacts } from "../core/connection";
+import { ArgsOf, tableFacts } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ProjectKeyArgs as PublicArgs } from "./resource";
 import { BASIC_WIRE } from "./client";
-import { BASIC_DIFF_POLICY, BASIC_LIVE_POLICY, PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical } from "./schema";
+import { PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical } from "./schema";
 
 export const BASIC: VendorDefinition<"basic"> = {
   api: "basic",
@@ -14,14 +14,15 @@ export const BASIC: VendorDefinition<"basic"> = {
   module: "basic",
   typeName: "ProjectKey",
   description: "A Basic Admin API project key. Its value is shown once, at creation; it is kept in state as a secret.",
-  fields: docsOf(PROJECT_KEY_FIELDS),
-  argsProblems: (args) => problemsOf(ProjectKeyArgsCanonical, args),
-  policy: BASIC_DIFF_POLICY,
-  livePolicy: BASIC_LIVE_POLICY,
+  ...tableFacts(PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical),
   rotation: "replace",
-  credential: { setting: BASIC_WIRE.settings.credential, what: "Basic API token" },
-  baseUrl: { setting: BASIC_WIRE.settings.baseUrl, default: BASIC_WIRE.defaultUrl },
+  ...wireFacts(BASIC_WIRE, "Basic API token"),
   importId: "<projectId>/<keyId>",
+  scope: {
+    projectInput: "projectId",
+    refOutput: "keyId",
+    refusal: { what: (projectId) => `the Basic keys of project ${projectId}`, scope: "account" },
+  },
   example: { projectId: "3f0e6a52-8c1d-4b7e-9a2f-5d4c3b2a1f00", label: "ci deploys", roles: ["read", "write"] },
 };
 

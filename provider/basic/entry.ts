@@ -3,7 +3,7 @@
 import type { LifecycleProvider } from "../core/lifecycle";
 import type { VendorEntry } from "../core/vendor";
 import type { ProjectKey } from "./resource";
-import { BASIC_WIRE, BasicClient } from "./client";
+import { BasicClient } from "./client";
 import { BASIC } from "./definition";
 import { liveInputs, ProjectKeyInputs } from "./schema";
 
@@ -11,11 +11,7 @@ export const entry: VendorEntry<"basic", typeof ProjectKey> = {
   ...BASIC,
   provider: () => require("./provider") as LifecycleProvider,
   resource: () => (require("./resource") as typeof import("./resource")).ProjectKey,
-  redaction: BASIC_WIRE.redaction,
   drift: {
-    projectOf: (inputs) => String(inputs.projectId),
-    ref: (outputs) => outputs.keyId as string | undefined,
-    refusal: { what: (projectId) => `the Basic keys of project ${projectId}`, scope: "account" },
     async list(c, projectId) {
       const client = new BasicClient(c);
       const live = await client.list(projectId!);

@@ -27,6 +27,13 @@ export interface ApiWire {
   redaction: RegExp[];
 }
 
+/** What a vendor's definition takes from its wire: the credential (`what` names it in messages), the endpoint, the secrets' shapes. */
+export const wireFacts = (wire: ApiWire, what: string) => ({
+  credential: { setting: wire.settings.credential, what },
+  baseUrl: { setting: wire.settings.baseUrl, default: wire.defaultUrl },
+  redaction: wire.redaction,
+});
+
 /** A vendor's wire, its secrets' shapes registered with redaction as its client module loads. */
 export function apiWire(wire: ApiWire): ApiWire {
   registerRedactionPatterns(wire.redaction);

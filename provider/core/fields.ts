@@ -3,6 +3,7 @@
 // diff policy, the secret and preview-unknown outputs, the plugin's schema and docs/REFERENCE.md are all
 // derived from it, so a field cannot be added to one of them and forgotten in another.
 import { z } from "zod";
+import { problemsOf } from "./checks";
 import type { DiffPolicy, FieldRule } from "./diff";
 import type { FieldDoc } from "./vendor";
 
@@ -116,3 +117,14 @@ export const docsOf = (t: FieldTable): FieldDoc[] =>
     if (!isInput(f) && f.computed) doc.computed = true;
     return doc;
   });
+
+/**
+ * What a vendor's definition takes from its resource's table: the docs, the Args problems (by `argsRules`,
+ * the table's `inputSchema`, which may add rules across fields), the diff policy and the live policy.
+ */
+export const tableFacts = <T extends FieldTable>(t: T, argsRules: z.ZodType) => ({
+  fields: docsOf(t),
+  argsProblems: (args: unknown) => problemsOf(argsRules, args),
+  policy: policyOf(t) as DiffPolicy,
+  livePolicy: livePolicyOf(t) as DiffPolicy,
+});

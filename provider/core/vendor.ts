@@ -23,6 +23,16 @@ export interface FieldDoc {
 /** The fields whose values are secrets, inputs and outputs alike. */
 export const secretFieldNames = (fields: readonly FieldDoc[]): string[] => fields.filter((f) => f.secret).map((f) => f.name);
 
+/** Where a vendor's keys live and how a listing names them (the drift command lists each scope once). */
+export interface KeyScope {
+  /** The input naming the project a key lives in; absent where keys are the credential's own project's (Statsig). */
+  projectInput?: string;
+  /** The output that names a managed key as its listing does (`ListedKey.ref`). */
+  refOutput: string;
+  /** A listing refused with this credential means the credential belongs to another project or account. */
+  refusal?: { what: (projectId: string | undefined) => string; scope: "project" | "account" };
+}
+
 /** What a vendor's keys are, with no lifecycle: its provider and resource class build on it. */
 export interface VendorDefinition<A extends string = string> {
   api: A;
@@ -53,6 +63,10 @@ export interface VendorDefinition<A extends string = string> {
   argsProblems(args: unknown): Array<{ property: string; reason: string }>;
   /** What `pulumi import` takes as the key's id. */
   importId: string;
+  /** Where its keys live and how a listing names them. */
+  scope: KeyScope;
+  /** Patterns of this vendor's secrets (headers, key formats) that redaction removes from any text (its client registers them). */
+  redaction: RegExp[];
   /** A typical key's inputs: the reference shows it, and the shared tests declare it for every vendor. */
   example: Record<string, unknown>;
 }
@@ -67,14 +81,8 @@ export interface ListedKey {
   unmanaged?: { id: string; label: string; type?: string };
 }
 
-/** What the drift command needs of a vendor: how its keys are scoped and how one scope's keys are listed. */
+/** What the drift command needs of a vendor beyond its definition (its `scope`): how one scope's keys are listed. */
 export interface VendorDrift {
-  /** Where a key lives beyond the account: its project (from its inputs), or undefined for account-wide keys. */
-  projectOf(inputs: Record<string, unknown>): string | undefined;
-  /** The listing's name for a managed key, from its outputs. */
-  ref(outputs: Record<string, unknown>): string | undefined;
-  /** A listing refused with this credential means the credential belongs to another project or account. */
-  refusal?: { what: (projectId: string | undefined) => string; scope: "project" | "account" };
   /**
    * Lists one scope's keys. `seen`: the fingerprints of every value the listing showed, where the API
    * shows values: a managed key missing from the listing and last seen by a credential not among them
@@ -82,6 +90,13 @@ export interface VendorDrift {
    */
   list(c: Connection, projectId: string | undefined): Promise<{ keys: ListedKey[]; seen?: Set<string> }>;
 }
+
+/** Where a key lives beyond the account: its project, from its inputs; undefined for account-wide keys. */
+export const projectOf = (d: KeyScope, inputs: Record<string, unknown>): string | undefined =>
+  d.projectInput === undefined ? undefined : String(inputs[d.projectInput]);
+
+/** The listing's name for a managed key, from its outputs. */
+export const refOf = (d: KeyScope, outputs: Record<string, unknown>): string | undefined => outputs[d.refOutput] as string | undefined;
 
 /** A resource class: `new Key(name, args, opts)`. */
 export type ResourceClass = new (name: string, args: never, opts?: CustomResourceOptions) => unknown;
@@ -93,8 +108,6 @@ export interface VendorEntry<A extends string = string, R extends ResourceClass 
   /** The dynamic resource class, loaded on first use (it pulls in @pulumi/pulumi). */
   resource(): R;
   drift: VendorDrift;
-  /** Patterns of this vendor's secrets (headers, key formats) that redaction removes from any text. */
-  redaction?: RegExp[];
 }
 
 /** The Pulumi package name of the native plugin (`pulumi-resource-apikeys`). */

@@ -6,6 +6,7 @@ import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
 import { ApiEntry, ENTRIES } from "../registry";
+import { projectOf, refOf } from "../core/vendor";
 import { ageDays, rotationDue, valueMadeAt } from "../core/rotation";
 import { IgnoreRules } from "./ignore";
 import { Api, CredentialKey, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
@@ -158,17 +159,17 @@ export async function detectDriftIn(
   const credential = (cfg: ConfigSource, e: ApiEntry) => fingerprint(secret(cfg, e));
 
   for (const e of ENTRIES) {
-    const managed = managedAnywhere(e.api, (r) => e.drift.ref(r.outputs) ?? "");
-    const projectOf = (m: Managed) => e.drift.projectOf(m.r.inputs);
+    const managed = managedAnywhere(e.api, (r) => refOf(e.scope, r.outputs) ?? "");
+    const projectOfKey = (m: Managed) => projectOf(e.scope, m.r.inputs);
     await perScope(
       e.api,
-      (m) => [url(m.cfg, e), credential(m.cfg, e), projectOf(m)].filter((x) => x !== undefined).join(" "),
+      (m) => [url(m.cfg, e), credential(m.cfg, e), projectOfKey(m)].filter((x) => x !== undefined).join(" "),
       async (keys) => {
         const cfg = keys[0]!.cfg;
-        const projectId = projectOf(keys[0]!);
+        const projectId = projectOfKey(keys[0]!);
         const connection = { credential: secret(cfg, e), baseUrl: url(cfg, e), http: { ...httpOptionsFrom(cfg), ...counter(e.api) } };
         progress(`${e.api}: listing keys${projectId === undefined ? "" : ` of project ${projectId}`}`);
-        const refusal = e.drift.refusal;
+        const refusal = e.scope.refusal;
         const refused = refusal
           ? refusedAs(refusal.what(projectId), settingName(e.credential.setting), refusal.scope)
           : (x: unknown): never => {
@@ -179,11 +180,11 @@ export async function detectDriftIn(
         for (const m of keys.filter(isKey)) {
           // Missing, and so is the credential that last saw it: this credential sees another project.
           const lastSeenBy = m.r.outputs.credentialFingerprint as string | undefined;
-          if (listed.seen && !live.has(e.drift.ref(m.r.outputs) ?? "") && lastSeenBy && !listed.seen.has(lastSeenBy))
+          if (listed.seen && !live.has(refOf(e.scope, m.r.outputs) ?? "") && lastSeenBy && !listed.seen.has(lastSeenBy))
             throw new WrongScopeError(`the ${e.vendor} key ${m.r.id}`, settingName(e.credential.setting), "project");
         }
         for (const m of keys.filter(isKey)) {
-          const k = live.get(e.drift.ref(m.r.outputs) ?? "");
+          const k = live.get(refOf(e.scope, m.r.outputs) ?? "");
           report(m, k ? compareFields(e.livePolicy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted");
         }
         const credentialFingerprint = fingerprint(connection.credential);

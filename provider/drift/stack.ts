@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { declaredInputs } from "../core/declared";
+import { projectOf } from "../core/vendor";
 import { ApiKeysError } from "../core/errors";
 import { Api, APIS, apiOfType, PACKAGE, REGISTRY } from "../registry";
 
@@ -34,7 +35,7 @@ export interface StackSnapshot {
 /** Where a stack's keys live, apart from endpoint and credential (the stack's settings give those). */
 export interface VendorScope {
   api: Api;
-  /** The project, where the vendor's keys live in projects (its entry's drift.projectOf); none for account-wide keys. */
+  /** The project, where the vendor's keys live in projects (its definition's scope.projectInput); none for account-wide keys. */
   projectId?: string;
 }
 
@@ -48,7 +49,7 @@ const scopeTag = (s: VendorScope) => SCOPE_TAG_PREFIX + createHash("sha256").upd
 export function scopesOf(resources: StackResource[]): VendorScope[] {
   const out = new Map<string, VendorScope>();
   for (const r of resources) {
-    const projectId = REGISTRY[r.api].drift.projectOf(r.inputs);
+    const projectId = projectOf(REGISTRY[r.api].scope, r.inputs);
     const scope: VendorScope = projectId === undefined ? { api: r.api } : { api: r.api, projectId };
     out.set(scopeValue(scope), scope);
   }

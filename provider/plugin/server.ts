@@ -154,6 +154,13 @@ export class ApiKeysProviderServer {
     return p;
   }
 
+  /** A request's resource, two of its property sets unwrapped, and every secret field among them and in the schema. */
+  private request(urn: string, first: Parameters<typeof unwrap>[0], second: Parameters<typeof unwrap>[0]) {
+    const e = this.entryOf(urn);
+    const [a, b] = [unwrap(first), unwrap(second)];
+    return { e, a, b, secrets: this.secretsOf(e, new Set([...a.secrets, ...b.secrets])) };
+  }
+
   /** Secret fields of a resource: the schema's, and any input that came in as a secret. */
   private secretsOf(e: ApiEntry, from: Set<string>): Set<string> {
     return new Set([...secretFields(e), ...from]);
@@ -296,10 +303,7 @@ export class ApiKeysProviderServer {
         return resp;
       }),
       read: handle(async (req: provTypes.ReadRequest) => {
-        const e = this.entryOf(req.getUrn());
-        const props = unwrap(req.getProperties());
-        const inputs = unwrap(req.getInputs());
-        const secrets = this.secretsOf(e, new Set([...props.secrets, ...inputs.secrets]));
+        const { e, a: props, secrets } = this.request(req.getUrn(), req.getProperties(), req.getInputs());
         const p = this.provider(e);
         // No state: `pulumi import` (or the `import` option) names the key by its import id.
         const r = Object.keys(props.values).length ? await p.read(req.getId(), props.values) : await p.adopt(req.getId());
@@ -311,10 +315,7 @@ export class ApiKeysProviderServer {
         return resp;
       }),
       update: handle(async (req: provTypes.UpdateRequest) => {
-        const e = this.entryOf(req.getUrn());
-        const olds = unwrap(req.getOlds());
-        const news = unwrap(req.getNews());
-        const secrets = this.secretsOf(e, new Set([...olds.secrets, ...news.secrets]));
+        const { e, a: olds, b: news, secrets } = this.request(req.getUrn(), req.getOlds(), req.getNews());
         if (req.getPreview()) {
           // A preview changes nothing: the declared inputs over the current outputs.
           const resp = new provproto.UpdateResponse();

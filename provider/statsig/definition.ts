@@ -1,11 +1,11 @@
 // What a Statsig key is, with no lifecycle: names, settings, fields and rules. The provider, the
 // resource class and the vendor's entry (entry.ts) build on it.
-import { problemsOf } from "../core/checks";
-import { ArgsOf, docsOf } from "../core/fields";
+import { wireFacts } from "../core/connection";
+import { ArgsOf, tableFacts } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { KeyArgs as PublicArgs } from "./resource";
 import { STATSIG_WIRE } from "./client";
-import { KEY_FIELDS, KeyArgsCanonical, STATSIG_DIFF_POLICY, STATSIG_LIVE_POLICY } from "./schema";
+import { KEY_FIELDS, KeyArgsCanonical } from "./schema";
 
 export const STATSIG: VendorDefinition<"statsig"> = {
   api: "statsig",
@@ -14,14 +14,14 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   module: "statsig",
   typeName: "Key",
   description: "A Statsig Console API key (server, client, console, SCIM or org key) of the project the console key belongs to.",
-  fields: docsOf(KEY_FIELDS),
-  argsProblems: (args) => problemsOf(KeyArgsCanonical, args),
-  policy: STATSIG_DIFF_POLICY,
-  livePolicy: STATSIG_LIVE_POLICY,
+  ...tableFacts(KEY_FIELDS, KeyArgsCanonical),
   rotation: "in-place",
-  credential: { setting: STATSIG_WIRE.settings.credential, what: "Statsig Console API key" },
-  baseUrl: { setting: STATSIG_WIRE.settings.baseUrl, default: STATSIG_WIRE.defaultUrl },
+  ...wireFacts(STATSIG_WIRE, "Statsig Console API key"),
   importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",
+  scope: {
+    // No projectInput: a console key sees its own project, so the credential is the scope.
+    refOutput: "key",
+  },
   example: { type: "SERVER", description: "checkout backend", scopes: ["omni_read_only"], environments: ["production"] },
 };
 

@@ -4,7 +4,7 @@ import type { LifecycleProvider } from "../core/lifecycle";
 import { fingerprint } from "../core/redact";
 import type { VendorEntry } from "../core/vendor";
 import type { Key } from "./resource";
-import { STATSIG_WIRE, StatsigClient } from "./client";
+import { StatsigClient } from "./client";
 import { STATSIG } from "./definition";
 import { KeyInputs, liveInputs } from "./schema";
 
@@ -12,11 +12,7 @@ export const entry: VendorEntry<"statsig", typeof Key> = {
   ...STATSIG,
   provider: () => require("./provider") as LifecycleProvider,
   resource: () => (require("./resource") as typeof import("./resource")).Key,
-  redaction: STATSIG_WIRE.redaction,
   drift: {
-    // A console key sees its own project: the account is the scope.
-    projectOf: () => undefined,
-    ref: (outputs) => outputs.key as string | undefined,
     async list(c) {
       const client = new StatsigClient(c);
       const live = await client.list();
