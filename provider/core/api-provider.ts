@@ -10,12 +10,6 @@ import type { DiffResultLike } from "./provider-contract";
 import type { VendorDefinition } from "./vendor";
 import type { ClientOptions } from "./connection";
 
-export interface Connection {
-  credential: string;
-  baseUrl: string;
-  http: ReturnType<typeof httpOptionsFrom>;
-}
-
 export abstract class ApiProvider<Client> {
   private credential?: string;
   private baseUrl?: string;

@@ -64,6 +64,16 @@ export function requireSetting(s: Setting, config: ConfigSource | undefined, wha
 /** How long to wait for an answer before a request counts as timed out (and is retried if it may be). */
 export const REQUEST_TIMEOUT_SETTING: Setting = { configKey: "requestTimeoutMs", env: "PULUMI_API_KEYS_REQUEST_TIMEOUT_MS", secret: false };
 
+/**
+ * What a client is made from, as a provider's settings give it: the credential, the endpoint, HTTP options.
+ * (Here, not beside the clients: the public declarations reach this file, and must not reach zod's types.)
+ */
+export interface Connection {
+  credential: string;
+  baseUrl: string;
+  http: ReturnType<typeof httpOptionsFrom>;
+}
+
 /** HTTP client options from config or env; a bad value is the user's error, named with its rule. */
 export function httpOptionsFrom(config: ConfigSource | undefined): { timeouts?: { headersMs: number; bodyMs: number } } {
   const raw = readSetting(REQUEST_TIMEOUT_SETTING, config);

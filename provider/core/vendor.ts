@@ -1,8 +1,7 @@
 // The shape of a vendor: what its folder's entry (`<vendor>/entry.ts`) tells the rest of the package.
 // registry.ts lists the entries; core defines their shape and never imports one.
 import type { CustomResourceOptions } from "@pulumi/pulumi";
-import type { Connection } from "./api-provider";
-import type { Setting } from "./config";
+import type { Connection, Setting } from "./config";
 import type { DiffPolicy } from "./diff";
 import type { LifecycleProvider, RotationBy } from "./provider-contract";
 
