@@ -7,6 +7,8 @@ import provider = require("../../provider/statsig/provider");
 
 // A short request timeout: a write that got no answer is looked for during a grace period of 5 s, not 60.
 const FAST = { "pulumi-api-keys:requestTimeoutMs": "1000" };
+// A lost write's key may be looked for through that whole grace period: past jest's default 5 s on a busy machine.
+jest.setTimeout(60_000);
 describe("statsig provider against the emulator", () => {
   let emulator: Emulator;
   const inputs = {
