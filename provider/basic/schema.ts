@@ -4,7 +4,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
-import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,6 +54,7 @@ export const PROJECT_KEY_FIELDS = fieldTable({
       "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
   }),
   rotateAfter: ROTATE_AFTER,
+  rotationOverlap: ROTATION_OVERLAP,
   keyId: output({ type: "string", computed: true, description: "Basic's id of the key (not secret)." }),
   value: output({
     type: "string",
@@ -64,6 +65,13 @@ export const PROJECT_KEY_FIELDS = fieldTable({
   valueFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." }),
   createdAt: output({ type: "string", computed: true, description: "When Basic created the key." }),
   rotatedAt: ROTATED_AT,
+  previousValue: output({
+    type: "string",
+    secret: true,
+    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
+  }),
+  previousValueFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
 });
 

@@ -13,6 +13,17 @@ export const rotateAfterSchema = z
   .string({ error: 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")' })
   .regex(POLICY, 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")');
 
+/**
+ * The rule across `rotateAfter` and `rotationOverlap` (fields.ts applies it to every table with both): an
+ * overlap as long as the policy would keep a previous key live past the next rotation.
+ */
+export function overlapShorterThanPolicy(a: { rotateAfter?: unknown; rotationOverlap?: unknown }, ctx: z.core.$RefinementCtx): void {
+  const [policy, overlap] = [a.rotateAfter, a.rotationOverlap];
+  if (typeof policy !== "string" || typeof overlap !== "string" || !POLICY.test(policy) || !POLICY.test(overlap)) return;
+  if (policyMs(overlap) >= policyMs(policy))
+    ctx.addIssue({ code: "custom", path: ["rotationOverlap"], message: `must be shorter than rotateAfter (${policy})` });
+}
+
 export function policyMs(policy: string): number {
   const m = POLICY.exec(policy);
   if (!m) throw new Error(`not a rotateAfter policy: ${policy}`);

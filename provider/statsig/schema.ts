@@ -6,7 +6,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
-import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
 
@@ -78,6 +78,7 @@ export const KEY_FIELDS = fieldTable({
     description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
   }),
   rotateAfter: ROTATE_AFTER,
+  rotationOverlap: ROTATION_OVERLAP,
   key: output({ type: "string", secret: true, computed: true, description: "The key value, a secret." }),
   keyFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." }),
   status: output({ type: "string", computed: true, description: "active or deactivated." }),
@@ -87,6 +88,13 @@ export const KEY_FIELDS = fieldTable({
     description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
   }),
   rotatedAt: ROTATED_AT,
+  previousKey: output({
+    type: "string",
+    secret: true,
+    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
+  }),
+  previousKeyFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
   unsettled: output({
     type: "string",
