@@ -39,6 +39,7 @@ export abstract class ApiProvider<Client> {
   async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
     const d = diff(this.settings.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
     if (d.due) await notice(`${id}: ${dueMessage(d.due)}`, "info");
+    if (d.retires) await notice(`${id}: retires previous key: overlap ended ${d.retires}`, "info");
     // The engine shows a list's change position by position, which for a set reads as churn. Say what it
     // is, in counts only: a member may be a secret, and this process cannot tell which inputs are.
     for (const field of d.changed.filter((f) => this.settings.policy[f] === "set" && !isUnknown((news as Record<string, unknown>)[f]))) {

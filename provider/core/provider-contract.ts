@@ -30,6 +30,8 @@ export interface DiffResultLike {
   changed: string[];
   /** Set when the key's value is as old as its rotateAfter policy: the update (or replacement) rotates it. */
   due?: RotationState;
+  /** Set when a previous value's overlap has ended (its previousRetiresAt): the update retires it. */
+  retires?: string;
 }
 
 /** How an API rotates a due key: in place (Statsig, The Auth API), or by a new key replacing it (Basic). */

@@ -58,3 +58,12 @@ export function dueMessage(r: RotationState): string {
 }
 
 export const nowIso = (): string => new Date(clock.now()).toISOString();
+
+/** When a previous value kept by a rotation with `overlap` retires: the rotation time plus the overlap. */
+export const retiresAt = (overlap: string, now = clock.now()): string => new Date(now + policyMs(overlap)).toISOString();
+
+/** The retirement a previous value is due for, if any: its overlap has ended. */
+export function retirementDue(state: { previousRetiresAt?: unknown }, now = clock.now()): string | undefined {
+  const at = state.previousRetiresAt;
+  return typeof at === "string" && now >= Date.parse(at) ? at : undefined;
+}
