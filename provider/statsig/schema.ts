@@ -193,6 +193,10 @@ export interface KeyState extends KeyInputs {
   declared?: Declared;
   /** Set when a rotate (or custom key change) failed and its outcome could not be found out: then a read that cannot find the key fails rather than calling it deleted. */
   unsettled?: "rotate" | "customKey";
+  /** With rotationOverlap, after a rotation: the previous value, live until previousRetiresAt. */
+  previousKey?: string;
+  previousKeyFingerprint?: string;
+  previousRetiresAt?: string;
 }
 
 /** The live key projected onto the input names, canonical, for refresh to diff against. */
