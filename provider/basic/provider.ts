@@ -6,10 +6,10 @@ import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { AmbiguousCreateError } from "../core/errors";
 import { isUnknown } from "../core/checks";
-import { check, goneOnlyInSameScope, importIdParts, nothingToImport, readUnlessGone, step } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, importIdParts, nothingToImport, readUnlessGone, rotatesNow, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
 import { aheadOfCreates, createOnce } from "../core/reconcile";
-import { nowIso, valueMadeAt } from "../core/rotation";
+import { nowIso, retirementDue, retiresAt, valueMadeAt } from "../core/rotation";
 import { fingerprint } from "../core/redact";
 import { BASIC } from "./definition";
 import { BASIC_WIRE, BasicClient } from "./client";
@@ -99,12 +99,41 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
 
   async update(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
     return step("updating a Basic project key", async () => {
+      const c = this.client();
       const { changed } = diffInputs(BASIC_DIFF_POLICY, olds, news);
       const body = updateBody(news, changed);
-      if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
+      if (Object.keys(body).length) await c.update(olds.projectId, olds.keyId, body);
       const { rotation: _recorded, declared: _settled, ...kept } = olds; // a removed trigger leaves state too, and so does a settled declaration
       // Keys from before rotatedAt count from their creation.
-      return { outs: { ...kept, ...news, rotatedAt: valueMadeAt(olds) ?? nowIso() } satisfies ProjectKeyState };
+      let now: ProjectKeyState = { ...kept, ...news, rotatedAt: valueMadeAt(olds) ?? nowIso() };
+      // A previous key retires when its overlap ends, and before a rotation would make a third.
+      if (now.previousKeyId && (retirementDue(now) || rotatesNow(olds, news))) {
+        await c.delete(olds.projectId, now.previousKeyId); // already gone is done
+        const { previousValue: _v, previousValueFingerprint: _f, previousKeyId: _i, previousRetiresAt: _r, ...rest } = now;
+        now = rest;
+      }
+      if (news.rotationOverlap && rotatesNow(olds, news)) {
+        // The old key stays live through the overlap: a new key with the same settings takes over.
+        const { key: k } = await createOnce<KeySummary & { value?: string }>({
+          ...this.listing(c, news.projectId),
+          create: () => c.create(news.projectId, news.label, rolesToWire(news.roles)),
+          matches: (x) => x.id !== olds.keyId && matchesDeclaration(x, news),
+        });
+        if (!k.value)
+          throw new AmbiguousCreateError("the answer to the overlap's create was lost, and Basic never shows a key's value again: run `pulumi up` again");
+        now = {
+          ...now,
+          keyId: k.id,
+          value: k.value,
+          valueFingerprint: fingerprint(k.value),
+          rotatedAt: nowIso(),
+          previousKeyId: olds.keyId,
+          previousValue: olds.value,
+          previousValueFingerprint: olds.valueFingerprint,
+          previousRetiresAt: retiresAt(news.rotationOverlap),
+        };
+      }
+      return { outs: now };
     });
   }
 
@@ -135,6 +164,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   async delete(id: string, props: ProjectKeyState) {
     return step("deleting a Basic project key", async () => {
       const c = this.client();
+      if (props.previousKeyId) await c.delete(props.projectId, props.previousKeyId); // retired with it; already gone is done
       if (!(await c.delete(props.projectId, props.keyId))) await this.goneOnlyInSameAccount(c, props.projectId, id); // already gone is done
     });
   }

@@ -70,6 +70,7 @@ export const PROJECT_KEY_FIELDS = fieldTable({
     secret: true,
     description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
   }),
+  previousKeyId: output({ type: "string", description: "With rotationOverlap, after a rotation: Basic's id of the previous key." }),
   previousValueFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
   previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
@@ -132,6 +133,11 @@ export interface ProjectKeyState extends ProjectKeyInputs {
   rotatedAt?: string;
   /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
   declared?: Declared;
+  /** With rotationOverlap, after a rotation: the previous key's value and id, live until previousRetiresAt. */
+  previousValue?: string;
+  previousValueFingerprint?: string;
+  previousKeyId?: string;
+  previousRetiresAt?: string;
 }
 
 export function liveInputs(projectId: string, k: { label: string; roles: string }, prior: Partial<ProjectKeyInputs>): ProjectKeyInputs {

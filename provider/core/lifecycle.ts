@@ -35,7 +35,10 @@ export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Re
   const d = diffInputs(policy, olds, news);
   const due = dueForRotation(olds, news);
   const retires = retirementDue(olds);
-  const replaces = due && rotationBy === "replace" && !d.replaces.length ? ["rotateAfter"] : d.replaces;
+  // With an overlap, a rotation is in place for every API: a new key is made and the old one kept live.
+  const overlap = typeof news.rotationOverlap === "string";
+  const byReplacement = rotationBy === "replace" && !overlap;
+  const replaces = due && byReplacement && !d.replaces.length ? ["rotateAfter"] : overlap ? d.replaces.filter((f) => f !== "rotation") : d.replaces;
   // A refresh that found drift left the old declaration in state: an update settles it, even when the
   // program now declares what is live (then it makes no API call).
   return {
