@@ -28,6 +28,8 @@ export interface KeyScope {
   projectInput?: string;
   /** The output that names a managed key as its listing does (`ListedKey.ref`). */
   refOutput: string;
+  /** The output that names, the same way, the previous key a rotation with an overlap keeps live. */
+  previousRefOutput: string;
   /** A listing refused with this credential means the credential belongs to another project or account. */
   refusal?: { what: (projectId: string | undefined) => string; scope: "project" | "account" };
 }
@@ -96,6 +98,9 @@ export const projectOf = (d: KeyScope, inputs: Record<string, unknown>): string 
 
 /** The listing's name for a managed key, from its outputs. */
 export const refOf = (d: KeyScope, outputs: Record<string, unknown>): string | undefined => outputs[d.refOutput] as string | undefined;
+
+/** The listing's name for the previous key a rotation with an overlap keeps live, if any. */
+export const previousRefOf = (d: KeyScope, outputs: Record<string, unknown>): string | undefined => outputs[d.previousRefOutput] as string | undefined;
 
 /** A resource class: `new Key(name, args, opts)`. */
 export type ResourceClass = new (name: string, args: never, opts?: CustomResourceOptions) => unknown;

@@ -6,7 +6,7 @@ import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
 import { ApiEntry, ENTRIES } from "../registry";
-import { projectOf, refOf } from "../core/vendor";
+import { previousRefOf, projectOf, refOf } from "../core/vendor";
 import { ageDays, rotationDue, valueMadeAt } from "../core/rotation";
 import { IgnoreRules } from "./ignore";
 import { Api, CredentialKey, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
@@ -131,7 +131,7 @@ export async function detectDriftIn(
   const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: settingsOf(s, r), r })));
   const all: Managed[] = [...managedKeys, ...(wantUnmanaged ? stacks.flatMap(rememberedOnly) : [])];
   // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
-  const managedAnywhere = (api: Api, id: (r: StackResource) => string) => new Set(managedKeys.filter((m) => m.r.api === api).map((m) => id(m.r)));
+  const managedAnywhere = (api: Api, ids: (r: StackResource) => string[]) => new Set(managedKeys.filter((m) => m.r.api === api).flatMap((m) => ids(m.r)));
   const isKey = (m: Managed) => !m.scopeOnly;
   const report = (m: Managed, fields: FieldDrift[] | "deleted") => resources.push({ ...resourceReport(m.r, fields, ignore), stack: m.stack });
 
@@ -159,7 +159,8 @@ export async function detectDriftIn(
   const credential = (cfg: ConfigSource, e: ApiEntry) => fingerprint(secret(cfg, e));
 
   for (const e of ENTRIES) {
-    const managed = managedAnywhere(e.api, (r) => refOf(e.scope, r.outputs) ?? "");
+    // A previous key an overlap keeps live is part of its managed key, never unmanaged.
+    const managed = managedAnywhere(e.api, (r) => [refOf(e.scope, r.outputs), previousRefOf(e.scope, r.outputs)].filter((x): x is string => !!x));
     const projectOfKey = (m: Managed) => projectOf(e.scope, m.r.inputs);
     await perScope(
       e.api,
