@@ -282,6 +282,7 @@ export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<Api
   if (prior.customKey !== undefined && prior.customKey === dto.key) out.customKey = prior.customKey;
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
+  if (prior.rotationOverlap !== undefined) out.rotationOverlap = prior.rotationOverlap;
   return out;
 }
 

@@ -144,6 +144,7 @@ export function liveInputs(projectId: string, k: { label: string; roles: string 
   const out: ProjectKeyInputs = { projectId, label: k.label, roles: rolesFromWire(k.roles) };
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
+  if (prior.rotationOverlap !== undefined) out.rotationOverlap = prior.rotationOverlap;
   return out;
 }
 

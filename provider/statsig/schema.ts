@@ -213,6 +213,7 @@ export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
   // Not a live property: the rotation trigger is the user's, carried over.
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
+  if (prior.rotationOverlap !== undefined) out.rotationOverlap = prior.rotationOverlap;
   return out;
 }
 
