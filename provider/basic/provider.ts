@@ -30,6 +30,12 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     super(BASIC, BasicClient);
   }
 
+  /** Only a listing shows `last_used`: one call lists the project. */
+  protected override async previousLastUsed(olds: Partial<ProjectKeyState>) {
+    if (!olds.previousKeyId || !olds.projectId) return undefined;
+    return (await this.client().list(olds.projectId)).find((k) => k.id === olds.previousKeyId)?.last_used ?? null;
+  }
+
   async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
     const r = check(ProjectKeyArgsCanonical, news);
     const projectId = r.inputs?.projectId;

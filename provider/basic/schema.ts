@@ -104,7 +104,10 @@ const KeyCore = { id: z.string(), label: z.string(), roles: z.string() };
 export const CreatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, value: z.string(), created_at: z.string().optional() }) });
 export const KeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, created_at: z.string().optional() }) });
 export const UpdatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore }) });
-export const KeyListResponse = z.looseObject({ data: z.array(z.looseObject({ ...KeyCore, created_at: z.string().optional() })) });
+// `last_used`: when a service last used the key; null: never. Only a listing shows it.
+export const KeyListResponse = z.looseObject({
+  data: z.array(z.looseObject({ ...KeyCore, created_at: z.string().optional(), last_used: z.string().nullish() })),
+});
 export const MessageResponse = z.looseObject({ message: z.string().optional() }).nullish();
 
 export type KeySummary = z.infer<typeof KeyListResponse>["data"][number];

@@ -62,6 +62,15 @@ export const nowIso = (): string => new Date(clock.now()).toISOString();
 /** When a previous value kept by a rotation with `overlap` retires: the rotation time plus the overlap. */
 export const retiresAt = (overlap: string, now = clock.now()): string => new Date(now + policyMs(overlap)).toISOString();
 
+/**
+ * Whether a previous value was used once its successor existed: its last use is no earlier than the
+ * rotation (a use in the rotation's own millisecond counts: better a needless warning than a missed one).
+ */
+export function usedSinceRotation(lastUsed: string | null | undefined, state: { rotatedAt?: unknown; createdAt?: unknown }): boolean {
+  const since = valueMadeAt(state);
+  return !!lastUsed && since !== undefined && Date.parse(lastUsed) >= Date.parse(since);
+}
+
 /** The retirement a previous value is due for, if any: its overlap has ended. */
 export function retirementDue(state: { previousRetiresAt?: unknown }, now = clock.now()): string | undefined {
   const at = state.previousRetiresAt;

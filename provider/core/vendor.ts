@@ -30,6 +30,8 @@ export interface KeyScope {
   refOutput: string;
   /** The output that names, the same way, the previous key a rotation with an overlap keeps live. */
   previousRefOutput: string;
+  /** The output holding that previous key's fingerprint (reports name a key by it, never by its value). */
+  previousFingerprintOutput: string;
   /** A listing refused with this credential means the credential belongs to another project or account. */
   refusal?: { what: (projectId: string | undefined) => string; scope: "project" | "account" };
 }
@@ -80,6 +82,8 @@ export interface ListedKey {
   liveInputs(declared: Record<string, unknown>): object;
   /** How it is listed when no stack manages it; absent when it is not a live key (a revoked one). */
   unmanaged?: { id: string; label: string; type?: string };
+  /** When a service last used it (ISO 8601), null if never; absent where the vendor does not say (The Auth API). */
+  lastUsed?: string | null;
 }
 
 /** What the drift command needs of a vendor beyond its definition (its `scope`): how one scope's keys are listed. */

@@ -39,6 +39,10 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
     super(STATSIG, StatsigClient);
   }
 
+  protected override async previousLastUsed(olds: Partial<KeyState>) {
+    return olds.previousKey ? ((await this.client().get(olds.previousKey))?.lastUsed ?? null) : undefined;
+  }
+
   async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
     const r = refuseRotatingWhileOff(check(KeyArgsCanonical, news), olds, "deactivated");
     if (!r.failures?.length && olds.type === undefined) await aheadOfCreates(() => this.listing(this.client()));

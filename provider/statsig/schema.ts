@@ -131,6 +131,8 @@ export const KeyDtoSchema = z.looseObject({
   primaryTargetApp: z.string().nullish(),
   secondaryTargetApps: z.array(z.string()).nullish(),
   status: z.string(),
+  /** When a service last used the key (the console's "last used"); null: never. */
+  lastUsed: z.string().nullish(),
 });
 export type KeyDto = z.infer<typeof KeyDtoSchema>;
 
