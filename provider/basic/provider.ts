@@ -58,33 +58,42 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   async create(inputs: ProjectKeyInputs) {
     return step("creating a Basic project key", async () => {
       const c = this.client();
-      const roles = rolesToWire(inputs.roles);
-      const create = () =>
-        createOnce<KeySummary & { value?: string }>({
-          ...this.listing(c, inputs.projectId),
-          create: () => c.create(inputs.projectId, inputs.label, roles),
-          matches: (x) => matchesDeclaration(x, inputs),
-        });
-      let { key: k } = await create();
-      if (!k.value) {
-        // Found after its create's answer was lost: Basic shows a value only in that answer, so nobody
-        // can ever use this key. It goes, and another is made.
-        await c.delete(inputs.projectId, k.id);
-        await notice(
-          `Basic key "${inputs.label}": the answer to its create was lost, and Basic never shows a key's value again; the key it made (id ${k.id}) was deleted and another created`,
-        );
-        k = (await create()).key;
-        if (!k.value) {
-          await c.delete(inputs.projectId, k.id);
-          throw new AmbiguousCreateError(
-            "the answers to two creates in a row were lost; both keys were found and deleted, none is left behind: run `pulumi up` again",
-          );
-        }
-      }
+      const k = await this.newKeyWithValue(c, inputs);
       const state: ProjectKeyState = { ...inputs, keyId: k.id, value: k.value, valueFingerprint: fingerprint(k.value), rotatedAt: nowIso() };
       if (k.created_at) state.createdAt = k.created_at;
       return { id: `${inputs.projectId}/${k.id}`, outs: state };
     });
+  }
+
+  /**
+   * Creates a key with these settings (adopted, never doubled, when the answer is lost) and returns it
+   * with its value. `besides`: a key with the same settings that must not be taken for it (the one an
+   * overlap keeps).
+   */
+  private async newKeyWithValue(c: BasicClient, inputs: ProjectKeyInputs, besides?: string): Promise<KeySummary & { value: string }> {
+    const create = () =>
+      createOnce<KeySummary & { value?: string }>({
+        ...this.listing(c, inputs.projectId),
+        create: () => c.create(inputs.projectId, inputs.label, rolesToWire(inputs.roles)),
+        matches: (x) => x.id !== besides && matchesDeclaration(x, inputs),
+      });
+    let { key: k } = await create();
+    if (!k.value) {
+      // Found after its create's answer was lost: Basic shows a value only in that answer, so nobody
+      // can ever use this key. It goes, and another is made.
+      await c.delete(inputs.projectId, k.id);
+      await notice(
+        `Basic key "${inputs.label}": the answer to its create was lost, and Basic never shows a key's value again; the key it made (id ${k.id}) was deleted and another created`,
+      );
+      k = (await create()).key;
+      if (!k.value) {
+        await c.delete(inputs.projectId, k.id);
+        throw new AmbiguousCreateError(
+          "the answers to two creates in a row were lost; both keys were found and deleted, none is left behind: run `pulumi up` again",
+        );
+      }
+    }
+    return k as KeySummary & { value: string };
   }
 
   async read(id: string, props: ProjectKeyState) {
@@ -120,13 +129,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
       }
       if (news.rotationOverlap && rotatesNow(olds, news)) {
         // The old key stays live through the overlap: a new key with the same settings takes over.
-        const { key: k } = await createOnce<KeySummary & { value?: string }>({
-          ...this.listing(c, news.projectId),
-          create: () => c.create(news.projectId, news.label, rolesToWire(news.roles)),
-          matches: (x) => x.id !== olds.keyId && matchesDeclaration(x, news),
-        });
-        if (!k.value)
-          throw new AmbiguousCreateError("the answer to the overlap's create was lost, and Basic never shows a key's value again: run `pulumi up` again");
+        const k = await this.newKeyWithValue(c, news, olds.keyId);
         now = {
           ...now,
           keyId: k.id,
