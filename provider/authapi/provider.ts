@@ -9,7 +9,7 @@ import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { secretFieldNames } from "../core/vendor";
-import { nowIso, retirementDue, retiresAt, valueMadeAt } from "../core/rotation";
+import { nowIso, retirementDue, overlapTimes, valueMadeAt } from "../core/rotation";
 import { InputError } from "../core/errors";
 import {
   check,
@@ -136,6 +136,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this
       // (a customKey PATCH or a rotate has already changed the value the API knows it by).
       let now: ApiKeyState = withoutDeclared(olds);
+      let madeAt: string | undefined; // when an overlap rotation made the new value
       /** Keeps a key whose new value could not be settled in state, marked, before the error goes on. */
       const markUnsettled =
         (what: "rotate" | "customKey") =>
@@ -197,7 +198,9 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
               matches: (x) => x.key !== from && matchesDeclaration(x, { ...news, active: true }),
             });
             track(k, { rotation: news.rotation });
-            now = { ...now, previousKey: from, previousKeyFingerprint: fingerprint(from), previousRetiresAt: retiresAt(news.rotationOverlap) };
+            const times = overlapTimes(news.rotationOverlap);
+            madeAt = times.rotatedAt;
+            now = { ...now, previousKey: from, previousKeyFingerprint: fingerprint(from), previousRetiresAt: times.previousRetiresAt };
           } else if (rotatesNow(olds, news)) {
             const from = now.key;
             const rotated = await rotateOnce({
@@ -225,7 +228,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
         expiresAt: news.expiry ?? null,
       };
       // A new value (rotated, or a new custom key) starts the clock again; so does a key from before rotatedAt.
-      const rotatedAt = key !== olds.key ? nowIso() : (valueMadeAt(olds) ?? nowIso());
+      const rotatedAt = madeAt ?? (key !== olds.key ? nowIso() : (valueMadeAt(olds) ?? nowIso()));
       return { outs: { ...toState(news, { ...base, key, isActive: now.isActive, expiresAt: news.expiry ?? null }, rotatedAt), ...previousOf(now) } };
     });
   }

@@ -9,7 +9,7 @@ import { isUnknown } from "../core/checks";
 import { check, goneOnlyInSameScope, importIdParts, nothingToImport, readUnlessGone, rotatesNow, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
 import { aheadOfCreates, createOnce } from "../core/reconcile";
-import { nowIso, retirementDue, retiresAt, valueMadeAt } from "../core/rotation";
+import { nowIso, retirementDue, overlapTimes, valueMadeAt } from "../core/rotation";
 import { fingerprint } from "../core/redact";
 import { BASIC } from "./definition";
 import { BASIC_WIRE, BasicClient } from "./client";
@@ -135,11 +135,10 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
           keyId: k.id,
           value: k.value,
           valueFingerprint: fingerprint(k.value),
-          rotatedAt: nowIso(),
+          ...overlapTimes(news.rotationOverlap),
           previousKeyId: olds.keyId,
           previousValue: olds.value,
           previousValueFingerprint: olds.valueFingerprint,
-          previousRetiresAt: retiresAt(news.rotationOverlap),
         };
       }
       return { outs: now };

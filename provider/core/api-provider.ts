@@ -45,7 +45,7 @@ export abstract class ApiProvider<Client> {
   }
 
   /** What preview says of a previous key: its retirement, and any use of it after the new key was made. */
-  private async previousNotice(id: string, olds: Record<string, unknown>, retires: string | undefined): Promise<void> {
+  async notePrevious(id: string, olds: Record<string, unknown>, retires: string | undefined): Promise<void> {
     if (typeof olds.previousRetiresAt !== "string") return;
     // Only a note: a failed lookup never fails the preview.
     const lastUsed = await this.previousLastUsed(olds).catch(() => undefined);
@@ -61,7 +61,7 @@ export abstract class ApiProvider<Client> {
   async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
     const d = diff(this.settings.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
     if (d.due) await notice(`${id}: ${dueMessage(d.due)}`, "info");
-    await this.previousNotice(id, olds as Record<string, unknown>, d.retires);
+    await this.notePrevious(id, olds as Record<string, unknown>, d.retires);
     // The engine shows a list's change position by position, which for a set reads as churn. Say what it
     // is, in counts only: a member may be a secret, and this process cannot tell which inputs are.
     for (const field of d.changed.filter((f) => this.settings.policy[f] === "set" && !isUnknown((news as Record<string, unknown>)[f]))) {

@@ -42,6 +42,8 @@ export interface LifecycleProvider {
   configure(req: { config: ConfigSource }): Promise<void>;
   check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResultLike>;
   diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResultLike>;
+  /** What preview says of a previous key an overlap keeps: its retirement (`retires`), and any use since the rotation. */
+  notePrevious(id: string, olds: Record<string, unknown>, retires: string | undefined): Promise<void>;
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
   update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;

@@ -71,6 +71,11 @@ export function usedSinceRotation(lastUsed: string | null | undefined, state: { 
   return !!lastUsed && since !== undefined && Date.parse(lastUsed) >= Date.parse(since);
 }
 
+/** What a rotation with an overlap records, from one reading of the clock: previousRetiresAt is exactly rotatedAt plus the overlap. */
+export function overlapTimes(overlap: string, now = clock.now()): { rotatedAt: string; previousRetiresAt: string } {
+  return { rotatedAt: new Date(now).toISOString(), previousRetiresAt: retiresAt(overlap, now) };
+}
+
 /** The retirement a previous value is due for, if any: its overlap has ended. */
 export function retirementDue(state: { previousRetiresAt?: unknown }, now = clock.now()): string | undefined {
   const at = state.previousRetiresAt;

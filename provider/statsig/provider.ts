@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { diffInputs } from "../core/diff";
-import { nowIso, retirementDue, retiresAt } from "../core/rotation";
+import { nowIso, retirementDue, overlapTimes } from "../core/rotation";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
 import {
   check,
@@ -136,10 +136,9 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
               key: next.key,
               keyFingerprint: next.keyFingerprint,
               status: next.status,
-              rotatedAt: nowIso(),
+              ...overlapTimes(news.rotationOverlap),
               previousKey: from,
               previousKeyFingerprint: fingerprint(from),
-              previousRetiresAt: retiresAt(news.rotationOverlap),
             };
           } else if (rotatesNow(olds, news)) {
             const from = now.key;

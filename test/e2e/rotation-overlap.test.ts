@@ -3,7 +3,6 @@
 // the drift report shows whether it is still used, the end of the overlap is written into state (time
 // is never waited for), and the next `up` retires it. A destroy during an overlap leaves nothing live.
 import { execFile } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
@@ -64,15 +63,6 @@ describe("rotation with an overlap, through the CLI", () => {
         (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
       ),
     );
-  /** Ends every overlap: each previousRetiresAt written into state as a minute ago. */
-  async function endOverlaps(): Promise<void> {
-    const exported = JSON.parse((await stack.project.ok(["stack", "export"])).stdout);
-    for (const r of exported.deployment.resources) if (r.outputs?.previousRetiresAt) r.outputs.previousRetiresAt = new Date(Date.now() - 60_000).toISOString();
-    const file = path.join(stack.project.dir, "overlap-ended.json");
-    fs.writeFileSync(file, JSON.stringify(exported));
-    await stack.project.ok(["stack", "import", "--file", file]);
-  }
-
   test("a service holding the old values sees no failure; they stay live until the overlap ends; up then retires them; destroy mid-overlap leaves nothing", async () => {
     const { project } = stack;
     const liveAtStart = await stack.admin.liveCounts();
@@ -139,7 +129,7 @@ describe("rotation with an overlap, through the CLI", () => {
     );
 
     // The overlap ends: preview says each previous key retires, and up retires it the vendor's way.
-    await endOverlaps();
+    await project.endOverlaps();
     json = await drift(["--format", "json"]);
     report = JSON.parse(json.stdout);
     for (const n of NAMES) expect(previous(n)).toMatchObject({ retirementDue: true });

@@ -4,7 +4,6 @@
 // `preview --refresh` that follow.
 // The faults rotate over the steps, so every kind of fault meets the engine somewhere.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Emulator, FaultKind } from "../../emulator/server";
 import type { Api } from "../../provider/registry";
 import { detectDrift } from "../../provider/drift/detect";
@@ -53,14 +52,7 @@ async function cliLayer(api: Api, admin: EmulatorAdmin, projects: PulumiProject[
       return { code: r.code, output: r.stdout + r.stderr };
     },
     stateIds: async () => (await project.exportState()).resources.filter((r) => r.type.endsWith(APIS[api].type)).flatMap((r) => APIS[api].stateIds(r.outputs)),
-    async endOverlaps() {
-      const exported = JSON.parse((await project.ok(["stack", "export"])).stdout);
-      for (const r of exported.deployment.resources)
-        if (r.outputs?.previousRetiresAt) r.outputs.previousRetiresAt = new Date(Date.now() - 60_000).toISOString();
-      const file = path.join(project.dir, "overlap-ended.json");
-      fs.writeFileSync(file, JSON.stringify(exported));
-      await project.ok(["stack", "import", "--file", file]);
-    },
+    endOverlaps: () => project.endOverlaps(),
     unmanagedIds: async () => (await report()).unmanaged.map((u) => u.id),
     // The keys are the ones the step's run declared in config.
     converged: async () => (await project.run(["preview", "--refresh", "--expect-no-changes"])).code === 0,

@@ -59,6 +59,7 @@ describe.each(ENTRIES.filter((e) => e.api in REPORTS_USE).map((e) => [e.api, e] 
     const current = svc().outputs[fields.current] as string;
     expect(current).not.toBe(old);
     expect(svc().outputs[fields.previous]).toBe(old);
+    expect(Date.parse(svc().outputs.previousRetiresAt as string) - Date.parse(svc().outputs.rotatedAt as string)).toBe(7 * 86_400_000);
     expect(await use(old)).toBe(200); // the service has not moved yet
     expect(await use(current)).toBe(200);
 
