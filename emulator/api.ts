@@ -26,6 +26,16 @@ export interface Principal {
 
 export type Handler = (ctx: RequestContext) => Reply;
 
+/** A call a running service makes with a managed key as its credential (not a key-management call). */
+export interface ServiceRequest {
+  params: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+  store: Store;
+  /** When the call is made: what the key's last use becomes. */
+  now: string;
+}
+
 export interface RateWindow {
   limit: number;
   windowMs: number;
@@ -47,8 +57,21 @@ export interface EmulatedApi {
   rateLimits: RateWindow[];
   /** Out-of-band changes, as a person in the vendor's console would make them. */
   admin: Record<string, (store: Store, params: Record<string, string>, body: any) => Reply>;
-  /** What tests need to use it: the credential of the example project's admin, the field that names a stored key, whether a stored key still works. */
-  testing: { credential: string; idField: string; isLive?(key: any): boolean };
+  /**
+   * What tests need to use it: the credential of the example project's admin, the field that names a
+   * stored key, whether a stored key still works, and the call a service makes holding a key's value.
+   */
+  testing: {
+    credential: string;
+    idField: string;
+    isLive?(key: any): boolean;
+    serviceCall?(value: string): { method: string; path: string; headers: Record<string, string> };
+  };
+  /**
+   * The calls a service makes with a managed key ("METHOD /template"): each authenticates the key itself
+   * and records its last use. No rate limit or injected fault applies: they are not management calls.
+   */
+  services: Record<string, (req: ServiceRequest) => Reply>;
   /** What `npm run emulator` prints for it: the settings that point the package at this URL. */
   usage(url: string): string;
 }

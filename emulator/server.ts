@@ -36,6 +36,8 @@ export interface Fault {
 
 export interface LoggedRequest {
   api: string;
+  /** A service's call with a managed key (see EmulatedApi.services), not a management call. */
+  service?: true;
   method: string;
   route: string;
   status: number;
@@ -52,6 +54,17 @@ export interface EmulatorOptions {
   /** Projects hold only the keys they cannot lack (Statsig's console credential): no default or hand-made keys. */
   empty?: boolean;
   apis: EmulatedApi[];
+}
+
+/** A path's parameters under a template such as `/keys/{key}`, or undefined when it does not match. */
+function matchTemplate(tpl: string, pathname: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const re = new RegExp("^" + tpl.replace(/\{(\w+)\}/g, (_x, n: string) => (names.push(n), "([^/]+)")) + "$");
+  const hit = re.exec(pathname);
+  if (!hit) return undefined;
+  const params: Record<string, string> = {};
+  names.forEach((n, i) => (params[n] = decodeURIComponent(hit[i + 1]!)));
+  return params;
 }
 
 function safeJson(raw: string): unknown {
@@ -169,6 +182,8 @@ export class Emulator {
     let counted: string | undefined;
     try {
       if (url.pathname.startsWith("/_admin/")) return this.send(res, this.admin(method, url, raw));
+      const service = this.serviceRoute(method, url.pathname);
+      if (service) return this.serve(res, service, method, req.headers, raw);
       const api = this.opts.apis.find((a) => a.doc.hasPath(url.pathname));
       if (!api) return this.send(res, { status: 404, body: { message: `no emulated API serves ${url.pathname}` } });
       counted = api.name;
@@ -248,6 +263,32 @@ export class Emulator {
     this.send(res, reply);
   }
 
+  /** The service call a path is, if any (each API's `services`, matched by template). */
+  private serviceRoute(method: string, pathname: string) {
+    for (const api of this.opts.apis)
+      for (const [pattern, fn] of Object.entries(api.services)) {
+        const [m, tpl] = pattern.split(" ") as [string, string];
+        const params = m === method ? matchTemplate(tpl, pathname) : undefined;
+        if (params) return { api, route: tpl, params, fn };
+      }
+    return undefined;
+  }
+
+  private serve(
+    res: http.ServerResponse,
+    s: NonNullable<ReturnType<Emulator["serviceRoute"]>>,
+    method: string,
+    headers: http.IncomingHttpHeaders,
+    raw: string,
+  ): void {
+    const entry: LoggedRequest = { api: s.api.name, service: true, method, route: s.route, status: 0, at: Date.now() };
+    this.log.push(entry);
+    const reply = s.fn({ params: s.params, headers, body: safeJson(raw), store: this.store, now: new Date().toISOString() });
+    if (reply.status < 300) this.store.save();
+    // Checked against the vendor's document where it has the route (The Auth API's); the SDK and emulator-only routes are not in one.
+    return this.finish(res, s.api, entry, reply, s.api.doc.hasPath(s.route));
+  }
+
   private admin(method: string, url: URL, raw: string): Reply {
     const body = raw ? JSON.parse(raw) : undefined;
     const p = url.pathname.replace(/^\/_admin/, "");
@@ -281,12 +322,8 @@ export class Emulator {
       for (const [pattern, fn] of Object.entries(api.admin)) {
         const [m, tpl] = pattern.split(" ") as [string, string];
         if (m !== method) continue;
-        const names: string[] = [];
-        const re = new RegExp("^" + tpl.replace(/\{(\w+)\}/g, (_x, n: string) => (names.push(n), "([^/]+)")) + "$");
-        const hit = re.exec(p);
-        if (!hit) continue;
-        const params: Record<string, string> = {};
-        names.forEach((n, i) => (params[n] = decodeURIComponent(hit[i + 1]!)));
+        const params = matchTemplate(tpl, p);
+        if (!params) continue;
         const r = fn(this.store, params, body);
         if (r.status < 300) this.store.save();
         return r;

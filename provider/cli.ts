@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { redact } from "./core/redact";
 import { detectDrift } from "./drift/detect";
 import { appendUnmanagedRules, IgnoreRules } from "./drift/ignore";
-import { DriftReport, exitCodeOf, FAIL_ON, FailOn, summarize } from "./drift/report";
+import { DEFAULT_FAIL_ON, DriftReport, exitCodeOf, FAIL_ON, FailOn, summarize } from "./drift/report";
 import { Format, RENDERERS } from "./drift/render";
 
 const USAGE = `usage: pulumi-api-keys drift [options]
@@ -21,8 +21,10 @@ Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with th
   --output FILE        also write the report to FILE (e.g. "$GITHUB_STEP_SUMMARY" with --format markdown)
   --ignore FILE        ignore rules (default: .pulumi-api-keys-ignore.yaml in the project, if present)
   --no-unmanaged       do not report keys that no resource manages
-  --fail-on KINDS      which findings exit 2: a comma list of drifted, deleted, unmanaged, rotation-due
-                       (default: all four; rotation-due: keys past their rotateAfter policy)
+  --fail-on KINDS      which findings exit 2: a comma list of drifted, deleted, unmanaged, rotation-due,
+                       previous-in-use (default: the first four; rotation-due: keys past their
+                       rotateAfter policy; previous-in-use: a previous key that rotationOverlap keeps
+                       live was used after the new one was made, so a service still holds the old value)
   --write-ignore       add today's unmanaged keys to the ignore file (a baseline: each rule dated, with a
                        reason to fill in); from then on only new unmanaged keys fail
   --pulumi PATH        the pulumi binary (default: pulumi on PATH)
@@ -46,7 +48,7 @@ export interface DriftArgs {
 }
 
 export function parseDriftArgs(argv: string[]): DriftArgs | string {
-  const a: DriftArgs = { cwd: ".", stacks: [], allStacks: false, format: "text", unmanaged: true, failOn: [...FAIL_ON], writeIgnore: false };
+  const a: DriftArgs = { cwd: ".", stacks: [], allStacks: false, format: "text", unmanaged: true, failOn: [...DEFAULT_FAIL_ON], writeIgnore: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {

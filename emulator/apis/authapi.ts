@@ -20,6 +20,8 @@ export interface AuthApiKey {
   isActive: boolean;
   expiresAt: string | null;
   rateLimitConfigs: { rateLimit?: number; rateLimitTtl?: number } | null;
+  /** When a service last authenticated it: kept, though the API reports no last use. */
+  lastUsed?: string;
 }
 
 declare module "../store" {
@@ -71,7 +73,7 @@ const alnum = (n: number) => {
 const newValue = () => `live_${alnum(32)}`;
 
 export function toApiKey(k: AuthApiKey) {
-  const { projectId: _p, ...rest } = k;
+  const { projectId: _p, lastUsed: _u, ...rest } = k;
   return { ...rest, isActive: isActive(k) };
 }
 
@@ -101,7 +103,16 @@ export function emulatedApi(): EmulatedApi {
     rateLimits: [],
     error: err,
     // Its DELETE is a soft delete (a revoke): a revoked key is still stored, but no longer works.
-    testing: { credential: authApiCredentials().admin, idField: "key", isLive: (k: AuthApiKey) => k.isActive },
+    testing: {
+      credential: authApiCredentials().admin,
+      idField: "key",
+      isLive: (k: AuthApiKey) => k.isActive,
+      serviceCall: (value) => ({
+        method: "POST",
+        path: `/api-keys/auth/${encodeURIComponent(value)}`,
+        headers: { "x-api-key": authApiCredentials().admin, "content-type": "application/json" },
+      }),
+    },
     usage: (url) => {
       const creds = authApiCredentials();
       return `The Auth API THEAUTHAPI_API_URL=${url}  THEAUTHAPI_ACCESS_KEY=${creds.admin}  (account-level: pass projectId, e.g. ${AUTHAPI_PROJECT}; viewer: ${creds.viewer})`;
@@ -221,6 +232,19 @@ export function emulatedApi(): EmulatedApi {
         k.key = newValue();
         k.updatedAt = new Date().toISOString();
         return { status: 201, body: toApiKey(k) };
+      },
+    },
+    services: {
+      // How a service checks a key it was handed (its own access key in x-api-key): the documented
+      // authenticate call. The answer is the key, or a 401 once it is revoked, expired or unknown.
+      "POST /api-keys/auth/{key}": ({ params, headers, store, now }) => {
+        const v = headers["x-api-key"];
+        const principal = ACCESS_KEYS[(Array.isArray(v) ? v[0] : v) ?? ""];
+        if (!principal) return err(401, "Invalid access key");
+        const k = find(store, principal, params.key!);
+        if (!k || !isActive(k)) return err(401, "Invalid API key");
+        k.lastUsed = now;
+        return { status: 200, body: toApiKey(k) };
       },
     },
     admin: {

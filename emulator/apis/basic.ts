@@ -69,7 +69,11 @@ export function emulatedApi(): EmulatedApi {
     doc,
     rateLimits: [],
     error: err,
-    testing: { credential: BASIC_TOKEN, idField: "id" },
+    testing: {
+      credential: BASIC_TOKEN,
+      idField: "id",
+      serviceCall: (value) => ({ method: "GET", path: "/_emulator/basic/whoami", headers: { authorization: `Bearer ${value}` } }),
+    },
     usage: (url) => `Basic        BASIC_API_URL=${url}  BASIC_API_TOKEN=${BASIC_TOKEN}  (any UUID is a project, e.g. ${BASIC_PROJECT})`,
     seed(store, { empty }) {
       if (empty) return;
@@ -127,6 +131,18 @@ export function emulatedApi(): EmulatedApi {
         if (!k) return err(404, "API key not found");
         store.data.basic = store.data.basic.filter((x) => x !== k);
         return { status: 200, body: { message: "API key deleted" } };
+      },
+    },
+    services: {
+      // Emulator-only: Basic's data API is out of scope, so this stands for any call a service makes
+      // with a project key (Authorization: Bearer <value>). It is the key's last use (`last_used` in a listing).
+      "GET /_emulator/basic/whoami": ({ headers, store, now }) => {
+        const v = headers["authorization"];
+        const value = (Array.isArray(v) ? v[0] : v)?.replace(/^Bearer\s+/i, "");
+        const k = store.data.basic.find((x) => x.value === value);
+        if (!k) return err(401, "Invalid API key");
+        k.last_used = now;
+        return { status: 200, body: { project_id: k.projectId, key_id: k.id } };
       },
     },
     admin: {

@@ -2,7 +2,7 @@
 // Choices where the vendor is silent (see emulator/README.md): scopes and environments are kept in the
 // order sent; rotation invalidates the old value at once; `key` is never null; the PATCH response is
 // the full updated KeyDto (the documented example is request-shaped and violates the schema).
-import { EmulatedApi, Principal, Reply } from "../api";
+import { EmulatedApi, Principal, Reply, ServiceRequest } from "../api";
 import { OpenApiDocument } from "../openapi-validator";
 import type { Store } from "../store";
 import type { StatsigKey } from "./statsig-keys";
@@ -23,6 +23,21 @@ function find(store: Store, p: Principal, id: string): StatsigKey | undefined {
   return store.data.statsig.find((k) => k.key === id && k.project === p.project);
 }
 
+/**
+ * A call of Statsig's SDK API (api.statsig.com) with a key of `type` as its STATSIG-API-KEY: the key must
+ * be active, and the call is its last use (the console shows it as `lastUsed`).
+ */
+function sdkCall(type: string, answer: () => object) {
+  return ({ headers, store, now }: ServiceRequest): Reply => {
+    const v = headers["statsig-api-key"];
+    const key = Array.isArray(v) ? v[0] : v;
+    const k = store.data.statsig.find((x) => x.key === key && x.type === type && x.status === "active");
+    if (!k) return err(401, "Invalid SDK key");
+    k.lastUsed = now;
+    return { status: 200, body: { ...answer(), has_updates: true, time: Date.parse(now) } };
+  };
+}
+
 /** The API, as the emulator serves it (createEmulator finds this export in every module of apis/). */
 export function emulatedApi(): EmulatedApi {
   const doc = OpenApiDocument.load("statsig-keys.openapi.yaml", "statsig");
@@ -34,7 +49,15 @@ export function emulatedApi(): EmulatedApi {
       { limit: 900, windowMs: 15 * 60_000 },
     ],
     error: err,
-    testing: { credential: STATSIG_CONSOLE_KEY, idField: "key" },
+    testing: {
+      credential: STATSIG_CONSOLE_KEY,
+      idField: "key",
+      serviceCall: (value) => ({
+        method: "POST",
+        path: value.startsWith("client-") ? "/v1/initialize" : "/v1/download_config_specs",
+        headers: { "statsig-api-key": value, "content-type": "application/json" },
+      }),
+    },
     usage: (url) => `Statsig      STATSIG_API_URL=${url}  STATSIG_CONSOLE_API_KEY=${STATSIG_CONSOLE_KEY}`,
     authenticate(headers, store) {
       const v = headers["statsig-api-key"];
@@ -97,6 +120,11 @@ export function emulatedApi(): EmulatedApi {
         k.status = "deactivated";
         return { status: 200, body: { message: "Key deactivated successfully." } };
       },
+    },
+    services: {
+      // A client SDK starts with a client key; a server SDK downloads the config specs with a server secret key.
+      "POST /v1/initialize": sdkCall("CLIENT", () => ({ feature_gates: {}, dynamic_configs: {}, layer_configs: {} })),
+      "POST /v1/download_config_specs": sdkCall("SERVER", () => ({ feature_gates: [], dynamic_configs: [], layer_configs: [] })),
     },
     admin: {
       // A console user edits a key: any KeyDto field, by key value.

@@ -15,6 +15,7 @@ const billing = new authapi.ApiKey("billing", {
   expiry: "2027-01-31",
   rateLimit: { limit: 100, ttlSeconds: 60 },
   rotateAfter: "720h", // rotated in place by the first `pulumi up` after 30 days
+  rotationOverlap: "48h", // the old value stays live two more days (previousKey), then the first `up` after that revokes it
 });
 
 const partner = new authapi.ApiKey("partner", { projectId, name: "partner", customKey: cfg.requireSecret("partnerKey") });

@@ -5,8 +5,9 @@ const { basic } = require("pulumi-api-keys");
 
 const projectId = new pulumi.Config().require("projectId");
 
-// rotateAfter: once the value is 12 weeks old, `pulumi up` replaces the key (the new one first).
-const deploys = new basic.ProjectKey("ci-deploys", { projectId, label: "ci deploys", roles: ["read", "write"], rotateAfter: "12w" });
+// rotateAfter: once the value is 12 weeks old, `pulumi up` makes a new key; rotationOverlap keeps the old
+// one live a week longer (previousValue), so CI jobs that still hold it keep working, then deletes it.
+const deploys = new basic.ProjectKey("ci-deploys", { projectId, label: "ci deploys", roles: ["read", "write"], rotateAfter: "12w", rotationOverlap: "1w" });
 const dashboards = new basic.ProjectKey("dashboards", { projectId, label: "dashboards", roles: ["read"], rotation: "2026-11" });
 
 exports.deploysValue = deploys.value; // a secret, seen once at creation and kept in state

@@ -11,6 +11,7 @@ const server = new statsig.Key("checkout-server", {
   secondaryTargetApps: ["billing"],
   rotation: "2026-11", // change this string to rotate the secret in place
   rotateAfter: "90d", // and rotate it anyway once the value is 90 days old (the next `pulumi up` after that)
+  rotationOverlap: "7d", // the old value keeps working for 7 days after each rotation (previousKey), then goes
 });
 
 const web = new statsig.Key("checkout-web", {

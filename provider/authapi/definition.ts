@@ -22,6 +22,8 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   scope: {
     projectInput: "projectId",
     refOutput: "key",
+    previousRefOutput: "previousKey",
+    previousFingerprintOutput: "previousKeyFingerprint",
     refusal: { what: (projectId) => `the Auth API keys of project ${projectId}`, scope: "project" },
   },
   example: { projectId: "proj_checkout", name: "billing service", rateLimit: { limit: 100, ttlSeconds: 60 } },

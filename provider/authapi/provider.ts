@@ -9,7 +9,7 @@ import { settingName } from "../core/config";
 import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { secretFieldNames } from "../core/vendor";
-import { nowIso, valueMadeAt } from "../core/rotation";
+import { nowIso, retirementDue, overlapTimes, valueMadeAt } from "../core/rotation";
 import { InputError } from "../core/errors";
 import {
   check,
@@ -46,6 +46,10 @@ function toState(i: ApiKeyInputs, k: ApiKeyDto, rotatedAt?: string): ApiKeyState
   if (rotatedAt) s.rotatedAt = rotatedAt;
   return s;
 }
+
+/** The previous value's outputs of a state, if a rotation with an overlap kept one. */
+const previousOf = (s: Partial<ApiKeyState>): Pick<ApiKeyState, "previousKey" | "previousKeyFingerprint" | "previousRetiresAt"> =>
+  s.previousKey ? { previousKey: s.previousKey, previousKeyFingerprint: s.previousKeyFingerprint, previousRetiresAt: s.previousRetiresAt } : {};
 
 const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "expiry", "rateLimit", "customKey"];
 
@@ -114,7 +118,11 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       // customKey is a secret: never copied into the record of declared values.
       return {
         id,
-        props: { ...toState(inputs, live, props.rotatedAt), ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props, inputs, secretFieldNames(AUTHAPI.fields)) },
+        props: {
+          ...toState(inputs, live, props.rotatedAt),
+          ...previousOf(props),
+          ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props, inputs, secretFieldNames(AUTHAPI.fields)),
+        },
         inputs,
       };
     });
@@ -128,6 +136,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       // The key as it exists now, kept current call by call: if a later call fails, Pulumi records this
       // (a customKey PATCH or a rotate has already changed the value the API knows it by).
       let now: ApiKeyState = withoutDeclared(olds);
+      let madeAt: string | undefined; // when an overlap rotation made the new value
       /** Keeps a key whose new value could not be settled in state, marked, before the error goes on. */
       const markUnsettled =
         (what: "rotate" | "customKey") =>
@@ -174,7 +183,25 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
               : await send();
             track(k, patched);
           }
-          if (rotatesNow(olds, news)) {
+          // A previous value retires when its overlap ends, and before a rotation would make a third value.
+          if (now.previousKey && (retirementDue(now) || rotatesNow(olds, news))) {
+            await c.revoke(olds.projectId, now.previousKey); // already revoked or gone is done
+            const { previousKey: _k, previousKeyFingerprint: _f, previousRetiresAt: _r, ...rest } = now;
+            now = rest;
+          }
+          if (rotatesNow(olds, news) && news.rotationOverlap) {
+            // The old value stays live through the overlap: a new key with the same settings takes over.
+            const from = now.key;
+            const { key: k } = await createOnce({
+              ...this.listing(c, olds.projectId),
+              create: () => c.create(createBody(news)),
+              matches: (x) => x.key !== from && matchesDeclaration(x, { ...news, active: true }),
+            });
+            track(k, { rotation: news.rotation });
+            const times = overlapTimes(news.rotationOverlap);
+            madeAt = times.rotatedAt;
+            now = { ...now, previousKey: from, previousKeyFingerprint: fingerprint(from), previousRetiresAt: times.previousRetiresAt };
+          } else if (rotatesNow(olds, news)) {
             const from = now.key;
             const rotated = await rotateOnce({
               ...this.listing(c, olds.projectId),
@@ -201,8 +228,8 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
         expiresAt: news.expiry ?? null,
       };
       // A new value (rotated, or a new custom key) starts the clock again; so does a key from before rotatedAt.
-      const rotatedAt = key !== olds.key ? nowIso() : (valueMadeAt(olds) ?? nowIso());
-      return { outs: toState(news, { ...base, key, isActive: now.isActive, expiresAt: news.expiry ?? null }, rotatedAt) };
+      const rotatedAt = madeAt ?? (key !== olds.key ? nowIso() : (valueMadeAt(olds) ?? nowIso()));
+      return { outs: { ...toState(news, { ...base, key, isActive: now.isActive, expiresAt: news.expiry ?? null }, rotatedAt), ...previousOf(now) } };
     });
   }
 
@@ -226,6 +253,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
   async delete(id: string, props: ApiKeyState) {
     return step("revoking a key in The Auth API", async () => {
       const c = this.client();
+      if (props.previousKey) await c.revoke(props.projectId, props.previousKey); // retired with it; already gone is done
       if (!(await c.revoke(props.projectId, props.key))) await this.goneOnlyInSameScope(c, props.projectId, id); // already revoked or gone is done
     });
   }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { canonical, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf, rulesOf } from "../core/fields";
-import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
@@ -117,6 +117,7 @@ export const API_KEY_FIELDS = fieldTable({
     description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
   }),
   rotateAfter: ROTATE_AFTER,
+  rotationOverlap: ROTATION_OVERLAP,
   active: input({
     rule: z.boolean({ error: "must be true or false" }).optional(),
     default: true,
@@ -132,12 +133,26 @@ export const API_KEY_FIELDS = fieldTable({
   expiresAt: output({ type: "string", computed: true, description: "As the API reports it." }),
   createdAt: output({ type: "string", computed: true, description: "As the API reports it." }),
   rotatedAt: ROTATED_AT,
+  previousKey: output({
+    type: "string",
+    secret: true,
+    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
+  }),
+  previousKeyFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
   unsettled: output({ type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." }),
 });
 
 /** The Args rules, piped into the canonical inputs. */
 export const ApiKeyArgsCanonical = inputSchema(API_KEY_FIELDS, (a, ctx) => {
+  if (a.customKey !== undefined && a.rotationOverlap !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["rotationOverlap"],
+      message: "conflicts with customKey: a custom value is yours to change, with no previous value kept",
+    });
+  }
   if (a.customKey !== undefined && a.rotation !== undefined) {
     ctx.addIssue({ code: "custom", path: ["rotation"], message: "conflicts with customKey: change customKey to change the value, or drop it to rotate" });
   }
@@ -247,6 +262,10 @@ export interface ApiKeyState extends ApiKeyInputs {
   declared?: Declared;
   /** Set when a rotate (or custom key change) failed and its outcome could not be found out: then a read that cannot find the key fails rather than calling it deleted. */
   unsettled?: "rotate" | "customKey";
+  /** With rotationOverlap, after a rotation: the previous value, live until previousRetiresAt. */
+  previousKey?: string;
+  previousKeyFingerprint?: string;
+  previousRetiresAt?: string;
 }
 
 /** The live key projected onto the input names, canonical; "" and {} read as absent. */
@@ -263,6 +282,7 @@ export function liveInputs(dto: ApiKeyDto, projectId: string, prior: Partial<Api
   if (prior.customKey !== undefined && prior.customKey === dto.key) out.customKey = prior.customKey;
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
+  if (prior.rotationOverlap !== undefined) out.rotationOverlap = prior.rotationOverlap;
   return out;
 }
 

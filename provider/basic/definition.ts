@@ -21,6 +21,8 @@ export const BASIC: VendorDefinition<"basic"> = {
   scope: {
     projectInput: "projectId",
     refOutput: "keyId",
+    previousRefOutput: "previousKeyId",
+    previousFingerprintOutput: "previousValueFingerprint",
     refusal: { what: (projectId) => `the Basic keys of project ${projectId}`, scope: "account" },
   },
   example: { projectId: "3f0e6a52-8c1d-4b7e-9a2f-5d4c3b2a1f00", label: "ci deploys", roles: ["read", "write"] },

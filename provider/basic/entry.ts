@@ -20,6 +20,7 @@ export const entry: VendorEntry<"basic", typeof ProjectKey> = {
           ref: k.id,
           liveInputs: (declared) => liveInputs(projectId!, k, declared as Partial<ProjectKeyInputs>),
           unmanaged: { id: k.id, label: k.label },
+          lastUsed: k.last_used ?? null,
         })),
       };
     },

@@ -6,10 +6,10 @@ import { declaredAfterRead, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { AmbiguousCreateError } from "../core/errors";
 import { isUnknown } from "../core/checks";
-import { check, goneOnlyInSameScope, importIdParts, nothingToImport, readUnlessGone, step } from "../core/lifecycle";
+import { check, goneOnlyInSameScope, importIdParts, nothingToImport, readUnlessGone, rotatesNow, step } from "../core/lifecycle";
 import { notice } from "../core/notice";
 import { aheadOfCreates, createOnce } from "../core/reconcile";
-import { nowIso, valueMadeAt } from "../core/rotation";
+import { nowIso, retirementDue, overlapTimes, valueMadeAt } from "../core/rotation";
 import { fingerprint } from "../core/redact";
 import { BASIC } from "./definition";
 import { BASIC_WIRE, BasicClient } from "./client";
@@ -28,6 +28,12 @@ import {
 class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
     super(BASIC, BasicClient);
+  }
+
+  /** Only a listing shows `last_used`: one call lists the project. */
+  protected override async previousLastUsed(olds: Partial<ProjectKeyState>) {
+    if (!olds.previousKeyId || !olds.projectId) return undefined;
+    return (await this.client().list(olds.projectId)).find((k) => k.id === olds.previousKeyId)?.last_used ?? null;
   }
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -52,33 +58,42 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   async create(inputs: ProjectKeyInputs) {
     return step("creating a Basic project key", async () => {
       const c = this.client();
-      const roles = rolesToWire(inputs.roles);
-      const create = () =>
-        createOnce<KeySummary & { value?: string }>({
-          ...this.listing(c, inputs.projectId),
-          create: () => c.create(inputs.projectId, inputs.label, roles),
-          matches: (x) => matchesDeclaration(x, inputs),
-        });
-      let { key: k } = await create();
-      if (!k.value) {
-        // Found after its create's answer was lost: Basic shows a value only in that answer, so nobody
-        // can ever use this key. It goes, and another is made.
-        await c.delete(inputs.projectId, k.id);
-        await notice(
-          `Basic key "${inputs.label}": the answer to its create was lost, and Basic never shows a key's value again; the key it made (id ${k.id}) was deleted and another created`,
-        );
-        k = (await create()).key;
-        if (!k.value) {
-          await c.delete(inputs.projectId, k.id);
-          throw new AmbiguousCreateError(
-            "the answers to two creates in a row were lost; both keys were found and deleted, none is left behind: run `pulumi up` again",
-          );
-        }
-      }
+      const k = await this.newKeyWithValue(c, inputs);
       const state: ProjectKeyState = { ...inputs, keyId: k.id, value: k.value, valueFingerprint: fingerprint(k.value), rotatedAt: nowIso() };
       if (k.created_at) state.createdAt = k.created_at;
       return { id: `${inputs.projectId}/${k.id}`, outs: state };
     });
+  }
+
+  /**
+   * Creates a key with these settings (adopted, never doubled, when the answer is lost) and returns it
+   * with its value. `besides`: a key with the same settings that must not be taken for it (the one an
+   * overlap keeps).
+   */
+  private async newKeyWithValue(c: BasicClient, inputs: ProjectKeyInputs, besides?: string): Promise<KeySummary & { value: string }> {
+    const create = () =>
+      createOnce<KeySummary & { value?: string }>({
+        ...this.listing(c, inputs.projectId),
+        create: () => c.create(inputs.projectId, inputs.label, rolesToWire(inputs.roles)),
+        matches: (x) => x.id !== besides && matchesDeclaration(x, inputs),
+      });
+    let { key: k } = await create();
+    if (!k.value) {
+      // Found after its create's answer was lost: Basic shows a value only in that answer, so nobody
+      // can ever use this key. It goes, and another is made.
+      await c.delete(inputs.projectId, k.id);
+      await notice(
+        `Basic key "${inputs.label}": the answer to its create was lost, and Basic never shows a key's value again; the key it made (id ${k.id}) was deleted and another created`,
+      );
+      k = (await create()).key;
+      if (!k.value) {
+        await c.delete(inputs.projectId, k.id);
+        throw new AmbiguousCreateError(
+          "the answers to two creates in a row were lost; both keys were found and deleted, none is left behind: run `pulumi up` again",
+        );
+      }
+    }
+    return k as KeySummary & { value: string };
   }
 
   async read(id: string, props: ProjectKeyState) {
@@ -99,12 +114,34 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
 
   async update(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
     return step("updating a Basic project key", async () => {
+      const c = this.client();
       const { changed } = diffInputs(BASIC_DIFF_POLICY, olds, news);
       const body = updateBody(news, changed);
-      if (Object.keys(body).length) await this.client().update(olds.projectId, olds.keyId, body);
+      if (Object.keys(body).length) await c.update(olds.projectId, olds.keyId, body);
       const { rotation: _recorded, declared: _settled, ...kept } = olds; // a removed trigger leaves state too, and so does a settled declaration
       // Keys from before rotatedAt count from their creation.
-      return { outs: { ...kept, ...news, rotatedAt: valueMadeAt(olds) ?? nowIso() } satisfies ProjectKeyState };
+      let now: ProjectKeyState = { ...kept, ...news, rotatedAt: valueMadeAt(olds) ?? nowIso() };
+      // A previous key retires when its overlap ends, and before a rotation would make a third.
+      if (now.previousKeyId && (retirementDue(now) || rotatesNow(olds, news))) {
+        await c.delete(olds.projectId, now.previousKeyId); // already gone is done
+        const { previousValue: _v, previousValueFingerprint: _f, previousKeyId: _i, previousRetiresAt: _r, ...rest } = now;
+        now = rest;
+      }
+      if (news.rotationOverlap && rotatesNow(olds, news)) {
+        // The old key stays live through the overlap: a new key with the same settings takes over.
+        const k = await this.newKeyWithValue(c, news, olds.keyId);
+        now = {
+          ...now,
+          keyId: k.id,
+          value: k.value,
+          valueFingerprint: fingerprint(k.value),
+          ...overlapTimes(news.rotationOverlap),
+          previousKeyId: olds.keyId,
+          previousValue: olds.value,
+          previousValueFingerprint: olds.valueFingerprint,
+        };
+      }
+      return { outs: now };
     });
   }
 
@@ -135,6 +172,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   async delete(id: string, props: ProjectKeyState) {
     return step("deleting a Basic project key", async () => {
       const c = this.client();
+      if (props.previousKeyId) await c.delete(props.projectId, props.previousKeyId); // retired with it; already gone is done
       if (!(await c.delete(props.projectId, props.keyId))) await this.goneOnlyInSameAccount(c, props.projectId, id); // already gone is done
     });
   }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
-import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,6 +54,7 @@ export const PROJECT_KEY_FIELDS = fieldTable({
       "Any string. A new value replaces the key, creating the new one before deleting the old (Basic has no rotate endpoint); removing the field replaces nothing.",
   }),
   rotateAfter: ROTATE_AFTER,
+  rotationOverlap: ROTATION_OVERLAP,
   keyId: output({ type: "string", computed: true, description: "Basic's id of the key (not secret)." }),
   value: output({
     type: "string",
@@ -64,6 +65,14 @@ export const PROJECT_KEY_FIELDS = fieldTable({
   valueFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." }),
   createdAt: output({ type: "string", computed: true, description: "When Basic created the key." }),
   rotatedAt: ROTATED_AT,
+  previousValue: output({
+    type: "string",
+    secret: true,
+    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
+  }),
+  previousKeyId: output({ type: "string", description: "With rotationOverlap, after a rotation: Basic's id of the previous key." }),
+  previousValueFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
 });
 
@@ -95,7 +104,10 @@ const KeyCore = { id: z.string(), label: z.string(), roles: z.string() };
 export const CreatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, value: z.string(), created_at: z.string().optional() }) });
 export const KeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, created_at: z.string().optional() }) });
 export const UpdatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore }) });
-export const KeyListResponse = z.looseObject({ data: z.array(z.looseObject({ ...KeyCore, created_at: z.string().optional() })) });
+// `last_used`: when a service last used the key; null: never. Only a listing shows it.
+export const KeyListResponse = z.looseObject({
+  data: z.array(z.looseObject({ ...KeyCore, created_at: z.string().optional(), last_used: z.string().nullish() })),
+});
 export const MessageResponse = z.looseObject({ message: z.string().optional() }).nullish();
 
 export type KeySummary = z.infer<typeof KeyListResponse>["data"][number];
@@ -124,12 +136,18 @@ export interface ProjectKeyState extends ProjectKeyInputs {
   rotatedAt?: string;
   /** Declared values a refresh displaced with live ones, by field (see core/declared.ts). Absent when in sync. */
   declared?: Declared;
+  /** With rotationOverlap, after a rotation: the previous key's value and id, live until previousRetiresAt. */
+  previousValue?: string;
+  previousValueFingerprint?: string;
+  previousKeyId?: string;
+  previousRetiresAt?: string;
 }
 
 export function liveInputs(projectId: string, k: { label: string; roles: string }, prior: Partial<ProjectKeyInputs>): ProjectKeyInputs {
   const out: ProjectKeyInputs = { projectId, label: k.label, roles: rolesFromWire(k.roles) };
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
+  if (prior.rotationOverlap !== undefined) out.rotationOverlap = prior.rotationOverlap;
   return out;
 }
 

@@ -4,7 +4,7 @@ import { isUnknown } from "./checks";
 import { ConfigSource, httpOptionsFrom, readSetting, requireSetting } from "./config";
 import { setMemberChanges } from "./diff";
 import { notice } from "./notice";
-import { dueMessage } from "./rotation";
+import { dueMessage, usedSinceRotation } from "./rotation";
 import { diff } from "./lifecycle";
 import type { DiffResultLike } from "./provider-contract";
 import type { VendorDefinition } from "./vendor";
@@ -36,9 +36,32 @@ export abstract class ApiProvider<Client> {
     });
   }
 
+  /**
+   * When a service last used the previous key a rotation with an overlap kept (null: never), where the
+   * vendor reports use; undefined where it does not (the default).
+   */
+  protected async previousLastUsed(_olds: Record<string, unknown>): Promise<string | null | undefined> {
+    return undefined;
+  }
+
+  /** What preview says of a previous key: its retirement, and any use of it after the new key was made. */
+  async notePrevious(id: string, olds: Record<string, unknown>, retires: string | undefined): Promise<void> {
+    if (typeof olds.previousRetiresAt !== "string") return;
+    // Only a note: a failed lookup never fails the preview.
+    const lastUsed = await this.previousLastUsed(olds).catch(() => undefined);
+    const use = usedSinceRotation(lastUsed, olds) ? `last used ${lastUsed}, after the new key was made` : undefined;
+    if (retires)
+      await notice(
+        `${id}: retires previous key: overlap ended ${retires}${use ? `; it was ${use}: a service still holding it stops working` : ""}`,
+        use ? "warn" : "info",
+      );
+    else if (use) await notice(`${id}: previous key still in use: ${use}; it retires at ${olds.previousRetiresAt}`, "warn");
+  }
+
   async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
     const d = diff(this.settings.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
     if (d.due) await notice(`${id}: ${dueMessage(d.due)}`, "info");
+    await this.notePrevious(id, olds as Record<string, unknown>, d.retires);
     // The engine shows a list's change position by position, which for a set reads as churn. Say what it
     // is, in counts only: a member may be a secret, and this process cannot tell which inputs are.
     for (const field of d.changed.filter((f) => this.settings.policy[f] === "set" && !isUnknown((news as Record<string, unknown>)[f]))) {

@@ -20,6 +20,11 @@ export interface RotationPolicyArgs {
    * due and `pulumi up` rotates it as a new `rotation` value does. Setting or changing it rotates nothing by itself.
    */
   rotateAfter?: pulumi.Input<string>;
+  /**
+   * How long the previous value stays live after a rotation ("24h", "7d", "2w"; shorter than rotateAfter):
+   * a rotation makes a new key and keeps the old one as the previous key until previousRetiresAt.
+   */
+  rotationOverlap?: pulumi.Input<string>;
 }
 
 const sources = new Map<string, pulumi.Input<string>>();

@@ -4,6 +4,7 @@
 // derived from it, so a field cannot be added to one of them and forgotten in another.
 import { z } from "zod";
 import { problemsOf } from "./checks";
+import { overlapShorterThanPolicy } from "./rotation";
 import type { DiffPolicy, FieldRule } from "./diff";
 import type { FieldDoc } from "./vendor";
 
@@ -79,6 +80,7 @@ const inputsOf = (t: FieldTable) => Object.entries(t).filter((e): e is [string, 
  */
 export function inputSchema<T extends FieldTable>(t: T, refine?: (args: z.output<Rules<T>>, ctx: z.core.$RefinementCtx<z.output<Rules<T>>>) => void) {
   let rules = rulesOf(t);
+  if ("rotateAfter" in t && "rotationOverlap" in t) rules = rules.superRefine(overlapShorterThanPolicy);
   if (refine) rules = rules.superRefine(refine);
   return rules.transform((a) => canonicalize(t, a as Record<string, unknown>));
 }

@@ -3,7 +3,7 @@ import { checkInputs, InputSchema, isUnknown } from "./checks";
 import type { CheckResultLike, DiffResultLike, RotationBy, RotationState } from "./provider-contract";
 export type { CheckResultLike, DiffResultLike, LifecycleProvider, RotationBy } from "./provider-contract";
 import { hasDisplacedDeclaration } from "./declared";
-import { rotationDue } from "./rotation";
+import { retirementDue, rotationDue } from "./rotation";
 import { DiffPolicy, diffInputs, rotates } from "./diff";
 import { ApiKeysError, asApiKeysError, WrongScopeError } from "./errors";
 import { isScopeRefusal } from "./http";
@@ -34,15 +34,20 @@ export function refuseRotatingWhileOff(r: CheckResultLike, olds: { active?: bool
 export function diff(policy: DiffPolicy, olds: Record<string, unknown>, news: Record<string, unknown>, rotationBy: RotationBy = "in-place"): DiffResultLike {
   const d = diffInputs(policy, olds, news);
   const due = dueForRotation(olds, news);
-  const replaces = due && rotationBy === "replace" && !d.replaces.length ? ["rotateAfter"] : d.replaces;
+  const retires = retirementDue(olds);
+  // With an overlap, a rotation is in place for every API: a new key is made and the old one kept live.
+  const overlap = typeof news.rotationOverlap === "string";
+  const byReplacement = rotationBy === "replace" && !overlap;
+  const replaces = due && byReplacement && !d.replaces.length ? ["rotateAfter"] : overlap ? d.replaces.filter((f) => f !== "rotation") : d.replaces;
   // A refresh that found drift left the old declaration in state: an update settles it, even when the
   // program now declares what is live (then it makes no API call).
   return {
-    changes: d.changed.length > 0 || hasDisplacedDeclaration(olds) || due !== undefined,
+    changes: d.changed.length > 0 || hasDisplacedDeclaration(olds) || due !== undefined || retires !== undefined,
     replaces,
     deleteBeforeReplace: false,
     changed: d.changed,
     ...(due ? { due } : {}),
+    ...(retires ? { retires } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ export interface DiffResultLike {
   changed: string[];
   /** Set when the key's value is as old as its rotateAfter policy: the update (or replacement) rotates it. */
   due?: RotationState;
+  /** Set when a previous value's overlap has ended (its previousRetiresAt): the update retires it. */
+  retires?: string;
 }
 
 /** How an API rotates a due key: in place (Statsig, The Auth API), or by a new key replacing it (Basic). */
@@ -40,6 +42,8 @@ export interface LifecycleProvider {
   configure(req: { config: ConfigSource }): Promise<void>;
   check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResultLike>;
   diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResultLike>;
+  /** What preview says of a previous key an overlap keeps: its retirement (`retires`), and any use since the rotation. */
+  notePrevious(id: string, olds: Record<string, unknown>, retires: string | undefined): Promise<void>;
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
   update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;

@@ -13,6 +13,17 @@ export const rotateAfterSchema = z
   .string({ error: 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")' })
   .regex(POLICY, 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")');
 
+/**
+ * The rule across `rotateAfter` and `rotationOverlap` (fields.ts applies it to every table with both): an
+ * overlap as long as the policy would keep a previous key live past the next rotation.
+ */
+export function overlapShorterThanPolicy(a: { rotateAfter?: unknown; rotationOverlap?: unknown }, ctx: z.core.$RefinementCtx): void {
+  const [policy, overlap] = [a.rotateAfter, a.rotationOverlap];
+  if (typeof policy !== "string" || typeof overlap !== "string" || !POLICY.test(policy) || !POLICY.test(overlap)) return;
+  if (policyMs(overlap) >= policyMs(policy))
+    ctx.addIssue({ code: "custom", path: ["rotationOverlap"], message: `must be shorter than rotateAfter (${policy})` });
+}
+
 export function policyMs(policy: string): number {
   const m = POLICY.exec(policy);
   if (!m) throw new Error(`not a rotateAfter policy: ${policy}`);
@@ -47,3 +58,26 @@ export function dueMessage(r: RotationState): string {
 }
 
 export const nowIso = (): string => new Date(clock.now()).toISOString();
+
+/** When a previous value kept by a rotation with `overlap` retires: the rotation time plus the overlap. */
+export const retiresAt = (overlap: string, now = clock.now()): string => new Date(now + policyMs(overlap)).toISOString();
+
+/**
+ * Whether a previous value was used once its successor existed: its last use is no earlier than the
+ * rotation (a use in the rotation's own millisecond counts: better a needless warning than a missed one).
+ */
+export function usedSinceRotation(lastUsed: string | null | undefined, state: { rotatedAt?: unknown; createdAt?: unknown }): boolean {
+  const since = valueMadeAt(state);
+  return !!lastUsed && since !== undefined && Date.parse(lastUsed) >= Date.parse(since);
+}
+
+/** What a rotation with an overlap records, from one reading of the clock: previousRetiresAt is exactly rotatedAt plus the overlap. */
+export function overlapTimes(overlap: string, now = clock.now()): { rotatedAt: string; previousRetiresAt: string } {
+  return { rotatedAt: new Date(now).toISOString(), previousRetiresAt: retiresAt(overlap, now) };
+}
+
+/** The retirement a previous value is due for, if any: its overlap has ended. */
+export function retirementDue(state: { previousRetiresAt?: unknown }, now = clock.now()): string | undefined {
+  const at = state.previousRetiresAt;
+  return typeof at === "string" && now >= Date.parse(at) ? at : undefined;
+}

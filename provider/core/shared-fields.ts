@@ -11,6 +11,21 @@ export const ROTATE_AFTER = input({
     'A rotation policy: a duration, "90d", "12w" or "720h". When the current value is that old, preview shows the key as due and up rotates it as a new rotation value does. Adding, changing or removing it rotates nothing by itself, unless the key is already past the new policy.',
 });
 
+export const ROTATION_OVERLAP = input({
+  live: false, // the user's policy, not the API's
+  rule: rotateAfterSchema.optional(),
+  change: "update", // a policy: recorded, no API call
+  type: "string",
+  description:
+    'How long the previous value stays live after a rotation: a duration, "24h", "7d" or "2w", shorter than rotateAfter. A rotation then makes a new key with the same settings and keeps the old one as previousKey until previousRetiresAt; the first up after that retires it.',
+});
+
+export const PREVIOUS_RETIRES_AT = output({
+  type: "string",
+  description:
+    "With rotationOverlap, after a rotation: when the previous value is retired (the rotation time plus the overlap, ISO 8601). Absent when there is no previous value.",
+});
+
 export const ROTATED_AT = output({
   type: "string",
   computed: true,

@@ -28,6 +28,10 @@ export interface KeyScope {
   projectInput?: string;
   /** The output that names a managed key as its listing does (`ListedKey.ref`). */
   refOutput: string;
+  /** The output that names, the same way, the previous key a rotation with an overlap keeps live. */
+  previousRefOutput: string;
+  /** The output holding that previous key's fingerprint (reports name a key by it, never by its value). */
+  previousFingerprintOutput: string;
   /** A listing refused with this credential means the credential belongs to another project or account. */
   refusal?: { what: (projectId: string | undefined) => string; scope: "project" | "account" };
 }
@@ -78,6 +82,8 @@ export interface ListedKey {
   liveInputs(declared: Record<string, unknown>): object;
   /** How it is listed when no stack manages it; absent when it is not a live key (a revoked one). */
   unmanaged?: { id: string; label: string; type?: string };
+  /** When a service last used it (ISO 8601), null if never; absent where the vendor does not say (The Auth API). */
+  lastUsed?: string | null;
 }
 
 /** What the drift command needs of a vendor beyond its definition (its `scope`): how one scope's keys are listed. */
@@ -96,6 +102,9 @@ export const projectOf = (d: KeyScope, inputs: Record<string, unknown>): string 
 
 /** The listing's name for a managed key, from its outputs. */
 export const refOf = (d: KeyScope, outputs: Record<string, unknown>): string | undefined => outputs[d.refOutput] as string | undefined;
+
+/** The listing's name for the previous key a rotation with an overlap keeps live, if any. */
+export const previousRefOf = (d: KeyScope, outputs: Record<string, unknown>): string | undefined => outputs[d.previousRefOutput] as string | undefined;
 
 /** A resource class: `new Key(name, args, opts)`. */
 export type ResourceClass = new (name: string, args: never, opts?: CustomResourceOptions) => unknown;

@@ -12,6 +12,7 @@
 //       billing: { projectId: proj_1, name: billing, customKey: { secretConfig: partnerKey } }
 //   defaults:                  # fields every key gets unless it sets its own
 //     rotateAfter: 90d         #   (a key with customKey keeps a custom value: no schedule)
+//     rotationOverlap: 7d      #   the old value stays live that long after each rotation
 //   stacks:                    # per-stack overrides, merged over each key's fields
 //     dev:
 //       statsig:
@@ -37,14 +38,14 @@ type KeysByApi = Partial<Record<DeclaredApi, KeysByName>>;
 export interface KeysDocument {
   vars?: Record<string, string | number | boolean | string[]>;
   /** Fields every key gets unless it sets its own: a rotation policy. */
-  defaults?: { rotateAfter?: string };
+  defaults?: { rotateAfter?: string; rotationOverlap?: string };
   keys: KeysByApi;
   stacks?: Record<string, KeysByApi>;
 }
 
 const DocumentSchema: z.ZodType<KeysDocument> = z.strictObject({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
-  defaults: z.strictObject({ rotateAfter: rotateAfterSchema.optional() }).optional(),
+  defaults: z.strictObject({ rotateAfter: rotateAfterSchema.optional(), rotationOverlap: rotateAfterSchema.optional() }).optional(),
   keys: ApiMap,
   stacks: z.record(z.string(), ApiMap).optional(),
 });

@@ -6,10 +6,10 @@ import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
 import { ApiEntry, ENTRIES } from "../registry";
-import { projectOf, refOf } from "../core/vendor";
-import { ageDays, rotationDue, valueMadeAt } from "../core/rotation";
+import { KeyScope, ListedKey, previousRefOf, projectOf, refOf } from "../core/vendor";
+import { ageDays, retirementDue, rotationDue, usedSinceRotation, valueMadeAt } from "../core/rotation";
 import { IgnoreRules } from "./ignore";
-import { Api, CredentialKey, DriftReport, FieldDrift, ResourceReport, summarize, UnmanagedKey } from "./report";
+import { Api, CredentialKey, DriftReport, FieldDrift, PreviousKey, ResourceReport, summarize, UnmanagedKey } from "./report";
 import { listStacks, readStack, rememberScopes, scopesOf, StackResource, StackSnapshot } from "./stack";
 
 export interface DriftOptions {
@@ -60,6 +60,25 @@ function ageOf(r: StackResource): Pick<ResourceReport, "rotatedAt" | "ageDays" |
   const policy = typeof r.inputs.rotateAfter === "string" ? r.inputs.rotateAfter : undefined;
   const due = rotationDue(policy, r.outputs);
   return { rotatedAt: at, ageDays: ageDays(at)!, ...(policy ? { rotateAfter: policy, rotationDue: due?.due ?? false } : {}) };
+}
+
+/**
+ * The previous key a rotation with an overlap keeps live, as listed: when it retires, and whether a
+ * service used it after the current key was made (where the vendor reports use).
+ */
+export function previousKeyOf(scope: KeyScope, outputs: Record<string, unknown>, live: Map<string, ListedKey>): PreviousKey | undefined {
+  const ref = previousRefOf(scope, outputs);
+  const retiresAt = outputs.previousRetiresAt;
+  if (!ref || typeof retiresAt !== "string") return undefined;
+  const listed = live.get(ref);
+  const p: PreviousKey = {
+    fingerprint: String(outputs[scope.previousFingerprintOutput] ?? ""),
+    retiresAt,
+    retirementDue: retirementDue(outputs) !== undefined,
+  };
+  if (!listed?.unmanaged) return { ...p, gone: true }; // not listed, or listed as no longer live (revoked)
+  if (listed.lastUsed === undefined) return p;
+  return { ...p, lastUsed: listed.lastUsed, inUse: usedSinceRotation(listed.lastUsed, outputs) };
 }
 
 function configSource(snapshot: StackSnapshot): ConfigSource {
@@ -131,7 +150,7 @@ export async function detectDriftIn(
   const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: settingsOf(s, r), r })));
   const all: Managed[] = [...managedKeys, ...(wantUnmanaged ? stacks.flatMap(rememberedOnly) : [])];
   // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
-  const managedAnywhere = (api: Api, id: (r: StackResource) => string) => new Set(managedKeys.filter((m) => m.r.api === api).map((m) => id(m.r)));
+  const managedAnywhere = (api: Api, ids: (r: StackResource) => string[]) => new Set(managedKeys.filter((m) => m.r.api === api).flatMap((m) => ids(m.r)));
   const isKey = (m: Managed) => !m.scopeOnly;
   const report = (m: Managed, fields: FieldDrift[] | "deleted") => resources.push({ ...resourceReport(m.r, fields, ignore), stack: m.stack });
 
@@ -159,7 +178,8 @@ export async function detectDriftIn(
   const credential = (cfg: ConfigSource, e: ApiEntry) => fingerprint(secret(cfg, e));
 
   for (const e of ENTRIES) {
-    const managed = managedAnywhere(e.api, (r) => refOf(e.scope, r.outputs) ?? "");
+    // A previous key an overlap keeps live is part of its managed key, never unmanaged.
+    const managed = managedAnywhere(e.api, (r) => [refOf(e.scope, r.outputs), previousRefOf(e.scope, r.outputs)].filter((x): x is string => !!x));
     const projectOfKey = (m: Managed) => projectOf(e.scope, m.r.inputs);
     await perScope(
       e.api,
@@ -186,6 +206,8 @@ export async function detectDriftIn(
         for (const m of keys.filter(isKey)) {
           const k = live.get(refOf(e.scope, m.r.outputs) ?? "");
           report(m, k ? compareFields(e.livePolicy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted");
+          const previous = previousKeyOf(e.scope, m.r.outputs, live);
+          if (previous) resources[resources.length - 1]!.previous = previous;
         }
         const credentialFingerprint = fingerprint(connection.credential);
         for (const k of live.values())

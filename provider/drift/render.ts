@@ -16,6 +16,26 @@ function ageText(x: ResourceReport): string {
   const age = x.ageDays === undefined ? "age unknown" : `${x.ageDays} day${x.ageDays === 1 ? "" : "s"} old`;
   return `${age}${x.rotateAfter ? `, policy ${x.rotateAfter}${x.rotationDue ? " (due: pulumi up rotates it)" : ""}` : ""}`;
 }
+/** "previous: {fingerprint 3f2a…, retiresAt …, lastUsed …}" and what it means for the person reading. */
+function previousText(x: ResourceReport): string | undefined {
+  const p = x.previous;
+  if (!p) return undefined;
+  const used = p.lastUsed === undefined ? "not reported by the vendor" : (p.lastUsed ?? "never");
+  const fields = `{fingerprint ${p.fingerprint}, retiresAt ${p.retiresAt}, lastUsed ${used}}`;
+  const meaning = p.gone
+    ? "gone already: nothing to retire"
+    : p.inUse
+      ? p.retirementDue
+        ? "STILL IN USE, and the next pulumi up retires it"
+        : "STILL IN USE after the new key was made: move its services to the new key before it retires"
+      : p.retirementDue
+        ? "overlap ended: the next pulumi up retires it"
+        : p.lastUsed === undefined
+          ? "live until retiresAt"
+          : "not used since the new key was made";
+  return `previous: ${fields}: ${meaning}`;
+}
+
 const stackOf = (r: DriftReport, x: ResourceReport) => (r.stacks && x.stack ? ` [${x.stack}]` : "");
 
 function verdict(r: DriftReport): string {
@@ -27,7 +47,7 @@ export function renderText(r: DriftReport): string {
   const s = r.summary;
   const lines = [`pulumi-api-keys drift: ${r.project}/${r.stack}: ${verdict(r)}`];
   lines.push(
-    `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; ${s.rotationDue} rotation due`,
+    `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; ${s.rotationDue} rotation due${s.previousInUse ? `; ${s.previousInUse} previous key(s) in use` : ""}`,
   );
   // Several stacks: each stack's keys under its name.
   for (const stack of r.stacks ?? [undefined]) {
@@ -41,8 +61,11 @@ export function renderText(r: DriftReport): string {
     }
   }
   // Every key's age; a key past its rotateAfter policy says so.
-  for (const x of r.resources.filter((k) => k.status !== "deleted"))
+  for (const x of r.resources.filter((k) => k.status !== "deleted")) {
     lines.push(`  ${x.rotationDue ? "rotation-due" : "age"} ${x.api} ${x.name}${stackOf(r, x)}: ${ageText(x)}`);
+    const previous = previousText(x);
+    if (previous) lines.push(`  ${x.previous?.inUse ? "previous-in-use" : "previous"} ${x.api} ${x.name}${stackOf(r, x)}: ${previous}`);
+  }
   for (const u of r.unmanaged)
     lines.push(
       `  unmanaged ${u.api} ${u.id}${u.type ? ` ${u.type}` : ""} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`,
@@ -72,6 +95,12 @@ export function renderMarkdown(r: DriftReport): string {
   if (due.length) {
     out.push("**Rotation due** (`pulumi up` rotates these):", "");
     for (const x of due) out.push(`- ${x.api} ${md(x.name)}${md(stackOf(r, x))}: ${md(ageText(x))}`);
+    out.push("");
+  }
+  const overlapping = r.resources.filter((x) => x.previous);
+  if (overlapping.length) {
+    out.push("**Previous keys** (kept live by `rotationOverlap` until they retire):", "");
+    for (const x of overlapping) out.push(`- ${x.previous?.inUse ? "⚠️ " : ""}${x.api} ${md(x.name)}${md(stackOf(r, x))}: ${md(previousText(x)!)}`);
     out.push("");
   }
   const aged = r.resources.filter((x) => x.status !== "deleted");

@@ -33,6 +33,24 @@ export interface ResourceReport {
   rotateAfter?: string;
   /** The key is at least as old as its rotateAfter policy: `pulumi up` rotates it. */
   rotationDue?: boolean;
+  /** The previous key a rotation with rotationOverlap keeps live until `retiresAt`, if any. */
+  previous?: PreviousKey;
+}
+
+/** A previous key, as the vendor lists it. */
+export interface PreviousKey {
+  /** The previous value's fingerprint (never the value). */
+  fingerprint: string;
+  /** When the first `pulumi up` after it retires the key. */
+  retiresAt: string;
+  /** The overlap has ended: the next `pulumi up` retires it. */
+  retirementDue: boolean;
+  /** When a service last used it, null if never; absent where the vendor does not report use (The Auth API). */
+  lastUsed?: string | null;
+  /** Used after the current key was made: some service still holds the old value. Absent when unknown. */
+  inUse?: boolean;
+  /** Gone from the vendor before its retirement (deleted by hand): nothing to retire. */
+  gone?: boolean;
 }
 
 export interface UnmanagedKey {
@@ -56,12 +74,23 @@ export interface CredentialKey {
   project?: string;
 }
 
-/** What makes the drift command exit 2. */
-export const FAIL_ON = ["drifted", "deleted", "unmanaged", "rotation-due"] as const;
+/** What can make the drift command exit 2 (`--fail-on`). */
+export const FAIL_ON = ["drifted", "deleted", "unmanaged", "rotation-due", "previous-in-use"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+/**
+ * What does when `--fail-on` is not given. A previous key in use is expected early in an overlap, so it
+ * fails only a job that asks (a scheduled check before the deadline).
+ */
+export const DEFAULT_FAIL_ON: readonly FailOn[] = ["drifted", "deleted", "unmanaged", "rotation-due"];
 
 /** The summary count each kind of finding is judged on. */
-const COUNTED: Record<FailOn, keyof DriftReport["summary"]> = { drifted: "drifted", deleted: "deleted", unmanaged: "unmanaged", "rotation-due": "rotationDue" };
+const COUNTED: Record<FailOn, keyof DriftReport["summary"]> = {
+  drifted: "drifted",
+  deleted: "deleted",
+  unmanaged: "unmanaged",
+  "rotation-due": "rotationDue",
+  "previous-in-use": "previousInUse",
+};
 
 export interface DriftReport {
   schemaVersion: 1;
@@ -80,6 +109,8 @@ export interface DriftReport {
     credentials: number;
     /** Keys past their rotateAfter policy (whatever their status). */
     rotationDue: number;
+    /** Previous keys (kept live by rotationOverlap) that a service used after the current key was made. */
+    previousInUse: number;
   };
   resources: ResourceReport[];
   unmanaged: UnmanagedKey[];
@@ -89,7 +120,7 @@ export interface DriftReport {
   errors: string[];
   /** API calls made, per API. */
   apiCalls: Record<string, number>;
-  /** What counts as drift for the exit code (`--fail-on`); absent means all four kinds. */
+  /** What counts as drift for the exit code (`--fail-on`); absent means DEFAULT_FAIL_ON. */
   failOn?: FailOn[];
   /** Ignore rules past their `expires` date, no longer applied (by position in the file). */
   expiredIgnoreRules?: Array<{ rule: number; expires: string; reason?: string }>;
@@ -99,11 +130,11 @@ export type ExitCode = 0 | 1 | 2;
 
 /**
  * 0 in sync, 2 drift, 1 error. Pure: the report decides, including which kinds count as drift
- * (`failOn`: drifted, deleted, unmanaged and rotation-due keys, all four by default).
+ * (`failOn`: by default drifted, deleted, unmanaged and rotation-due keys; previous-in-use when asked).
  */
 export function exitCodeOf(report: DriftReport): ExitCode {
   if (report.errors.length) return 1;
-  return (report.failOn ?? FAIL_ON).some((kind) => (report.summary[COUNTED[kind]] ?? 0) > 0) ? 2 : 0;
+  return (report.failOn ?? DEFAULT_FAIL_ON).some((kind) => (report.summary[COUNTED[kind]] ?? 0) > 0) ? 2 : 0;
 }
 
 export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
@@ -120,6 +151,7 @@ export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
       ignored: r.resources.reduce((n, x) => n + x.fields.filter((f) => f.ignored).length, 0) + r.unmanaged.filter((u) => u.ignored).length,
       credentials: r.credentials.length,
       rotationDue: r.resources.filter((x) => x.rotationDue && x.status !== "deleted").length,
+      previousInUse: r.resources.filter((x) => x.previous?.inUse).length,
     },
   };
 }

@@ -280,6 +280,9 @@ export class ApiKeysProviderServer {
           detailed.set("rotatedAt", propertyDiff("update", e.rotation === "replace", false));
           await this.log(`${req.getUrn().split("::").pop()}: ${dueMessage(d.due)}`, "info");
         }
+        // A previous key whose overlap ended: the update retires it and clears its outputs.
+        if (d.retires) detailed.set("previousRetiresAt", propertyDiff("delete", false, false));
+        await this.provider(e).notePrevious(req.getUrn().split("::").pop()!, olds, d.retires);
         // Only a refresh's record of the declaration differs: the update settles it (and drops it).
         if (d.changes && !d.changed.length && olds.declared !== undefined) detailed.set("declared", propertyDiff("delete", false, false));
         resp.setHasdetaileddiff(true);

@@ -115,6 +115,12 @@ export class StatsigClient extends VendorClient {
     this.wrote(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, MessageResponse));
   }
 
+  /** Takes a previous value out of service the vendor's way: deactivated, then deleted. Already gone is done. */
+  async retire(key: string): Promise<void> {
+    if ((await unlessNotFound(this.deactivate(key).then(() => true))) === undefined) return;
+    await this.delete(key);
+  }
+
   /** Every write passes its result through here: a listing taken before it no longer holds. */
   private wrote<T>(result: T): T {
     this.reads.invalidate();

@@ -21,6 +21,8 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   scope: {
     // No projectInput: a console key sees its own project, so the credential is the scope.
     refOutput: "key",
+    previousRefOutput: "previousKey",
+    previousFingerprintOutput: "previousKeyFingerprint",
   },
   example: { type: "SERVER", description: "checkout backend", scopes: ["omni_read_only"], environments: ["production"] },
 };

@@ -23,6 +23,7 @@ export const entry: VendorEntry<"statsig", typeof Key> = {
             ref: k.key!,
             liveInputs: (declared) => liveInputs(k, declared as Partial<KeyInputs>),
             unmanaged: { id: fingerprint(k.key!), label: k.description, type: k.type },
+            lastUsed: k.lastUsed ?? null,
           })),
         // Statsig lists a project's console keys among its keys, so a key last seen by one of them is here.
         seen: new Set([client.credentialFingerprint, ...live.filter((k) => k.key).map((k) => fingerprint(k.key!))]),

@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
 import { diffInputs } from "../core/diff";
-import { nowIso } from "../core/rotation";
+import { nowIso, retirementDue, overlapTimes } from "../core/rotation";
 import { AmbiguousCreateError, ApiKeysError } from "../core/errors";
 import {
   check,
@@ -30,9 +30,17 @@ function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
   return { ...i, key, keyFingerprint: fingerprint(key), status: dto.status };
 }
 
+/** The previous value's outputs of a state, if a rotation with an overlap kept one. */
+const previousOf = (s: Partial<KeyState>): Pick<KeyState, "previousKey" | "previousKeyFingerprint" | "previousRetiresAt"> =>
+  s.previousKey ? { previousKey: s.previousKey, previousKeyFingerprint: s.previousKeyFingerprint, previousRetiresAt: s.previousRetiresAt } : {};
+
 class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dynamic.ResourceProvider {
   constructor() {
     super(STATSIG, StatsigClient);
+  }
+
+  protected override async previousLastUsed(olds: Partial<KeyState>) {
+    return olds.previousKey ? ((await this.client().get(olds.previousKey))?.lastUsed ?? null) : undefined;
   }
 
   async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
@@ -87,6 +95,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
       const inputs = liveInputs(dto, props);
       const state: KeyState = { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint };
       if (props.rotatedAt) state.rotatedAt = props.rotatedAt; // not a live property: the record is ours
+      Object.assign(state, previousOf(props)); // so is the previous value an overlap keeps
       return { id, props: { ...state, ...declaredAfterRead(STATSIG_DIFF_POLICY, props, inputs) }, inputs };
     });
   }
@@ -106,7 +115,32 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
             await c.update(now.key, patch);
             now = { ...now, ...news, rotation: olds.rotation, active: olds.active };
           }
-          if (rotatesNow(olds, news)) {
+          // A previous value retires when its overlap ends, and before a rotation would make a third value.
+          if (now.previousKey && (retirementDue(now) || rotatesNow(olds, news))) {
+            await c.retire(now.previousKey);
+            const { previousKey: _k, previousKeyFingerprint: _f, previousRetiresAt: _r, ...rest } = now;
+            now = rest;
+          }
+          if (rotatesNow(olds, news) && news.rotationOverlap) {
+            // The old value stays live through the overlap: a new key with the same settings takes over.
+            const from = now.key;
+            const { key: dto } = await createOnce({
+              ...this.listing(c),
+              create: () => c.create(createBody({ ...news, active: true })),
+              matches: (k) => k.key !== from && matchesDeclaration(k, { ...news, active: true }),
+            });
+            const next = toState(news, dto);
+            now = {
+              ...now,
+              rotation: news.rotation,
+              key: next.key,
+              keyFingerprint: next.keyFingerprint,
+              status: next.status,
+              ...overlapTimes(news.rotationOverlap),
+              previousKey: from,
+              previousKeyFingerprint: fingerprint(from),
+            };
+          } else if (rotatesNow(olds, news)) {
             const from = now.key;
             const rotated = await rotateOnce({
               ...this.listing(c),
@@ -137,6 +171,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
           credentialFingerprint: c.credentialFingerprint,
           // Keys from before rotatedAt start their clock at their first update.
           rotatedAt: now.rotatedAt ?? nowIso(),
+          ...previousOf(now),
         } satisfies KeyState,
       };
     });
@@ -162,6 +197,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
   async delete(id: string, props: KeyState) {
     return step("deleting a Statsig key", async () => {
       const c = this.client();
+      if (props.previousKey) await c.retire(props.previousKey); // retired with it
       // Already gone is done, in the key's own project; another project's console key proves nothing.
       if (!(await c.delete(props.key)) && props.credentialFingerprint) await this.goneOnlyInSameProject(c, props.credentialFingerprint, id);
     });

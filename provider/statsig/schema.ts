@@ -6,7 +6,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
-import { DECLARED, ROTATE_AFTER, ROTATED_AT } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
 
@@ -78,6 +78,7 @@ export const KEY_FIELDS = fieldTable({
     description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
   }),
   rotateAfter: ROTATE_AFTER,
+  rotationOverlap: ROTATION_OVERLAP,
   key: output({ type: "string", secret: true, computed: true, description: "The key value, a secret." }),
   keyFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256: safe to log and compare." }),
   status: output({ type: "string", computed: true, description: "active or deactivated." }),
@@ -87,6 +88,13 @@ export const KEY_FIELDS = fieldTable({
     description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
   }),
   rotatedAt: ROTATED_AT,
+  previousKey: output({
+    type: "string",
+    secret: true,
+    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
+  }),
+  previousKeyFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
   unsettled: output({
     type: "string",
@@ -123,6 +131,8 @@ export const KeyDtoSchema = z.looseObject({
   primaryTargetApp: z.string().nullish(),
   secondaryTargetApps: z.array(z.string()).nullish(),
   status: z.string(),
+  /** When a service last used the key (the console's "last used"); null: never. */
+  lastUsed: z.string().nullish(),
 });
 export type KeyDto = z.infer<typeof KeyDtoSchema>;
 
@@ -185,6 +195,10 @@ export interface KeyState extends KeyInputs {
   declared?: Declared;
   /** Set when a rotate (or custom key change) failed and its outcome could not be found out: then a read that cannot find the key fails rather than calling it deleted. */
   unsettled?: "rotate" | "customKey";
+  /** With rotationOverlap, after a rotation: the previous value, live until previousRetiresAt. */
+  previousKey?: string;
+  previousKeyFingerprint?: string;
+  previousRetiresAt?: string;
 }
 
 /** The live key projected onto the input names, canonical, for refresh to diff against. */
@@ -201,6 +215,7 @@ export function liveInputs(dto: KeyDto, prior: Partial<KeyInputs>): KeyInputs {
   // Not a live property: the rotation trigger is the user's, carried over.
   if (prior.rotation !== undefined) out.rotation = prior.rotation;
   if (prior.rotateAfter !== undefined) out.rotateAfter = prior.rotateAfter;
+  if (prior.rotationOverlap !== undefined) out.rotationOverlap = prior.rotationOverlap;
   return out;
 }
 

@@ -3,7 +3,6 @@
 // (Statsig and The Auth API in place, Basic by a new key replacing the old), and the drift report
 // lists the key as rotation-due until then. No test sleeps, and no clock is set: only state is edited.
 import { execFile } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { AUTHAPI_PROJECT } from "../../emulator/apis/authapi";
 import { BASIC_PROJECT } from "../../emulator/apis/basic";
@@ -46,16 +45,13 @@ describe("rotation on a schedule", () => {
       ),
     );
   /** Ages keys by editing their recorded rotatedAt, as if it had been written `days` ago. */
-  async function backdate(days: Record<string, number>): Promise<void> {
-    const exported = JSON.parse((await project.ok(["stack", "export"])).stdout);
-    for (const r of exported.deployment.resources) {
-      const name = String(r.urn).split("::").pop()!;
-      if (days[name] !== undefined) r.outputs.rotatedAt = new Date(Date.now() - days[name] * DAY).toISOString();
-    }
-    const file = path.join(project.dir, "backdated.json");
-    fs.writeFileSync(file, JSON.stringify(exported));
-    await project.ok(["stack", "import", "--file", file]);
-  }
+  const backdate = (days: Record<string, number>): Promise<void> =>
+    project.editState((resources) => {
+      for (const r of resources) {
+        const name = String(r.urn).split("::").pop()!;
+        if (days[name] !== undefined) r.outputs.rotatedAt = new Date(Date.now() - days[name] * DAY).toISOString();
+      }
+    });
   const ops = async () => {
     const plan = JSON.parse((await project.ok(["preview", "--json"])).stdout);
     return Object.fromEntries(

@@ -9,24 +9,32 @@ import { BASIC_PROJECT } from "../../emulator/apis/basic";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../support/emulator-admin";
-import { initForEmulator, PulumiProject, REPO_ROOT } from "../support/harness";
+import { initForEmulator, PulumiProject, REPO_ROOT, useKey } from "../support/harness";
 import { packed } from "../support/packed";
 import { npmInstall, writeUserProject } from "../support/user-project";
 
-// Each release: its tarball, what its npm install needs, and the module path its state names.
-const RELEASES: Array<[version: string, installArgs: string[], providerPath: RegExp]> = [
+// Each release: its tarball, what its npm install needs, the module path its state names, and whether
+// its keys' rotation is tried after the upgrade (0.2.0 brought rotation on a schedule).
+const RELEASES: Array<[version: string, installArgs: string[], providerPath: RegExp, rotates: boolean]> = [
   // 0.1.0 brought an optional Node binary; a user who has it or not is the same here.
-  ["0.1.0", ["--omit=optional"], /^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic|authapi)\/provider\.js"\);\n$/],
-  ["0.2.0", [], /^exports\.handler = \(\) => require\("pulumi-api-keys\/providers\/(statsig|basic|authapi)"\);\n$/],
+  ["0.1.0", ["--omit=optional"], /^exports\.handler = \(\) => require\("pulumi-api-keys\/dist\/provider\/(statsig|basic|authapi)\/provider\.js"\);\n$/, false],
+  ["0.2.0", [], /^exports\.handler = \(\) => require\("pulumi-api-keys\/providers\/(statsig|basic|authapi)"\);\n$/, true],
 ];
 
-const program = (description: string) => `const { statsig, basic, authapi } = require("pulumi-api-keys");
-new statsig.Key("server", { type: "SERVER", description: "${description}", scopes: ["omni_read_only"] });
-new basic.ProjectKey("ci", { projectId: "${BASIC_PROJECT}", label: "ci", roles: ["read"] });
-new authapi.ApiKey("billing", { projectId: "${AUTHAPI_PROJECT}", name: "billing" });
+/** The program; `more` adds inputs to every key (a rotation, an overlap). */
+const program = (description: string, more: Record<string, string> = {}) => {
+  const extra = Object.entries(more)
+    .map(([k, v]) => `, ${k}: "${v}"`)
+    .join("");
+  return `const { statsig, basic, authapi } = require("pulumi-api-keys");
+new statsig.Key("server", { type: "SERVER", description: "${description}", scopes: ["omni_read_only"]${extra} });
+new basic.ProjectKey("ci", { projectId: "${BASIC_PROJECT}", label: "ci", roles: ["read"]${extra} });
+new authapi.ApiKey("billing", { projectId: "${AUTHAPI_PROJECT}", name: "billing"${extra} });
 `;
+};
+const KEYS = { server: ["statsig", "key"], ci: ["basic", "value"], billing: ["authapi", "key"] } as const;
 
-describe.each(RELEASES)("upgrading from %s", (version, installArgs, providerPath) => {
+describe.each(RELEASES)("upgrading from %s", (version, installArgs, providerPath, rotates) => {
   jest.setTimeout(900_000);
   let emulator: Emulator;
   let admin: EmulatorAdmin;
@@ -97,6 +105,42 @@ describe.each(RELEASES)("upgrading from %s", (version, installArgs, providerPath
     expect(provider("ci")).toMatch(providerPath);
     expect(provider("ci")).toContain("basic");
     await project.expectNoChanges(true);
+
+    if (rotates) {
+      // Each key's value, secrets shown (`stack export --show-secrets` keeps them as `{plaintext: "<json>"}`).
+      const values = async () => {
+        const state = await project.exportState(true);
+        const out = (name: string, field: string) => {
+          const v = state.resources.find((r) => r.urn.endsWith(`::${name}`))!.outputs[field];
+          return v && typeof v === "object" ? JSON.parse(v.plaintext) : v;
+        };
+        return Object.fromEntries(Object.entries(KEYS).map(([n, [, field]]) => [n, out(n, field)])) as Record<keyof typeof KEYS, string>;
+      };
+      const planned = async () =>
+        Object.fromEntries(
+          JSON.parse((await project.ok(["preview", "--json"])).stdout)
+            .steps.filter((s: { urn: string }) => s.urn.includes("dynamic"))
+            .map((s: { urn: string; op: string }) => [s.urn.split("::").pop(), s.op]),
+        );
+      const works = async (v: Record<keyof typeof KEYS, string>) =>
+        Object.fromEntries(await Promise.all(Object.entries(KEYS).map(async ([n, [api]]) => [n, await useKey(emulator.url, api, v[n as keyof typeof KEYS])])));
+
+      // Without rotationOverlap, a rotation is what it was in 0.2.0: the old value stops at once.
+      const first = await values();
+      fs.writeFileSync(path.join(project.dir, "index.js"), program("checkout server v2", { rotation: "r1" }));
+      expect(await planned()).toEqual({ server: "update", ci: "replace", billing: "update" });
+      await project.up();
+      expect(await works(first)).toEqual({ server: 401, ci: 401, billing: 401 });
+
+      // With it, the old value stays live: an update for every API, Basic's included.
+      const second = await values();
+      fs.writeFileSync(path.join(project.dir, "index.js"), program("checkout server v2", { rotation: "r2", rotationOverlap: "7d" }));
+      expect(await planned()).toEqual({ server: "update", ci: "update", billing: "update" });
+      await project.up();
+      expect(await works(second)).toEqual({ server: 200, ci: 200, billing: 200 });
+      expect(await works(await values())).toEqual({ server: 200, ci: 200, billing: 200 });
+      await project.expectNoChanges(true);
+    }
 
     // Destroy goes through both kinds of entry point.
     await project.destroyAndRemove();

@@ -19,19 +19,20 @@ import type { Emulator } from "../../emulator/server";
 import type { DriftReport } from "../../provider/drift/report";
 import { fingerprint } from "../../provider/core/redact";
 import { EmulatorAdmin } from "../support/emulator-admin";
-import { CliResult, PulumiProject, REPO_ROOT } from "../support/harness";
+import { CliResult, PulumiProject, REPO_ROOT, useKey } from "../support/harness";
 import { installPluginLikeUser, InstalledPlugin } from "../support/plugin-user";
 
 // The example program of the README, run as shipped (with the emulator's URLs in stack config).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** examples/yaml/Pulumi.yaml, as shipped, or with the edits of the update step. */
-function program(stage: { serverADescription: string; ciRoles: string[] }): string {
+function program(stage: { serverADescription: string; ciRoles: string[]; shopRotation?: string }): string {
   const doc = parse(fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8")) as {
     resources: Record<string, { properties: Record<string, unknown> }>;
   };
   doc.resources.shopServer!.properties.description = stage.serverADescription;
   doc.resources.ci!.properties.roles = stage.ciRoles;
+  if (stage.shopRotation) doc.resources.shopServer!.properties.rotation = stage.shopRotation;
   return stringify(doc);
 }
 
@@ -53,7 +54,7 @@ describe("the native plugin from Pulumi YAML", () => {
     const run = p.run.bind(p);
     p.run = async (args, opts) => {
       const r: CliResult = await run(args, opts);
-      outputs.push(r.stdout, r.stderr);
+      if (!args.includes("--show-secrets")) outputs.push(r.stdout, r.stderr); // the one place secrets are asked for
       return r;
     };
     await p.init(
@@ -186,16 +187,33 @@ describe("the native plugin from Pulumi YAML", () => {
     await p.expectNoChanges(true);
     expect((await drift(p, ["--no-unmanaged"])).code).toBe(0);
 
+    // A rotation with the example's rotationOverlap: the old value stays live as previousKey until the
+    // overlap ends (written into state); preview then shows the retirement, and up retires it.
+    const revealed = (v: unknown): unknown => (v && typeof v === "object" && "plaintext" in v ? JSON.parse((v as { plaintext: string }).plaintext) : v);
+    fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), program({ serverADescription: "shop server v2", ciRoles: ["read", "write"], shopRotation: "r1" }));
+    await p.up();
+    const shopState = async () => (await p.exportState(true)).resources.find((x) => x.urn.endsWith("::shopServer"))!.outputs;
+    expect(revealed((await shopState()).previousKey)).toBe(shopKey.key);
+    expect((await p.exportState()).resources.find((x) => x.urn.endsWith("::shopServer"))!.outputs.previousKey[SECRET_SIG]).toBeDefined();
+    expect(await useKey(url, "statsig", shopKey.key)).toBe(200);
+    await p.expectNoChanges(true);
+    await p.endOverlaps();
+    const ending = JSON.parse((await p.ok(["preview", "--json"])).stdout) as { steps: Array<{ urn: string; op: string; detailedDiff?: object }> };
+    expect(ending.steps.find((s) => s.urn.endsWith("::shopServer"))).toMatchObject({ op: "update", detailedDiff: { previousRetiresAt: { kind: "delete" } } });
+    await p.up();
+    expect(await useKey(url, "statsig", shopKey.key)).toBe(401);
+    expect((await shopState()).previousKey).toBeUndefined();
+    await p.expectNoChanges(true);
+
     // No secret in plaintext: not in state, not in any output of any command so far.
     const state = await p.exportState();
     const withSecrets = await p.exportState(true);
-    const revealed = (v: unknown): unknown => (v && typeof v === "object" && "plaintext" in v ? JSON.parse((v as { plaintext: string }).plaintext) : v);
     const values = withSecrets.resources
       .flatMap((x) => [revealed(x.outputs?.key), revealed(x.outputs?.value)])
       .filter((v): v is string => typeof v === "string" && v.length > 0);
     expect(values.length).toBe(4);
     const credentials = [STATSIG_CONSOLE_KEY, STATSIG_CONSOLE_KEY_B, BASIC_TOKEN, authApiCredentials().admin];
-    for (const secret of [...values, ...credentials]) {
+    for (const secret of [...values, shopKey.key, ...credentials]) {
       expect(state.raw).not.toContain(secret);
       for (const o of outputs) if (o !== withSecrets.raw) expect(o).not.toContain(secret);
     }

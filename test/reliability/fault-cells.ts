@@ -16,7 +16,7 @@ import type { Api } from "../../provider/registry";
 import { EmulatorAdmin } from "../support/emulator-admin";
 import { table } from "./record";
 
-export type Op = "create" | "read" | "update" | "rotate" | "deactivate" | "customKey" | "revoke" | "reactivate" | "delete" | "list";
+export type Op = "create" | "read" | "update" | "rotate" | "overlap" | "retire" | "deactivate" | "customKey" | "revoke" | "reactivate" | "delete" | "list";
 
 // Before the server acts, and after it (the write happens; the answer says otherwise or never comes).
 export const BEFORE: FaultKind[] = ["429", "429-bare", "500", "reset", "slow", "malformed"];
@@ -35,12 +35,15 @@ export interface Step {
   route: string;
   /** Reads are not writes: only the faults before acting mean anything for them. */
   reads?: boolean;
+  /** Before the run, the overlap of a previous key ends (its end written into state, as time would bring it). */
+  endOverlap?: boolean;
 }
 
 export interface ApiCells {
   type: string;
   args: (name: string) => Record<string, unknown>;
-  stateId: (outputs: Record<string, any>) => string;
+  /** The ids of the keys a resource's state holds: its key, and the previous key an overlap keeps. */
+  stateIds: (outputs: Record<string, any>) => string[];
   liveIds: (data: any) => string[];
   /** Keys that exist live (an Auth API key revoked as declared still exists). */
   existing?: (data: any) => string[];
@@ -50,6 +53,10 @@ export interface ApiCells {
 
 /** A custom key value per subject (no spaces, like the API wants). */
 const customKeyFor = (d: string) => `custom-${d.replace(/[^a-z0-9]+/gi, "-")}-0123456789abcdef`;
+
+/** A second rotation, with an overlap: a new key made, the old one kept until it retires. */
+const overlapping = (args: Record<string, unknown>) => ({ ...args, rotation: "r2", rotationOverlap: "7d" });
+const ids = (...xs: unknown[]) => xs.filter((x): x is string => typeof x === "string" && x !== "");
 
 const statsigArgs = (d: string) => ({ type: "SERVER", description: d, scopes: ["omni_read_only"], environments: ["production"] });
 const basicArgs = (d: string) => ({ projectId: BASIC_PROJECT, label: d, roles: ["read"] });
@@ -63,7 +70,7 @@ export const APIS: Record<Api, ApiCells> = {
   statsig: {
     type: "statsig:Key",
     args: statsigArgs,
-    stateId: (o) => o.keyFingerprint,
+    stateIds: (o) => ids(o.keyFingerprint, o.previousKeyFingerprint),
     liveIds: (data) => data.statsig.map((k: any) => fingerprint(k.key)),
     removeLive: (admin, id, data) => admin.call("DELETE", `/statsig/keys/${encodeURIComponent(valueOf(data.statsig, id))}`),
     steps: [
@@ -71,16 +78,19 @@ export const APIS: Record<Api, ApiCells> = {
       { op: "read", declare: statsigArgs, run: "refresh", method: "GET", route: "/console/v1/keys/{id}", reads: true },
       { op: "update", declare: (d) => statsigArgs(`${d} v2`), run: "up", method: "PATCH", route: "/console/v1/keys/{id}" },
       { op: "rotate", declare: (d) => ({ ...statsigArgs(`${d} v2`), rotation: "r1" }), run: "up", method: "PATCH", route: "/console/v1/keys/{id}/rotate" },
+      { op: "overlap", declare: (d) => overlapping(statsigArgs(`${d} v2`)), run: "up", method: "POST", route: "/console/v1/keys" },
+      // Statsig retires a key by deactivating then deleting it: the delete is the call at risk.
+      { op: "retire", declare: (d) => overlapping(statsigArgs(`${d} v2`)), endOverlap: true, run: "up", method: "DELETE", route: "/console/v1/keys/{id}" },
       {
         op: "deactivate",
-        declare: (d) => ({ ...statsigArgs(`${d} v2`), rotation: "r1", active: false }),
+        declare: (d) => ({ ...overlapping(statsigArgs(`${d} v2`)), active: false }),
         run: "up",
         method: "PATCH",
         route: "/console/v1/keys/{id}/deactivate",
       },
       {
         op: "list",
-        declare: (d) => ({ ...statsigArgs(`${d} v2`), rotation: "r1", active: false }),
+        declare: (d) => ({ ...overlapping(statsigArgs(`${d} v2`)), active: false }),
         run: "drift",
         method: "GET",
         route: "/console/v1/keys",
@@ -92,7 +102,7 @@ export const APIS: Record<Api, ApiCells> = {
   basic: {
     type: "basic:ProjectKey",
     args: basicArgs,
-    stateId: (o) => o.keyId,
+    stateIds: (o) => ids(o.keyId, o.previousKeyId),
     liveIds: (data) => data.basic.filter((k: any) => k.projectId === BASIC_PROJECT).map((k: any) => k.id),
     removeLive: (admin, id) => admin.call("DELETE", `/basic/projects/${BASIC_PROJECT}/keys/${id}`),
     steps: [
@@ -101,14 +111,17 @@ export const APIS: Record<Api, ApiCells> = {
       { op: "update", declare: (d) => basicArgs(`${d} v2`), run: "up", method: "PATCH", route: "/project/{id}/key/{key_id}" },
       // Basic rotates by replacement: the new key's create is the call at risk.
       { op: "rotate", declare: (d) => ({ ...basicArgs(`${d} v2`), rotation: "r1" }), run: "up", method: "POST", route: "/project/{id}/key" },
-      { op: "list", declare: (d) => ({ ...basicArgs(`${d} v2`), rotation: "r1" }), run: "drift", method: "GET", route: "/project/{id}/key", reads: true },
+      // With an overlap, the same resource makes a new key and keeps the old one; retiring it deletes it.
+      { op: "overlap", declare: (d) => overlapping(basicArgs(`${d} v2`)), run: "up", method: "POST", route: "/project/{id}/key" },
+      { op: "retire", declare: (d) => overlapping(basicArgs(`${d} v2`)), endOverlap: true, run: "up", method: "DELETE", route: "/project/{id}/key/{key_id}" },
+      { op: "list", declare: (d) => overlapping(basicArgs(`${d} v2`)), run: "drift", method: "GET", route: "/project/{id}/key", reads: true },
       { op: "delete", run: "up", method: "DELETE", route: "/project/{id}/key/{key_id}" },
     ],
   },
   authapi: {
     type: "authapi:ApiKey",
     args: authapiArgs,
-    stateId: (o) => o.keyFingerprint,
+    stateIds: (o) => ids(o.keyFingerprint, o.previousKeyFingerprint),
     liveIds: (data) => data.authapi.filter((k: any) => k.isActive).map((k: any) => fingerprint(k.key)),
     existing: (data) => data.authapi.map((k: any) => fingerprint(k.key)),
     removeLive: (admin, id, data) => admin.call("DELETE", `/authapi/keys/${encodeURIComponent(valueOf(data.authapi, id))}`),
@@ -117,6 +130,9 @@ export const APIS: Record<Api, ApiCells> = {
       { op: "read", declare: authapiArgs, run: "refresh", method: "GET", route: "/api-keys/{key}", reads: true },
       { op: "update", declare: (d) => authapiArgs(`${d} v2`), run: "up", method: "PATCH", route: "/api-keys/{key}" },
       { op: "rotate", declare: (d) => ({ ...authapiArgs(`${d} v2`), rotation: "r1" }), run: "up", method: "POST", route: "/api-keys/{key}/rotate" },
+      { op: "overlap", declare: (d) => overlapping(authapiArgs(`${d} v2`)), run: "up", method: "POST", route: "/api-keys" },
+      // The Auth API retires a key by revoking it.
+      { op: "retire", declare: (d) => overlapping(authapiArgs(`${d} v2`)), endOverlap: true, run: "up", method: "DELETE", route: "/api-keys/{key}" },
       { op: "customKey", declare: (d) => ({ ...authapiArgs(`${d} v2`), customKey: customKeyFor(d) }), run: "up", method: "PATCH", route: "/api-keys/{key}" },
       // The Auth API's delete is a revoke: the same call switches a key off.
       {
@@ -168,8 +184,10 @@ export interface RunOutcome {
 export interface Layer {
   /** Declares these keys and runs the step's command (`up`, `refresh`, or the drift report). */
   run(run: Step["run"], keys: Record<string, Record<string, unknown>>): Promise<RunOutcome>;
-  /** The state's ids of this API's keys (fingerprints, or Basic's key ids). */
+  /** The state's ids of this API's keys, previous keys included (fingerprints, or Basic's key ids). */
   stateIds(): Promise<string[]>;
+  /** Ends every overlap: each previousRetiresAt in state set to the past. */
+  endOverlaps(): Promise<void>;
   /** The ids the drift report lists as unmanaged. */
   unmanagedIds(): Promise<string[]>;
   /** `preview --refresh --expect-no-changes` for these keys: whether nothing is left to do. */
@@ -217,6 +235,7 @@ export async function runChain(api: Api, lives: Life[], admin: EmulatorAdmin, la
       const cell = `${api} ${step.op} ${fault}`;
       const keys = { neighbour, ...(step.declare ? { subject: step.declare(life.subject) } : {}) };
       const started = Date.now();
+      if (step.endOverlap) await layer.endOverlaps();
       await admin.fault({ kind: fault, api, method: step.method, route: step.route, times: TIMES(fault), delayMs: SLOW_MS, retryAfterSeconds: 1 });
       const firstRun = await layer.run(step.run, keys);
       await admin.clearFaults();

@@ -51,7 +51,8 @@ async function cliLayer(api: Api, admin: EmulatorAdmin, projects: PulumiProject[
       const r = await project.run(run === "refresh" ? ["refresh", "--yes", "--skip-preview"] : ["up", "--yes", "--skip-preview"]);
       return { code: r.code, output: r.stdout + r.stderr };
     },
-    stateIds: async () => (await project.exportState()).resources.filter((r) => r.type.endsWith(APIS[api].type)).map((r) => APIS[api].stateId(r.outputs)),
+    stateIds: async () => (await project.exportState()).resources.filter((r) => r.type.endsWith(APIS[api].type)).flatMap((r) => APIS[api].stateIds(r.outputs)),
+    endOverlaps: () => project.endOverlaps(),
     unmanagedIds: async () => (await report()).unmanaged.map((u) => u.id),
     // The keys are the ones the step's run declared in config.
     converged: async () => (await project.run(["preview", "--refresh", "--expect-no-changes"])).code === 0,

@@ -36,7 +36,10 @@ async function inProcessLayer(api: Api, admin: EmulatorAdmin): Promise<Layer> {
       const r = run === "refresh" ? await engine.refresh() : await engine.up(declared(keys));
       return { code: r.code, output: [...engine.notices, r.error ?? ""].join("\n") };
     },
-    stateIds: async () => engine.state.map((r) => APIS[api].stateId(r.outputs)),
+    stateIds: async () => engine.state.flatMap((r) => APIS[api].stateIds(r.outputs)),
+    async endOverlaps() {
+      for (const r of engine.state) if (r.outputs.previousRetiresAt) r.outputs.previousRetiresAt = new Date(Date.now() - 60_000).toISOString();
+    },
     unmanagedIds: async () => (await engine.drift()).unmanaged.map((u) => u.id),
     converged: async (keys) => (await engine.pendingChanges(declared(keys))).length === 0,
     async close() {

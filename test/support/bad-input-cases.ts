@@ -43,6 +43,8 @@ export const BAD_INPUT: Array<[Api, Record<string, unknown>, string | string[]]>
   ["statsig", { ...S, rotation: "" }, "rotation: must not be empty"],
   ["statsig", { ...S, rotateAfter: "90 days" }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
   ["statsig", { ...S, rotateAfter: 90 }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
+  ["statsig", { ...S, rotationOverlap: "soon" }, 'rotationOverlap: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
+  ["statsig", { ...S, rotateAfter: "7d", rotationOverlap: "1w" }, "rotationOverlap: must be shorter than rotateAfter (7d)"],
   ["statsig", { ...S, rotation: 5 }, "rotation: must be a string"],
   ["statsig", { ...S, colour: "blue" }, "colour: unknown input (allowed inputs are listed in the README)"],
   ["statsig", { ...S, targetAppID: "a" }, "targetAppID: unknown input (allowed inputs are listed in the README)"],
@@ -66,6 +68,7 @@ export const BAD_INPUT: Array<[Api, Record<string, unknown>, string | string[]]>
   ],
   ["basic", { ...B, value: "bsk_x" }, "value: unknown input (allowed inputs are listed in the README)"],
   ["basic", { ...B, rotateAfter: "3 months" }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
+  ["basic", { ...B, rotateAfter: "24h", rotationOverlap: "2d" }, "rotationOverlap: must be shorter than rotateAfter (24h)"],
   ["authapi", { name: "x" }, "projectId: is required"],
   ["authapi", { projectId: AUTHAPI_PROJECT }, "name: is required"],
   ["authapi", { ...A, name: "" }, "name: must not be empty"],
@@ -95,6 +98,11 @@ export const BAD_INPUT: Array<[Api, Record<string, unknown>, string | string[]]>
   ],
   ["authapi", { ...A, active: 1 }, "active: must be true or false"],
   ["authapi", { ...A, rotateAfter: "0d" }, 'rotateAfter: must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'],
+  [
+    "authapi",
+    { ...A, customKey: "custom-value-1", rotationOverlap: "1d" },
+    "rotationOverlap: conflicts with customKey: a custom value is yours to change, with no previous value kept",
+  ],
   [
     "authapi",
     { ...A, customKey: "custom-value-1", rotateAfter: "90d" },

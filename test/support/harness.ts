@@ -1,19 +1,33 @@
 // The end-to-end tests use the same project runner as the benchmarks.
 import type { PulumiProject } from "./pulumi-project";
+import { request } from "undici";
+import type { EmulatedApi } from "../../emulator/api";
 import { emulatedApis } from "../../emulator/main";
 import { CONFIG_NAMESPACE } from "../../provider/core/config";
 import { ENTRIES } from "../../provider/registry";
 
 export * from "./pulumi-project";
 
-/** Each emulated API's test credential, by API name: built once, since building the APIs compiles their OpenAPI validators (~250 ms). */
-let testCredentials: Map<string, string> | undefined;
+/** Each emulated API's testing facts, by API name: built once, since building the APIs compiles their OpenAPI validators (~250 ms). */
+let testing: Map<string, EmulatedApi["testing"]> | undefined;
+const testingOf = (api: string) => (testing ??= new Map(emulatedApis().map((a) => [a.name, a.testing]))).get(api);
+
+/**
+ * What a running service does with a key it holds: one call of the vendor's API with the key as its
+ * credential (EmulatedApi.testing.serviceCall). Its status: 2xx while the key works.
+ */
+export async function useKey(url: string, api: string, value: string): Promise<number> {
+  const call = testingOf(api)?.serviceCall?.(value);
+  if (!call) throw new Error(`the emulated ${api} API has no service call in its testing facts`);
+  const res = await request(`${url}${call.path}`, { method: call.method as "POST", headers: call.headers, body: call.method === "GET" ? undefined : "{}" });
+  await res.body.dump();
+  return res.statusCode;
+}
 
 /** The settings that point every API at an emulator: its URL, and the credentials it knows (secrets). */
 export function emulatorSettings(url: string): { config: Record<string, string>; secrets: Record<string, string> } {
-  testCredentials ??= new Map(emulatedApis().map((a) => [a.name, a.testing.credential]));
   const credentialOf = (api: string) => {
-    const credential = testCredentials!.get(api);
+    const credential = testingOf(api)?.credential;
     if (!credential) throw new Error(`the emulator serves no API named ${api} (each registry entry needs an emulator module in emulator/apis/)`);
     return credential;
   };

@@ -118,6 +118,24 @@ export class PulumiProject {
     return { raw: r.stdout, resources: parsed.deployment?.resources ?? [] };
   }
 
+  /** Rewrites the stack's state (`stack export`, the edit, `stack import`): how tests move time, never by waiting. */
+  async editState(edit: (resources: Array<Record<string, any>>) => void): Promise<void> {
+    const exported = JSON.parse((await this.ok(["stack", "export"])).stdout);
+    edit(exported.deployment.resources ?? []);
+    const file = path.join(this.dir, `edited-state-${Date.now()}.json`);
+    fs.writeFileSync(file, JSON.stringify(exported));
+    await this.ok(["stack", "import", "--file", file]);
+    fs.rmSync(file);
+  }
+
+  /** Ends every overlap: each previousRetiresAt in state written as a minute ago. */
+  endOverlaps(): Promise<void> {
+    const past = new Date(Date.now() - 60_000).toISOString();
+    return this.editState((resources) => {
+      for (const r of resources) if (r.outputs?.previousRetiresAt) r.outputs.previousRetiresAt = past;
+    });
+  }
+
   /** Asserts the engine sees nothing to do: `preview --expect-no-changes` (optionally after a refresh). */
   async expectNoChanges(refresh = false): Promise<CliResult> {
     return this.ok(["preview", "--expect-no-changes", ...(refresh ? ["--refresh"] : [])]);

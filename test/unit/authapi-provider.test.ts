@@ -117,4 +117,45 @@ describe("authapi provider against the emulator", () => {
     expect(f({ ...base, name: "" }).name).toBe("must not be empty");
     expect(checkInputs(ApiKeyArgsCanonical, { ...base, expiry: "2027-01-31" }).inputs).toMatchObject({ expiry: "2027-01-31T00:00:00.000Z" });
   });
+
+  test("rotationOverlap: a rotation makes a new key and keeps the old one live until previousRetiresAt, then an update revokes it; destroy revokes both", async () => {
+    const { clock } = require("../../provider/core/rotation") as typeof import("../../provider/core/rotation");
+    const at = (iso: string) => () => Date.parse(iso);
+    const live = (key: string) => emulator.store.data.authapi.find((k) => k.key === key)?.isActive;
+    const declared = { ...inputs, rotationOverlap: "1d" };
+    const realNow = clock.now;
+    try {
+      clock.now = at("2026-12-01T10:00:00.000Z");
+      const { id, outs } = await provider.create(declared);
+      startNewRun();
+      const { outs: rotated } = await provider.update(id, outs, { ...declared, rotation: "r1" });
+      expect(rotated.key).not.toBe(outs.key);
+      expect(rotated.previousKey).toBe(outs.key);
+      expect(rotated.previousRetiresAt).toBe("2026-12-02T10:00:00.000Z");
+      expect([live(outs.key), live(rotated.key)]).toEqual([true, true]);
+      expect((await provider.read(id, rotated)).props?.previousKey).toBe(outs.key); // a refresh keeps it
+
+      // Before the overlap ends, nothing to do; after, the update retires the previous key.
+      clock.now = at("2026-12-02T09:59:00.000Z");
+      expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(false);
+      clock.now = at("2026-12-02T10:00:00.000Z");
+      expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(true);
+      startNewRun();
+      const { outs: retired } = await provider.update(id, rotated, { ...declared, rotation: "r1" });
+      expect(retired.previousKey).toBeUndefined();
+      expect([live(outs.key), live(rotated.key)]).toEqual([false, true]);
+
+      // A rotation while a previous key lives retires it first: never three live values.
+      startNewRun();
+      const { outs: second } = await provider.update(id, retired, { ...declared, rotation: "r2" });
+      startNewRun();
+      const { outs: third } = await provider.update(id, second, { ...declared, rotation: "r3" });
+      expect([live(retired.key), live(second.key), live(third.key)]).toEqual([false, true, true]);
+
+      await provider.delete(id, third);
+      expect(emulator.store.data.authapi.filter((k) => k.isActive)).toEqual([]);
+    } finally {
+      clock.now = realNow;
+    }
+  });
 });

@@ -92,4 +92,37 @@ describe("basic provider against the emulator", () => {
     expect(f({ ...inputs, label: "" }).label).toBe("must not be empty");
     expect(f({ projectId: BASIC_PROJECT, roles: ["read"] }).label).toBe("is required");
   });
+
+  test("rotationOverlap: a rotation is an update, not a replacement: a new key takes over and the old one lives until previousRetiresAt; then it is deleted; destroy deletes both", async () => {
+    const { clock } = require("../../provider/core/rotation") as typeof import("../../provider/core/rotation");
+    const at = (iso: string) => () => Date.parse(iso);
+    const ids = () => emulator.store.data.basic.map((k) => k.id).sort();
+    const declared = { ...inputs, rotationOverlap: "24h" };
+    const realNow = clock.now;
+    try {
+      clock.now = at("2026-12-01T10:00:00.000Z");
+      const { id, outs } = await provider.create(declared);
+      const plan = await provider.diff(id, outs, { ...declared, rotation: "r1" });
+      expect([plan.changes, plan.replaces]).toEqual([true, []]);
+      startNewRun();
+      const { outs: rotated } = await provider.update(id, outs, { ...declared, rotation: "r1" });
+      expect([rotated.value === outs.value, rotated.previousValue === outs.value, rotated.previousKeyId]).toEqual([false, true, outs.keyId]);
+      expect(rotated.previousRetiresAt).toBe("2026-12-02T10:00:00.000Z");
+      expect(ids()).toEqual([outs.keyId, rotated.keyId].sort());
+      expect((await provider.read(id, rotated)).props?.previousValue).toBe(outs.value); // a refresh keeps it
+
+      clock.now = at("2026-12-02T10:00:00.000Z");
+      expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(true);
+      startNewRun();
+      const { outs: retired } = await provider.update(id, rotated, { ...declared, rotation: "r1" });
+      expect([retired.previousValue, ids()]).toEqual([undefined, [rotated.keyId]]);
+
+      startNewRun();
+      const { outs: second } = await provider.update(id, retired, { ...declared, rotation: "r2" });
+      await provider.delete(id, second);
+      expect(ids()).toEqual([]);
+    } finally {
+      clock.now = realNow;
+    }
+  });
 });

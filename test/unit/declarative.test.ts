@@ -85,6 +85,28 @@ describe("rotateAfter in declared keys", () => {
     );
     expect(Object.fromEntries(keys.map((k) => [k.name, k.args.rotateAfter]))).toEqual({ a: "90d", b: "12w", c: undefined });
   });
+  test("rotationOverlap as a default: every key gets it but a custom Auth API value; a default as long as the policy is refused on the key", () => {
+    const keys = resolveKeys(
+      {
+        defaults: { rotateAfter: "90d", rotationOverlap: "7d" },
+        keys: {
+          statsig: { a: { type: "SERVER", description: "a" } },
+          basic: { b: { projectId: "3f0e6a52-8c1d-4b7e-9a2f-5d4c3b2a1f00", label: "b", roles: ["read"] } },
+          authapi: { c: { projectId: "p", name: "c", customKey: "custom-value-1" } },
+        },
+      },
+      "keys.yaml",
+      "dev",
+    );
+    expect(Object.fromEntries(keys.map((k) => [k.name, k.args.rotationOverlap]))).toEqual({ a: "7d", b: "7d", c: undefined });
+    expect(() =>
+      resolveKeys(
+        { defaults: { rotateAfter: "7d", rotationOverlap: "1w" }, keys: { statsig: { a: { type: "SERVER", description: "a" } } } },
+        "keys.yaml",
+        "dev",
+      ),
+    ).toThrow(/rotationOverlap: must be shorter than rotateAfter \(7d\)/);
+  });
   test("a bad policy is named, in defaults and on a key", () => {
     expect(() => resolveKeys({ defaults: { rotateAfter: "90 days" }, keys: {} }, "keys.yaml", "dev")).toThrow(/defaults\.rotateAfter: must be a duration/);
     expect(() =>

@@ -143,7 +143,17 @@ describe("report, exit codes and renderers", () => {
   });
 
   test("summary counts", () => {
-    expect(drifted.summary).toEqual({ managed: 3, inSync: 1, drifted: 1, deleted: 1, unmanaged: 1, ignored: 0, credentials: 0, rotationDue: 0 });
+    expect(drifted.summary).toEqual({
+      managed: 3,
+      inSync: 1,
+      drifted: 1,
+      deleted: 1,
+      unmanaged: 1,
+      ignored: 0,
+      credentials: 0,
+      rotationDue: 0,
+      previousInUse: 0,
+    });
   });
 
   test("the credential among the listed keys is named as such and never fails the run", () => {
@@ -211,7 +221,7 @@ describe("report, exit codes and renderers", () => {
     expect(parseDriftArgs(["--all-stacks", "--stack", "dev"])).toMatch(/do not go together/);
     expect(parseDriftArgs(["--fail-on", "drifted, deleted", "--write-ignore"])).toMatchObject({ failOn: ["drifted", "deleted"], writeIgnore: true });
     expect(parseDriftArgs(["--fail-on", "drifted,unmanagd"])).toMatch(
-      /--fail-on takes a comma list of drifted, deleted, unmanaged, rotation-due \(got unmanagd\)/,
+      /--fail-on takes a comma list of drifted, deleted, unmanaged, rotation-due, previous-in-use \(got unmanagd\)/,
     );
   });
 });

@@ -11,7 +11,13 @@ import { REPO_ROOT } from "../support/repo-root";
 const run = promisify(execFile);
 const FIXTURE = path.join(REPO_ROOT, "test/fixtures/fourth-vendor");
 /** The shared tests: each iterates the registry, or the emulator's APIs, and names no vendor. */
-const SHARED = ["test/unit/vendors.test.ts", "test/unit/declare-keys.test.ts", "test/unit/schema.test.ts", "test/unit/architecture.test.ts"];
+const SHARED = [
+  "test/unit/vendors.test.ts",
+  "test/unit/rotation-overlap.test.ts",
+  "test/unit/declare-keys.test.ts",
+  "test/unit/schema.test.ts",
+  "test/unit/architecture.test.ts",
+];
 
 jest.setTimeout(300_000);
 let copy: string;
@@ -67,5 +73,6 @@ test("the shared lifecycle, drift, declareKeys and plugin schema tests run on Ta
     "tally create, no-op, one write per change, deletion by hand repaired, rotation, destroy: each stage ends with refresh showing no changes",
     "tally drift: in sync after create, a key the stack no longer manages listed as unmanaged, a key deleted by hand reported deleted",
     "tally the plugin's schema has its resource: every field described, its secrets secret, its replacing inputs marked",
+    "tally a rotation keeps the previous key live and managed; destroy retires both",
   ]);
 });

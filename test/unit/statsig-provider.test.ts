@@ -130,4 +130,39 @@ describe("statsig provider against the emulator", () => {
     expect(err.message).toMatch(/pulumi-api-keys:statsigConsoleApiKey/);
     expect(err.message).toMatch(/STATSIG_CONSOLE_API_KEY/);
   });
+
+  test("rotationOverlap: a rotation makes a new key and keeps the old one live until previousRetiresAt, then an update deactivates and deletes it; destroy removes both", async () => {
+    const { clock } = require("../../provider/core/rotation") as typeof import("../../provider/core/rotation");
+    const at = (iso: string) => () => Date.parse(iso);
+    const status = (key: string) => made().find((k) => k.key === key)?.status ?? "gone";
+    const declared = { ...inputs, rotationOverlap: "7d" };
+    const realNow = clock.now;
+    try {
+      clock.now = at("2026-12-01T10:00:00.000Z");
+      const { id, outs } = await provider.create(declared);
+      startNewRun();
+      const { outs: rotated } = await provider.update(id, outs, { ...declared, rotation: "r1" });
+      expect(rotated.key).not.toBe(outs.key);
+      expect(rotated.previousKey).toBe(outs.key);
+      expect(rotated.previousRetiresAt).toBe("2026-12-08T10:00:00.000Z");
+      expect([status(outs.key), status(rotated.key)]).toEqual(["active", "active"]);
+      expect((await provider.read(id, rotated)).props?.previousKey).toBe(outs.key); // a refresh keeps it
+
+      clock.now = at("2026-12-08T09:00:00.000Z");
+      expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(false);
+      clock.now = at("2026-12-08T10:00:00.000Z");
+      expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(true);
+      startNewRun();
+      const { outs: retired } = await provider.update(id, rotated, { ...declared, rotation: "r1" });
+      expect(retired.previousKey).toBeUndefined();
+      expect([status(outs.key), status(rotated.key)]).toEqual(["gone", "active"]);
+
+      startNewRun();
+      const { outs: second } = await provider.update(id, retired, { ...declared, rotation: "r2" });
+      await provider.delete(id, second);
+      expect(made()).toEqual([]);
+    } finally {
+      clock.now = realNow;
+    }
+  });
 });
