@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { canonical, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf, rulesOf } from "../core/fields";
-import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_FINGERPRINT, PREVIOUS_RETIRES_AT, PREVIOUS_VALUE, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
 const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input === undefined ? "is required" : `must be ${what}`) });
@@ -133,12 +133,8 @@ export const API_KEY_FIELDS = fieldTable({
   expiresAt: output({ type: "string", computed: true, description: "As the API reports it." }),
   createdAt: output({ type: "string", computed: true, description: "As the API reports it." }),
   rotatedAt: ROTATED_AT,
-  previousKey: output({
-    type: "string",
-    secret: true,
-    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
-  }),
-  previousKeyFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousKey: PREVIOUS_VALUE,
+  previousKeyFingerprint: PREVIOUS_FINGERPRINT,
   previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
   unsettled: output({ type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." }),

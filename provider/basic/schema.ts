@@ -4,7 +4,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
-import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_FINGERPRINT, PREVIOUS_RETIRES_AT, PREVIOUS_VALUE, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,13 +65,9 @@ export const PROJECT_KEY_FIELDS = fieldTable({
   valueFingerprint: output({ type: "string", computed: true, description: "The first 16 hex digits of the value's SHA-256 (empty for an imported key)." }),
   createdAt: output({ type: "string", computed: true, description: "When Basic created the key." }),
   rotatedAt: ROTATED_AT,
-  previousValue: output({
-    type: "string",
-    secret: true,
-    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
-  }),
+  previousValue: PREVIOUS_VALUE,
   previousKeyId: output({ type: "string", description: "With rotationOverlap, after a rotation: Basic's id of the previous key." }),
-  previousValueFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousValueFingerprint: PREVIOUS_FINGERPRINT,
   previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
 });

@@ -20,6 +20,15 @@ export const ROTATION_OVERLAP = input({
     'How long the previous value stays live after a rotation: a duration, "24h", "7d" or "2w", shorter than rotateAfter. A rotation then makes a new key with the same settings and keeps the old one as previousKey until previousRetiresAt; the first up after that retires it.',
 });
 
+/** With rotationOverlap, after a rotation: the old value (Statsig and The Auth API name it previousKey, Basic previousValue). */
+export const PREVIOUS_VALUE = output({
+  type: "string",
+  secret: true,
+  description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
+});
+
+export const PREVIOUS_FINGERPRINT = output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." });
+
 export const PREVIOUS_RETIRES_AT = output({
   type: "string",
   description:

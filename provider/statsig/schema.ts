@@ -6,7 +6,7 @@ import { z } from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
-import { DECLARED, PREVIOUS_RETIRES_AT, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
+import { DECLARED, PREVIOUS_FINGERPRINT, PREVIOUS_RETIRES_AT, PREVIOUS_VALUE, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import { KEY_TYPES, SCOPES } from "./enums";
 import type { Declared } from "../core/declared";
 
@@ -88,12 +88,8 @@ export const KEY_FIELDS = fieldTable({
     description: "The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project.",
   }),
   rotatedAt: ROTATED_AT,
-  previousKey: output({
-    type: "string",
-    secret: true,
-    description: "With rotationOverlap, after a rotation: the previous value, a secret, live until previousRetiresAt. Absent otherwise.",
-  }),
-  previousKeyFingerprint: output({ type: "string", description: "The first 16 hex digits of the previous value's SHA-256." }),
+  previousKey: PREVIOUS_VALUE,
+  previousKeyFingerprint: PREVIOUS_FINGERPRINT,
   previousRetiresAt: PREVIOUS_RETIRES_AT,
   declared: DECLARED,
   unsettled: output({
