@@ -5,6 +5,7 @@ import type { Emulator } from "../../emulator/server";
 import { ApiKeyArgsCanonical } from "../../provider/authapi/schema";
 import { checkInputs } from "../../provider/core/checks";
 import { startNewRun } from "../../provider/core/reconcile";
+import { withClock } from "../support/clock";
 import provider = require("../../provider/authapi/provider");
 
 // A short request timeout: a write that got no answer is looked for during a grace period of 5 s, not 60.
@@ -119,13 +120,10 @@ describe("authapi provider against the emulator", () => {
   });
 
   test("rotationOverlap: a rotation makes a new key and keeps the old one live until previousRetiresAt, then an update revokes it; destroy revokes both", async () => {
-    const { clock } = require("../../provider/core/rotation") as typeof import("../../provider/core/rotation");
-    const at = (iso: string) => () => Date.parse(iso);
     const live = (key: string) => emulator.store.data.authapi.find((k) => k.key === key)?.isActive;
     const declared = { ...inputs, rotationOverlap: "1d" };
-    const realNow = clock.now;
-    try {
-      clock.now = at("2026-12-01T10:00:00.000Z");
+    await withClock(async (at) => {
+      at("2026-12-01T10:00:00.000Z");
       const { id, outs } = await provider.create(declared);
       startNewRun();
       const { outs: rotated } = await provider.update(id, outs, { ...declared, rotation: "r1" });
@@ -136,9 +134,9 @@ describe("authapi provider against the emulator", () => {
       expect((await provider.read(id, rotated)).props?.previousKey).toBe(outs.key); // a refresh keeps it
 
       // Before the overlap ends, nothing to do; after, the update retires the previous key.
-      clock.now = at("2026-12-02T09:59:00.000Z");
+      at("2026-12-02T09:59:00.000Z");
       expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(false);
-      clock.now = at("2026-12-02T10:00:00.000Z");
+      at("2026-12-02T10:00:00.000Z");
       expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(true);
       startNewRun();
       const { outs: retired } = await provider.update(id, rotated, { ...declared, rotation: "r1" });
@@ -154,8 +152,6 @@ describe("authapi provider against the emulator", () => {
 
       await provider.delete(id, third);
       expect(emulator.store.data.authapi.filter((k) => k.isActive)).toEqual([]);
-    } finally {
-      clock.now = realNow;
-    }
+    });
   });
 });

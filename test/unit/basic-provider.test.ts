@@ -5,6 +5,7 @@ import type { Emulator } from "../../emulator/server";
 import { checkInputs } from "../../provider/core/checks";
 import { ProjectKeyArgsCanonical } from "../../provider/basic/schema";
 import { startNewRun } from "../../provider/core/reconcile";
+import { withClock } from "../support/clock";
 import provider = require("../../provider/basic/provider");
 
 // A short request timeout: a write that got no answer is looked for during a grace period of 5 s, not 60.
@@ -94,13 +95,10 @@ describe("basic provider against the emulator", () => {
   });
 
   test("rotationOverlap: a rotation is an update, not a replacement: a new key takes over and the old one lives until previousRetiresAt; then it is deleted; destroy deletes both", async () => {
-    const { clock } = require("../../provider/core/rotation") as typeof import("../../provider/core/rotation");
-    const at = (iso: string) => () => Date.parse(iso);
     const ids = () => emulator.store.data.basic.map((k) => k.id).sort();
     const declared = { ...inputs, rotationOverlap: "24h" };
-    const realNow = clock.now;
-    try {
-      clock.now = at("2026-12-01T10:00:00.000Z");
+    await withClock(async (at) => {
+      at("2026-12-01T10:00:00.000Z");
       const { id, outs } = await provider.create(declared);
       const plan = await provider.diff(id, outs, { ...declared, rotation: "r1" });
       expect([plan.changes, plan.replaces]).toEqual([true, []]);
@@ -111,7 +109,7 @@ describe("basic provider against the emulator", () => {
       expect(ids()).toEqual([outs.keyId, rotated.keyId].sort());
       expect((await provider.read(id, rotated)).props?.previousValue).toBe(outs.value); // a refresh keeps it
 
-      clock.now = at("2026-12-02T10:00:00.000Z");
+      at("2026-12-02T10:00:00.000Z");
       expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(true);
       startNewRun();
       const { outs: retired } = await provider.update(id, rotated, { ...declared, rotation: "r1" });
@@ -121,8 +119,6 @@ describe("basic provider against the emulator", () => {
       const { outs: second } = await provider.update(id, retired, { ...declared, rotation: "r2" });
       await provider.delete(id, second);
       expect(ids()).toEqual([]);
-    } finally {
-      clock.now = realNow;
-    }
+    });
   });
 });

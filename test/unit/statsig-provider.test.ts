@@ -3,6 +3,7 @@ import { STATSIG_CONSOLE_KEY } from "../../emulator/apis/statsig";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { startNewRun } from "../../provider/core/reconcile";
+import { withClock } from "../support/clock";
 import provider = require("../../provider/statsig/provider");
 
 // A short request timeout: a write that got no answer is looked for during a grace period of 5 s, not 60.
@@ -132,13 +133,10 @@ describe("statsig provider against the emulator", () => {
   });
 
   test("rotationOverlap: a rotation makes a new key and keeps the old one live until previousRetiresAt, then an update deactivates and deletes it; destroy removes both", async () => {
-    const { clock } = require("../../provider/core/rotation") as typeof import("../../provider/core/rotation");
-    const at = (iso: string) => () => Date.parse(iso);
     const status = (key: string) => made().find((k) => k.key === key)?.status ?? "gone";
     const declared = { ...inputs, rotationOverlap: "7d" };
-    const realNow = clock.now;
-    try {
-      clock.now = at("2026-12-01T10:00:00.000Z");
+    await withClock(async (at) => {
+      at("2026-12-01T10:00:00.000Z");
       const { id, outs } = await provider.create(declared);
       startNewRun();
       const { outs: rotated } = await provider.update(id, outs, { ...declared, rotation: "r1" });
@@ -148,9 +146,9 @@ describe("statsig provider against the emulator", () => {
       expect([status(outs.key), status(rotated.key)]).toEqual(["active", "active"]);
       expect((await provider.read(id, rotated)).props?.previousKey).toBe(outs.key); // a refresh keeps it
 
-      clock.now = at("2026-12-08T09:00:00.000Z");
+      at("2026-12-08T09:00:00.000Z");
       expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(false);
-      clock.now = at("2026-12-08T10:00:00.000Z");
+      at("2026-12-08T10:00:00.000Z");
       expect((await provider.diff(id, rotated, { ...declared, rotation: "r1" })).changes).toBe(true);
       startNewRun();
       const { outs: retired } = await provider.update(id, rotated, { ...declared, rotation: "r1" });
@@ -161,8 +159,6 @@ describe("statsig provider against the emulator", () => {
       const { outs: second } = await provider.update(id, retired, { ...declared, rotation: "r2" });
       await provider.delete(id, second);
       expect(made()).toEqual([]);
-    } finally {
-      clock.now = realNow;
-    }
+    });
   });
 });
