@@ -56,15 +56,37 @@ export interface EmulatorOptions {
   apis: EmulatedApi[];
 }
 
-/** A path's parameters under a template such as `/keys/{key}`, or undefined when it does not match. */
-function matchTemplate(tpl: string, pathname: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  const re = new RegExp("^" + tpl.replace(/\{(\w+)\}/g, (_x, n: string) => (names.push(n), "([^/]+)")) + "$");
-  const hit = re.exec(pathname);
-  if (!hit) return undefined;
-  const params: Record<string, string> = {};
-  names.forEach((n, i) => (params[n] = decodeURIComponent(hit[i + 1]!)));
-  return params;
+/** One "METHOD /template" entry of an API's table (`services`, `admin`), its pattern compiled once. */
+interface Route<F> {
+  api: EmulatedApi;
+  method: string;
+  template: string;
+  fn: F;
+  regex: RegExp;
+  names: string[];
+}
+
+function compileRoutes<F>(apis: EmulatedApi[], table: (api: EmulatedApi) => Record<string, F>): Array<Route<F>> {
+  return apis.flatMap((api) =>
+    Object.entries(table(api)).map(([pattern, fn]) => {
+      const [method, template] = pattern.split(" ") as [string, string];
+      const names: string[] = [];
+      const regex = new RegExp("^" + template.replace(/\{(\w+)\}/g, (_x, n: string) => (names.push(n), "([^/]+)")) + "$");
+      return { api, method, template, fn, regex, names };
+    }),
+  );
+}
+
+/** The route a request takes, with its path's parameters, if any route matches. */
+function matchRoute<F>(routes: Array<Route<F>>, method: string, pathname: string): { route: Route<F>; params: Record<string, string> } | undefined {
+  for (const route of routes) {
+    const hit = route.method === method ? route.regex.exec(pathname) : null;
+    if (!hit) continue;
+    const params: Record<string, string> = {};
+    route.names.forEach((n, i) => (params[n] = decodeURIComponent(hit[i + 1]!)));
+    return { route, params };
+  }
+  return undefined;
 }
 
 function safeJson(raw: string): unknown {
@@ -102,12 +124,17 @@ export class Emulator {
   /** API requests being handled now, per API (a slow fault keeps one open): tests wait for 0 before comparing. */
   readonly inflight = new Map<string, number>();
 
+  private readonly serviceRoutes: Array<Route<EmulatedApi["services"][string]>>;
+  private readonly adminRoutes: Array<Route<EmulatedApi["admin"][string]>>;
+
   constructor(readonly opts: EmulatorOptions) {
     this.store = new Store(
       opts.apis.map((a) => a.name),
       opts.stateFile,
     );
     this.rateLimits = opts.rateLimits ?? true;
+    this.serviceRoutes = compileRoutes(opts.apis, (a) => a.services);
+    this.adminRoutes = compileRoutes(opts.apis, (a) => a.admin);
     if (!this.store.loaded) this.seed();
   }
 
@@ -182,8 +209,8 @@ export class Emulator {
     let counted: string | undefined;
     try {
       if (url.pathname.startsWith("/_admin/")) return this.send(res, this.admin(method, url, raw));
-      const service = this.serviceRoute(method, url.pathname);
-      if (service) return this.serve(res, service, method, req.headers, raw);
+      const service = matchRoute(this.serviceRoutes, method, url.pathname);
+      if (service) return this.serve(res, service.route, service.params, req.headers, raw);
       const api = this.opts.apis.find((a) => a.doc.hasPath(url.pathname));
       if (!api) return this.send(res, { status: 404, body: { message: `no emulated API serves ${url.pathname}` } });
       counted = api.name;
@@ -263,30 +290,19 @@ export class Emulator {
     this.send(res, reply);
   }
 
-  /** The service call a path is, if any (each API's `services`, matched by template). */
-  private serviceRoute(method: string, pathname: string) {
-    for (const api of this.opts.apis)
-      for (const [pattern, fn] of Object.entries(api.services)) {
-        const [m, tpl] = pattern.split(" ") as [string, string];
-        const params = m === method ? matchTemplate(tpl, pathname) : undefined;
-        if (params) return { api, route: tpl, params, fn };
-      }
-    return undefined;
-  }
-
+  /** A service's call with a managed key: no rate limit or fault applies; the answer is checked where the vendor documents the route. */
   private serve(
     res: http.ServerResponse,
-    s: NonNullable<ReturnType<Emulator["serviceRoute"]>>,
-    method: string,
+    route: Route<EmulatedApi["services"][string]>,
+    params: Record<string, string>,
     headers: http.IncomingHttpHeaders,
     raw: string,
   ): void {
-    const entry: LoggedRequest = { api: s.api.name, service: true, method, route: s.route, status: 0, at: Date.now() };
+    const entry: LoggedRequest = { api: route.api.name, service: true, method: route.method, route: route.template, status: 0, at: Date.now() };
     this.log.push(entry);
-    const reply = s.fn({ params: s.params, headers, body: safeJson(raw), store: this.store, now: new Date().toISOString() });
+    const reply = route.fn({ params, headers, body: safeJson(raw), store: this.store, now: new Date().toISOString() });
     if (reply.status < 300) this.store.save();
-    // Checked against the vendor's document where it has the route (The Auth API's); the SDK and emulator-only routes are not in one.
-    return this.finish(res, s.api, entry, reply, s.api.doc.hasPath(s.route));
+    return this.finish(res, route.api, entry, reply);
   }
 
   private admin(method: string, url: URL, raw: string): Reply {
@@ -318,16 +334,11 @@ export class Emulator {
       });
       return { status: 200, body: apis };
     }
-    for (const api of this.opts.apis) {
-      for (const [pattern, fn] of Object.entries(api.admin)) {
-        const [m, tpl] = pattern.split(" ") as [string, string];
-        if (m !== method) continue;
-        const params = matchTemplate(tpl, p);
-        if (!params) continue;
-        const r = fn(this.store, params, body);
-        if (r.status < 300) this.store.save();
-        return r;
-      }
+    const edit = matchRoute(this.adminRoutes, method, p);
+    if (edit) {
+      const r = edit.route.fn(this.store, edit.params, body);
+      if (r.status < 300) this.store.save();
+      return r;
     }
     return { status: 404, body: { message: `no admin route ${method} ${p}` } };
   }
