@@ -152,7 +152,8 @@ export async function detectDriftIn(
   // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
   const managedAnywhere = (api: Api, ids: (r: StackResource) => string[]) => new Set(managedKeys.filter((m) => m.r.api === api).flatMap((m) => ids(m.r)));
   const isKey = (m: Managed) => !m.scopeOnly;
-  const report = (m: Managed, fields: FieldDrift[] | "deleted") => resources.push({ ...resourceReport(m.r, fields, ignore), stack: m.stack });
+  const report = (m: Managed, fields: FieldDrift[] | "deleted", previous?: PreviousKey) =>
+    resources.push({ ...resourceReport(m.r, fields, ignore), stack: m.stack, ...(previous ? { previous } : {}) });
 
   /** Runs `fn` once per scope of `api`'s keys; a failure is reported as that scope's error. */
   const perScope = async (api: Api, scopeOf: (m: Managed) => string, fn: (keys: Managed[]) => Promise<void>) => {
@@ -205,9 +206,8 @@ export async function detectDriftIn(
         }
         for (const m of keys.filter(isKey)) {
           const k = live.get(refOf(e.scope, m.r.outputs) ?? "");
-          report(m, k ? compareFields(e.livePolicy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted");
-          const previous = previousKeyOf(e.scope, m.r.outputs, live);
-          if (previous) resources[resources.length - 1]!.previous = previous;
+          const fields = k ? compareFields(e.livePolicy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted";
+          report(m, fields, previousKeyOf(e.scope, m.r.outputs, live));
         }
         const credentialFingerprint = fingerprint(connection.credential);
         for (const k of live.values())
