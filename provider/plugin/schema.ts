@@ -5,9 +5,11 @@ import * as path from "node:path";
 import { Setting } from "../core/config";
 import { secretFieldNames } from "../core/vendor";
 import { ApiEntry, ENTRIES, FieldDoc, nativeTypeOf, PACKAGE, REQUEST_TIMEOUT_SETTING } from "../registry";
+import { DEFAULT_DOWNLOAD_URL, RELEASE } from "./build-info";
 
-/** This package's version: the plugin's, the schema's and the SDKs'. */
+/** This package's version: the plugin's, the schema's and the SDKs'. A release binary has it baked in. */
 export function packageVersion(): string {
+  if (RELEASE) return RELEASE.version;
   return (JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 }
 
@@ -82,7 +84,12 @@ function resource(e: ApiEntry) {
   };
 }
 
-export function packageSchema(version = packageVersion()): Record<string, unknown> {
+/** Where Pulumi downloads the plugin (the schema's pluginDownloadURL): the release's, or the project's GitHub releases. */
+export function pluginDownloadUrl(): string {
+  return RELEASE?.downloadUrl ?? DEFAULT_DOWNLOAD_URL;
+}
+
+export function packageSchema(version = packageVersion(), downloadUrl = pluginDownloadUrl()): Record<string, unknown> {
   const settings = providerSettings();
   const settingProps = Object.fromEntries(
     settings.map((s) => [s.setting.configKey, { type: s.type, description: s.description, ...(s.setting.secret ? { secret: true } : {}) }]),
@@ -104,6 +111,7 @@ export function packageSchema(version = packageVersion()): Record<string, unknow
     keywords: ["pulumi", "api-keys", ...ENTRIES.map((e) => e.vendor.toLowerCase().replace(/\s+/g, "")), "category/utility"],
     license: "Apache-2.0",
     publisher: "pulumi-api-keys",
+    pluginDownloadURL: downloadUrl,
     meta: { moduleFormat: "(.*)" },
     config: { variables: settingProps },
     provider: {

@@ -3,7 +3,6 @@
 // provider module). Served directly rather than through `@pulumi/pulumi/provider`, whose server sends
 // no detailed diff and does not pass provider arguments to the provider.
 
-import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
@@ -18,12 +17,12 @@ import { redact } from "../core/redact";
 import { ApiEntry, ENTRIES, nativeTypeOf, PACKAGE } from "../registry";
 import { packageSchema, packageVersion, secretFields } from "./schema";
 
-// The SDK's gRPC stubs and runtime, from wherever @pulumi/pulumi is installed (its dependencies may not be ours).
-const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
-const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
-const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
-const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => unknown };
-const anyproto = sdkRequire("google-protobuf/google/protobuf/any_pb") as { Any: new () => { pack(b: Uint8Array, name: string): void } };
+// The SDK's gRPC stubs and runtime: plain requires, so the release's bundler follows them. Run from the npm
+// package, they resolve beside it (the install-plugin tarball copies them there; npm hoists them).
+const grpc = require("@grpc/grpc-js") as typeof grpcTypes;
+const structproto = require("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
+const emptyproto = require("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => unknown };
+const anyproto = require("google-protobuf/google/protobuf/any_pb") as { Any: new () => { pack(b: Uint8Array, name: string): void } };
 const provproto = require("@pulumi/pulumi/proto/provider_pb") as typeof provTypes;
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb") as { ResourceProviderService: grpcTypes.ServiceDefinition };
 const plugproto = require("@pulumi/pulumi/proto/plugin_pb") as { PluginInfo: new () => { setVersion(v: string): void } };
