@@ -125,38 +125,60 @@ async function drift(argv: string[]): Promise<number> {
   }
 }
 
-const INSTALL_USAGE = `usage: pulumi-api-keys install-plugin [--pulumi PATH] [--pack-only DIR]
+const INSTALL_USAGE = `usage: pulumi-api-keys install-plugin [--from RELEASE [--platform P]] [--pack-only DIR] [--pulumi PATH]
 
-Installs the native plugin (pulumi-resource-apikeys, for Pulumi YAML and every language) from this
-package: \`pulumi plugin install resource apikeys <version> --file <tarball>\`, the tarball made here.
-  --pulumi PATH     the pulumi binary (default: pulumi on PATH)
-  --pack-only DIR   only write the tarball into DIR (to install elsewhere with pulumi plugin install)
+Installs the native plugin (pulumi-resource-apikeys, for Pulumi YAML and every language) into your Pulumi
+home with \`pulumi plugin install resource apikeys <version> --file <archive>\`.
+  (no --from)         the archive is made here from this package: a launcher that runs on Node.js 22+
+  --from RELEASE      a release's self-contained archive (no Node needed), checked against the release's
+                      checksums file: a folder (npm run release), an http(s) URL, or github://<host>/<owner>/<repo>
+  --platform P        with --from: which platform's archive (default this machine's)
+  --pack-only DIR     only write the archive into DIR (to install elsewhere with pulumi plugin install)
+  --pulumi PATH       the pulumi binary (default: pulumi on PATH)
 `;
 
-async function installPluginCommand(argv: string[]): Promise<number> {
-  const { installPlugin, packPlugin } = await import("./plugin/install");
-  const flag = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
+export function parseInstallArgs(argv: string[]): { from?: string; platform?: string; packOnly?: string; pulumi?: string; help?: true } | string {
+  const flags: Record<string, "from" | "platform" | "packOnly" | "pulumi"> = {
+    "--from": "from",
+    "--platform": "platform",
+    "--pack-only": "packOnly",
+    "--pulumi": "pulumi",
   };
-  const unknown = argv.filter(
-    (a, i) => a.startsWith("-") && !["--pulumi", "--pack-only"].includes(a) && !["--pulumi", "--pack-only"].includes(argv[i - 1] ?? ""),
-  );
-  if (unknown.length || argv.includes("--help")) {
-    process.stderr.write(unknown.length ? `unknown option ${unknown[0]}\n\n${INSTALL_USAGE}` : INSTALL_USAGE);
-    return unknown.length ? 1 : 0;
+  const out: { from?: string; platform?: string; packOnly?: string; pulumi?: string; help?: true } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--help" || a === "-h") return { help: true };
+    const key = flags[a];
+    if (!key) return `unknown option ${a}`;
+    const v = argv[++i];
+    if (v === undefined || v.startsWith("--")) return `${a} needs a value`;
+    out[key] = v;
+  }
+  if (out.platform !== undefined && out.from === undefined) return "--platform goes with --from (the archive made here is always this machine's)";
+  return out;
+}
+
+async function installPluginCommand(argv: string[]): Promise<number> {
+  const { fetchReleaseArchive, installPlugin, packPlugin } = await import("./plugin/install");
+  const args = parseInstallArgs(argv);
+  if (typeof args === "string" || args.help) {
+    process.stderr.write(typeof args === "string" ? `pulumi-api-keys install-plugin: ${args}\n\n${INSTALL_USAGE}` : INSTALL_USAGE);
+    return typeof args === "string" ? 1 : 0;
   }
   try {
-    const packOnly = flag("--pack-only");
-    if (packOnly) {
-      process.stdout.write(`${packPlugin(packOnly)}\n`);
+    if (args.packOnly) {
+      const written = args.from ? await fetchReleaseArchive({ from: args.from, platform: args.platform, outDir: args.packOnly }) : packPlugin(args.packOnly);
+      process.stdout.write(`${written}\n`);
       return 0;
     }
-    const r = await installPlugin({ pulumiBin: flag("--pulumi") });
-    process.stdout.write(`installed the apikeys plugin v${r.version} (pulumi-resource-apikeys) from ${r.tarball}\n`);
+    const r = await installPlugin({ pulumiBin: args.pulumi, from: args.from, platform: args.platform });
+    process.stdout.write(
+      `installed the apikeys plugin v${r.version} (pulumi-resource-apikeys) from ${r.tarball}${args.from ? ` (${args.from}, checksum verified)` : ""}\n`,
+    );
     return 0;
   } catch (e) {
-    process.stderr.write(`pulumi-api-keys install-plugin: ${redact((e as Error).message)}\n`);
+    const code = (e as { code?: string }).code;
+    process.stderr.write(`pulumi-api-keys install-plugin: ${redact((e as Error).message)}${code?.startsWith("PAK_") ? ` [${code}]` : ""}\n`);
     return 1;
   }
 }

@@ -21,6 +21,9 @@ export type ErrorCode =
   | "PAK_AMBIGUOUS_CREATE" // a create may or may not have happened; see the message
   | "PAK_UNSETTLED_WRITE" // a rotate's or custom key change's outcome could not be found out; the key stays in state
   | "PAK_WRONG_SCOPE" // the credential sees another project or account than the key's
+  | "PAK_PLUGIN_PLATFORM" // install-plugin: a platform that has no release, or not this machine's
+  | "PAK_PLUGIN_ARCHIVE" // install-plugin: the release has no such archive, or no checksums file
+  | "PAK_PLUGIN_CHECKSUM" // install-plugin: the archive does not match the release's checksum
   | "PAK_INTERNAL"; // a bug in pulumi-api-keys
 
 export class ApiKeysError extends Error {
@@ -143,6 +146,14 @@ export class AmbiguousCreateError extends ApiKeysError {
   constructor(message: string) {
     super("PAK_AMBIGUOUS_CREATE", "api", message);
     this.name = "AmbiguousCreateError";
+  }
+}
+
+/** `install-plugin --from`: the platform, archive or checksum is wrong; nothing was installed. */
+export class PluginInstallError extends ApiKeysError {
+  constructor(code: "PAK_PLUGIN_PLATFORM" | "PAK_PLUGIN_ARCHIVE" | "PAK_PLUGIN_CHECKSUM", message: string) {
+    super(code, "user", `${message}; nothing was installed`);
+    this.name = "PluginInstallError";
   }
 }
 

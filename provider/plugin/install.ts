@@ -1,11 +1,15 @@
 // `pulumi-api-keys install-plugin`: packs the native plugin from this installed package and hands it to
 // `pulumi plugin install resource apikeys <version> --file <tarball>`. The tarball holds a launcher,
 // this package's built code and the runtime dependencies it needs, so it runs without this project.
+// With --from, it installs a release's self-contained archive instead, checked against its checksums.
 import { execFile, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PluginInstallError } from "../core/errors";
 import { PACKAGE } from "../registry";
+import { archiveName, checksumsName, hostPlatform, isPlatform, Platform, PLATFORM_NAMES, parseChecksums } from "./platforms";
 import { packageRoot, packageVersion } from "./schema";
 
 /** Runtime dependencies of the plugin; of @pulumi/pulumi only its gRPC stubs (proto/) are used. */
@@ -79,19 +83,109 @@ function runSync(cmd: string, args: string[], result: string): string {
   return result;
 }
 
-/** Packs the plugin and installs it with `pulumi plugin install`; returns what it installed. */
-export async function installPlugin(opts: { pulumiBin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ version: string; tarball: string; output: string }> {
-  const version = packageVersion();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pak-plugin-out-"));
-  const tarball = packPlugin(dir);
-  const output = await new Promise<string>((resolve, reject) =>
+/** Where a release's file is: a folder, an http(s) base URL (Pulumi's ${VERSION}, ${OS}, ${ARCH} filled in), or github://<host>/<owner>/<repo>. */
+export function releaseFileLocation(from: string, version: string, platform: Platform, file: string): string {
+  const gh = /^github:\/\/([^/]+)\/([^/]+)\/([^/]+?)\/?$/.exec(from);
+  if (gh) return `https://${gh[1] === "api.github.com" ? "github.com" : gh[1]}/${gh[2]}/${gh[3]}/releases/download/v${version}/${file}`;
+  if (/^https?:\/\//.test(from)) {
+    const [os, arch] = platform.split("-") as [string, string];
+    const base = from
+      .replace(/\$\{VERSION\}/g, version)
+      .replace(/\$\{OS\}/g, os)
+      .replace(/\$\{ARCH\}/g, arch)
+      .replace(/\$\{NAME\}/g, PACKAGE);
+    return `${base.replace(/\/+$/, "")}/${file}`;
+  }
+  return path.join(path.resolve(from), file);
+}
+
+/** A release's file, or undefined when the release has none by that name. */
+async function readReleaseFile(location: string): Promise<Buffer | undefined> {
+  if (!/^https?:\/\//.test(location)) return fs.existsSync(location) ? fs.readFileSync(location) : undefined;
+  let res: Response;
+  try {
+    res = await fetch(location, { redirect: "follow" });
+  } catch (e) {
+    throw new PluginInstallError("PAK_PLUGIN_ARCHIVE", `cannot reach ${location}: ${(e as Error).message}`);
+  }
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new PluginInstallError("PAK_PLUGIN_ARCHIVE", `${location} answered HTTP ${res.status}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+/**
+ * Fetches one platform's archive of a release and checks it against the release's checksums file;
+ * writes it into `outDir` and returns its path. Nothing is written when any check fails.
+ */
+export async function fetchReleaseArchive(opts: { from: string; platform?: string; version?: string; outDir: string }): Promise<string> {
+  const version = opts.version ?? packageVersion();
+  const platform = opts.platform ?? hostPlatform();
+  if (platform === undefined)
+    throw new PluginInstallError(
+      "PAK_PLUGIN_PLATFORM",
+      `no release is built for this machine (${process.platform}-${process.arch}); the platforms are ${PLATFORM_NAMES.join(", ")}`,
+    );
+  if (!isPlatform(platform))
+    throw new PluginInstallError("PAK_PLUGIN_PLATFORM", `unknown platform ${JSON.stringify(platform)}: the platforms are ${PLATFORM_NAMES.join(", ")}`);
+  const name = archiveName(version, platform);
+  const sumsAt = releaseFileLocation(opts.from, version, platform, checksumsName(version));
+  const sumsText = await readReleaseFile(sumsAt);
+  if (!sumsText) throw new PluginInstallError("PAK_PLUGIN_ARCHIVE", `the release at ${opts.from} has no checksums file (${sumsAt})`);
+  let expected: string | undefined;
+  try {
+    expected = parseChecksums(sumsText.toString("utf8"), sumsAt).get(name);
+  } catch (e) {
+    throw new PluginInstallError("PAK_PLUGIN_CHECKSUM", (e as Error).message);
+  }
+  const at = releaseFileLocation(opts.from, version, platform, name);
+  const archive = expected === undefined ? undefined : await readReleaseFile(at);
+  if (expected === undefined || archive === undefined)
+    throw new PluginInstallError(
+      "PAK_PLUGIN_ARCHIVE",
+      `the release at ${opts.from} has no ${name}${expected === undefined ? ` (its checksums file lists none; release v${version} may not be built for ${platform})` : ` (${at})`}`,
+    );
+  const actual = createHash("sha256").update(archive).digest("hex");
+  if (actual !== expected) throw new PluginInstallError("PAK_PLUGIN_CHECKSUM", `${name} has sha256 ${actual}, but ${sumsAt} says ${expected}`);
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  const dest = path.join(path.resolve(opts.outDir), name);
+  fs.writeFileSync(dest, archive);
+  return dest;
+}
+
+function pulumiPluginInstall(pulumiBin: string | undefined, env: NodeJS.ProcessEnv | undefined, version: string, tarball: string): Promise<string> {
+  return new Promise<string>((resolve, reject) =>
     execFile(
-      opts.pulumiBin ?? "pulumi",
+      pulumiBin ?? "pulumi",
       ["plugin", "install", "resource", PACKAGE, version, "--file", tarball, "--reinstall", "--non-interactive"],
-      { env: opts.env ?? process.env },
+      { env: env ?? process.env },
       (err, stdout, stderr) => (err ? reject(new Error(`pulumi plugin install failed: ${(stderr || err.message).trim()}`)) : resolve(`${stdout}${stderr}`)),
     ),
   );
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { version, tarball: path.basename(tarball), output };
+}
+
+/**
+ * Installs the plugin with `pulumi plugin install`; returns what it installed. Without `from`, the Node
+ * launcher packed from this package; with it, that release's self-contained archive for this machine.
+ */
+export async function installPlugin(
+  opts: { pulumiBin?: string; env?: NodeJS.ProcessEnv; from?: string; platform?: string } = {},
+): Promise<{ version: string; tarball: string; output: string }> {
+  const version = packageVersion();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pak-plugin-out-"));
+  try {
+    let tarball: string;
+    if (opts.from !== undefined) {
+      const host = hostPlatform();
+      if (opts.platform !== undefined && opts.platform !== host && isPlatform(opts.platform))
+        throw new PluginInstallError(
+          "PAK_PLUGIN_PLATFORM",
+          `the ${opts.platform} plugin cannot run on this machine (${host ?? `${process.platform}-${process.arch}`}); add --pack-only DIR to fetch it for another machine`,
+        );
+      tarball = await fetchReleaseArchive({ from: opts.from, platform: opts.platform, version, outDir: dir });
+    } else tarball = packPlugin(dir);
+    const output = await pulumiPluginInstall(opts.pulumiBin, opts.env, version, tarball);
+    return { version, tarball: path.basename(tarball), output };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
