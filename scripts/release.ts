@@ -59,8 +59,9 @@ export function parseReleaseArgs(argv: string[]): ReleaseOptions | string {
   const o: ReleaseOptions = { out: path.join(packageRoot(), "release"), downloadUrl: DEFAULT_DOWNLOAD_URL, platforms: [...PLATFORM_NAMES] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    const value = argv[++i];
     if (flag === "--help") return "";
+    if (!["--out", "--download-url", "--platform"].includes(flag)) return `unknown option ${flag}`;
+    const value = argv[++i];
     if (value === undefined) return `${flag} needs a value`;
     if (flag === "--out") o.out = path.resolve(value);
     else if (flag === "--download-url") {
@@ -72,7 +73,7 @@ export function parseReleaseArgs(argv: string[]): ReleaseOptions | string {
       const unknown = asked.filter((p) => !isPlatform(p));
       if (unknown.length) return `--platform: unknown platform ${unknown.join(", ")}; the platforms are ${PLATFORM_NAMES.join(", ")}`;
       o.platforms = asked as Platform[];
-    } else return `unknown option ${flag}`;
+    }
   }
   return o;
 }
