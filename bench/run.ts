@@ -8,6 +8,7 @@
 // Writes bench/results/<date>.json, latest.json, latest.md and latest.svg, and the table into README.md.
 //   BENCH_N=100,500,1000,2000      sizes          BENCH_SAMPLES=3   samples per cell
 //   BENCH_STACKS=10x100            drift across several stacks on one vendor project ("0" to skip)
+//   BENCH_PLUGIN_SAMPLES=20        plugin start-up samples (bench/plugin-startup.ts); BENCH_ONLY=plugin runs that part alone
 import { execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,6 +19,7 @@ import { Emulator } from "../emulator/server";
 import { MemoryStatsig } from "./memory-transport";
 import { makeProject, PulumiProject, REPO_ROOT } from "../test/support/pulumi-project";
 import { floorProgram, keysProgram } from "./floors";
+import { benchPluginStartup, PluginBench, pluginMarkdown } from "./plugin-startup";
 import { Cell, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
 
 export const LIMITED_UP_TO = 500;
@@ -280,7 +282,34 @@ for (let i = 0; i < ${perStack}; i++) new statsig.Key("k" + i, { type: "SERVER",
   return [cell, single];
 }
 
+/** Writes the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md. */
+function intoReadme(name: string, text: string): void {
+  const readme = path.join(REPO_ROOT, "README.md");
+  const all = fs.readFileSync(readme, "utf8");
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  if (all.includes(start) && all.includes(end))
+    fs.writeFileSync(readme, all.slice(0, all.indexOf(start) + start.length) + "\n" + text + all.slice(all.indexOf(end)));
+}
+
+/** The plugin's size and start-up: bench/results/plugin-<date>.json, plugin-latest.json, and its table in README.md. */
+async function pluginPart(): Promise<PluginBench> {
+  const b = await benchPluginStartup(parseInt(process.env.BENCH_PLUGIN_SAMPLES ?? "20", 10), log);
+  const dir = path.join(REPO_ROOT, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify({ date: new Date().toISOString(), ...b }, null, 2) + "\n";
+  fs.writeFileSync(path.join(dir, `plugin-${new Date().toISOString().slice(0, 10)}.json`), json);
+  fs.writeFileSync(path.join(dir, "plugin-latest.json"), json);
+  intoReadme("bench-plugin", pluginMarkdown(b));
+  process.stdout.write(pluginMarkdown(b));
+  return b;
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === "plugin") {
+    await pluginPart();
+    return;
+  }
   const sizes = (process.env.BENCH_N ?? "100,500,1000,2000").split(",").map((x) => parseInt(x, 10));
   const samples = parseInt(process.env.BENCH_SAMPLES ?? "3", 10);
   const stacksSpec = process.env.BENCH_STACKS ?? "10x100";
@@ -305,13 +334,9 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, "latest.json"), json);
   const table = rowsMarkdown(result);
   fs.writeFileSync(path.join(dir, "latest.md"), table);
-  const readme = path.join(REPO_ROOT, "README.md");
-  const text = fs.readFileSync(readme, "utf8");
-  const start = "<!-- bench:start -->";
-  const end = "<!-- bench:end -->";
-  if (text.includes(start) && text.includes(end))
-    fs.writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + "\n" + table + text.slice(text.indexOf(end)));
+  intoReadme("bench", table);
   process.stdout.write(table);
+  await pluginPart();
   log(
     `done in ${result.minutes} min; median create of the largest limited N: ${median(
       cells

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run gen-sdk [-- LANGUAGE...]`: the apikeys SDKs (Go, TypeScript, Python; default all three),
+# `npm run gen-sdk [-- [--schema FILE] LANGUAGE...]`: the apikeys SDKs (Go, TypeScript, Python; default all three),
 # generated from the plugin's schema into sdk/ (not committed: this script regenerates it).
 # The generator (scripts/gen-sdk/main.go) calls Pulumi's own code generators from pkg/v3, built once
 # into the cache. C# is not generated here: its generator lives in github.com/pulumi/pulumi-dotnet,
@@ -10,6 +10,9 @@ source "$(dirname "$0")/go-wrapper.sh"
 pak_setup
 cd "$ROOT"
 tsc -p tsconfig.json
+# --schema FILE: generate from that schema instead, e.g. a release's schema.json (its pluginDownloadURL a mirror).
+schema_file=""
+if [ "${1:-}" = "--schema" ]; then schema_file=$(realpath "$2") && shift 2; fi
 languages=("$@")
 [ ${#languages[@]} -gt 0 ] || languages=(go nodejs python)
 version=$(node -p "require('$ROOT/node_modules/@pulumi/pulumi/package.json').version")
@@ -30,7 +33,11 @@ if [ ! -x "$gen" ]; then
   pak_unlock
 fi
 mkdir -p "$ROOT/sdk"
-node -e 'process.stdout.write(JSON.stringify(require(process.argv[1]).packageSchema(), null, 2) + "\n")' "$ROOT/dist/provider/plugin/schema.js" >"$ROOT/sdk/schema.json"
+if [ -n "$schema_file" ]; then
+  cp "$schema_file" "$ROOT/sdk/schema.json"
+else
+  node -e 'process.stdout.write(JSON.stringify(require(process.argv[1]).packageSchema(), null, 2) + "\n")' "$ROOT/dist/provider/plugin/schema.js" >"$ROOT/sdk/schema.json"
+fi
 "$gen" "$ROOT/sdk/schema.json" "$ROOT/sdk" "${languages[@]}"
 # Go: the module the schema's importBasePath names, on the SDK module this CLI was built from, with every
 # other module at the version the CLI's build chose: `go build -trimpath` of the SDK then reuses the CLI's

@@ -29,6 +29,25 @@ describe("SDKs generated from the plugin's schema", () => {
     await ok("bash", [path.join(REPO_ROOT, "scripts/gen-sdk.sh")], REPO_ROOT);
   });
 
+  test("every SDK carries the schema's pluginDownloadURL, so a program using it gets the plugin downloaded by Pulumi", () => {
+    const url = "github://api.github.com/pulumi-api-keys/pulumi-api-keys";
+    const filesWith = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && !e.parentPath.includes("node_modules") && /\.(go|ts|py|json)$/.test(e.name))
+        .map((e) => path.join(e.parentPath, e.name))
+        .filter((f) => fs.readFileSync(f, "utf8").includes(url));
+    expect(JSON.parse(fs.readFileSync(path.join(sdk, "schema.json"), "utf8")).pluginDownloadURL).toBe(url);
+    // Go registers it as a default resource option; Node.js and Python pass it with every resource.
+    expect(
+      filesWith(path.join(sdk, "go"))
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual(expect.arrayContaining(["pulumi-plugin.json", "pulumiUtilities.go"]));
+    expect(filesWith(path.join(sdk, "nodejs")).map((f) => path.basename(f))).toContain("utilities.ts");
+    expect(filesWith(path.join(sdk, "python")).map((f) => path.basename(f))).toContain("_utilities.py");
+  });
+
   test("Go: the SDK and a program using two providers build against the Pulumi Go SDK", async () => {
     const dir = path.join(sdk, "go", "example");
     fs.mkdirSync(dir, { recursive: true });
