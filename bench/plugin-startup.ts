@@ -93,7 +93,7 @@ export async function benchPluginStartup(samples: number, log: (m: string) => vo
       },
     ];
     const times = variants.map(() => [] as number[]);
-    for (const [i, x] of variants.entries()) await startup(x.command, x.env); // one unmeasured start each: the page cache
+    for (const x of variants) await startup(x.command, x.env); // one unmeasured start each: the page cache
     for (let s = 0; s < samples; s++) for (const [i, x] of variants.entries()) times[i]!.push(await startup(x.command, x.env)); // interleaved
     const out = variants.map((x, i) => ({ ...x.v, startupMs: times[i]!, medianMs: median(times[i]!), maxMs: Math.max(...times[i]!) }));
     for (const v of out)

@@ -23,11 +23,15 @@ for (const [name, args] of Object.entries(JSON.parse(cfg.require("keys")))) new 
 /**
  * The engine's cells for one API: a life with a fault before acting at every write, and one with a fault
  * after acting at every write. Reads and listings have the same outcome through the engine as in process
- * (a retried GET); the in-process matrix has all their cells.
+ * (a retried GET); the in-process matrix has all their cells. So do a rotation overlap's create and its
+ * retirement: to the engine each is an update of one resource, as a rotation is, and what a lost answer
+ * leaves is the provider's own reconciliation, which the in-process matrix proves for every fault.
  */
+const engineWrites = (api: Api) => APIS[api].steps.filter((s) => !s.reads && s.op !== "overlap" && s.op !== "retire");
+
 function engineLives(api: Api): Life[] {
   const offset = API_NAMES.indexOf(api);
-  const writes = APIS[api].steps.filter((s) => !s.reads);
+  const writes = engineWrites(api);
   const pick = (faults: FaultKind[], i: number) => faults[(i + offset) % faults.length]!;
   return [
     { subject: "before subject", cells: writes.map((step, i) => ({ step, fault: pick(BEFORE, i) })) },
@@ -88,7 +92,7 @@ describe("fault matrix through the Pulumi CLI: every write kind, a fault before 
     expect(missed).toEqual([]);
     // Each write kind of each API met a fault before acting and one after, through the engine.
     for (const api of API_NAMES)
-      for (const step of APIS[api].steps.filter((s) => !s.reads))
+      for (const step of engineWrites(api))
         for (const side of [BEFORE, AFTER])
           expect([api, step.op, cells.some((c) => c.api === api && c.op === step.op && side.includes(c.fault))]).toEqual([api, step.op, true]);
     record("fault-matrix-cli", matrixTables(cells, [...BEFORE, ...AFTER]), cells);
