@@ -173,6 +173,9 @@ describe("the self-contained plugin, downloaded by Pulumi itself", () => {
     expect(mirror.asked).toContain(`pulumi-resource-apikeys-v${VERSION}-linux-amd64.tar.gz`);
     const binary = path.join(home, "plugins", `resource-apikeys-v${VERSION}`, "pulumi-resource-apikeys");
     expect(fs.statSync(binary).size).toBe(manifest.platforms.find((x) => x.platform === "linux-amd64")!.binaryBytes);
+    // The schema the engine got from the binary (and cached) names the mirror the release was built for.
+    const cachedSchema = fs.readdirSync(path.join(home, "plugins")).find((f) => f.startsWith(`schema-apikeys-${VERSION}`));
+    expect(JSON.parse(fs.readFileSync(path.join(home, "plugins", cachedSchema!), "utf8"))).toMatchObject({ version: VERSION, pluginDownloadURL: mirror.url });
     const made = await admin.made();
     expect([made.statsig.length, made.basic.length, made.authapi.length]).toEqual([1, 1, 1]);
     await p.expectNoChanges(true);
