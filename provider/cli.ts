@@ -28,6 +28,7 @@ Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with th
   --write-ignore       add today's unmanaged keys to the ignore file (a baseline: each rule dated, with a
                        reason to fill in); from then on only new unmanaged keys fail
   --pulumi PATH        the pulumi binary (default: pulumi on PATH)
+  --help               this text
 
 Exit codes: 0 in sync, 2 drift (as --fail-on chooses), 1 error.
 Also: pulumi-api-keys install-plugin (installs the native plugin; --help for its options).
@@ -87,6 +88,10 @@ export function parseDriftArgs(argv: string[]): DriftArgs | string {
 }
 
 async function drift(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(USAGE); // asked for: the usage is the output, and nothing is wrong
+    return 0;
+  }
   const args = parseDriftArgs(argv);
   if (typeof args === "string") {
     process.stderr.write(`${args}\n\n${USAGE}`);

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseDriftArgs } from "../../provider/cli";
+import { main, parseDriftArgs } from "../../provider/cli";
 import { compareFields } from "../../provider/drift/detect";
 import { appendUnmanagedRules, IgnoreRules } from "../../provider/drift/ignore";
 import { renderJson, renderMarkdown, renderText } from "../../provider/drift/render";
@@ -223,5 +223,25 @@ describe("report, exit codes and renderers", () => {
     expect(parseDriftArgs(["--fail-on", "drifted,unmanagd"])).toMatch(
       /--fail-on takes a comma list of drifted, deleted, unmanaged, rotation-due, previous-in-use \(got unmanagd\)/,
     );
+  });
+});
+
+describe("drift --help", () => {
+  test("prints the usage on stdout and exits 0, before reading any stack", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const o = jest.spyOn(process.stdout, "write").mockImplementation((c) => (out.push(String(c)), true));
+    const e = jest.spyOn(process.stderr, "write").mockImplementation((c) => (err.push(String(c)), true));
+    try {
+      expect(await main(["drift", "--help"])).toBe(0);
+      expect(await main(["drift", "--cwd", "/nonexistent", "-h"])).toBe(0);
+      expect(await main(["drift", "--bogus"])).toBe(1);
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+    expect(out.join("")).toMatch(/^usage: pulumi-api-keys drift \[options\]/);
+    expect(out.join("").match(/usage:/g)).toHaveLength(2);
+    expect(err.join("")).toMatch(/^unknown option --bogus/);
   });
 });
