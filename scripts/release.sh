@@ -7,4 +7,4 @@ source "$(dirname "$0")/env.sh"
 pak_ensure_deps && pak_ensure_node
 cd "$ROOT"
 tsc -p tsconfig.json
-PAK_CACHE="$PAK_CACHE" exec node "$ROOT/dist/scripts/release.js" "$@"
+exec node "$ROOT/dist/scripts/release.js" "$@"

@@ -78,6 +78,11 @@ export function parseReleaseArgs(argv: string[]): ReleaseOptions | string {
   return o;
 }
 
+/** The repo's cache folder, found as scripts/env.sh finds it (PULUMI_API_KEYS_CACHE, then XDG_CACHE_HOME, then ~/.cache). */
+export function projectCache(): string {
+  return process.env.PULUMI_API_KEYS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-api-keys");
+}
+
 const sha256 = (file: string): string => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 /** Runs `task` over `items`, `limit` at a time (each mostly waits on a child process). */
@@ -274,7 +279,7 @@ if (require.main === module) {
     process.stderr.write(o ? `npm run release: ${o}\n\n${USAGE}` : USAGE);
     process.exit(o ? 1 : 0);
   }
-  const cache = path.join(process.env.PAK_CACHE ?? path.join(os.homedir(), ".cache", "pulumi-api-keys"), "plugin-runtimes");
+  const cache = path.join(projectCache(), "plugin-runtimes");
   release(o, cache, (line) => process.stderr.write(`[release] ${line}\n`)).then(
     (m) => {
       process.stdout.write(`pulumi-resource-apikeys v${m.version} (Node ${m.node}), pluginDownloadURL ${m.downloadUrl}, in ${m.seconds} s -> ${o.out}\n`);

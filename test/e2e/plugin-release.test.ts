@@ -80,11 +80,7 @@ describe("the self-contained plugin, downloaded by Pulumi itself", () => {
     admin = new EmulatorAdmin(emulatorUrl);
     fs.mkdirSync(releaseDir);
     mirror = await serveFolder(releaseDir);
-    const cache = process.env.PULUMI_API_KEYS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-api-keys");
-    const r = await exec("node", [path.join(REPO_ROOT, "dist/scripts/release.js"), "--out", releaseDir, "--download-url", mirror.url], {
-      ...process.env,
-      PAK_CACHE: cache,
-    });
+    const r = await exec("node", [path.join(REPO_ROOT, "dist/scripts/release.js"), "--out", releaseDir, "--download-url", mirror.url], process.env);
     releaseOutput = r.out;
     if (r.code !== 0) throw new Error(`npm run release failed:\n${r.out}`);
     manifest = JSON.parse(fs.readFileSync(path.join(releaseDir, "release.json"), "utf8")) as ReleaseManifest;
