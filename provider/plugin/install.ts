@@ -67,10 +67,8 @@ export function packPlugin(outDir: string): string {
       { mode: 0o755 },
     );
     fs.mkdirSync(outDir, { recursive: true });
-    const tarball = path.join(
-      path.resolve(outDir),
-      `pulumi-resource-${PACKAGE}-v${version}-${process.platform === "darwin" ? "darwin" : "linux"}-${os.arch() === "arm64" ? "arm64" : "amd64"}.tar.gz`,
-    );
+    // Pulumi's archive name for this machine (the launcher runs wherever Node does; the name is only a label).
+    const tarball = path.join(path.resolve(outDir), archiveName(version, hostPlatform() ?? "linux-amd64"));
     return runSync("tar", ["-czf", tarball, "-C", stage, "."], tarball);
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
