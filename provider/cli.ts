@@ -6,8 +6,11 @@ import * as path from "node:path";
 import { redact } from "./core/redact";
 import { detectDrift } from "./drift/detect";
 import { appendUnmanagedRules, IgnoreRules } from "./drift/ignore";
+import { checkWritable, importable, writeImportFile } from "./drift/import-file";
 import { DEFAULT_FAIL_ON, DriftReport, exitCodeOf, FAIL_ON, FailOn, summarize } from "./drift/report";
 import { Format, RENDERERS } from "./drift/render";
+import { compareWithPrevious, loadPreviousReport } from "./drift/since";
+import { markStale, staleAfterProblem } from "./drift/usage";
 
 const USAGE = `usage: pulumi-api-keys drift [options]
 
@@ -22,11 +25,18 @@ Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with th
   --ignore FILE        ignore rules (default: .pulumi-api-keys-ignore.yaml in the project, if present)
   --no-unmanaged       do not report keys that no resource manages
   --fail-on KINDS      which findings exit 2: a comma list of drifted, deleted, unmanaged, rotation-due,
-                       previous-in-use (default: the first four; rotation-due: keys past their
+                       previous-in-use, stale (default: the first four; rotation-due: keys past their
                        rotateAfter policy; previous-in-use: a previous key that rotationOverlap keeps
-                       live was used after the new one was made, so a service still holds the old value)
+                       live was used after the new one was made, so a service still holds the old value;
+                       stale: managed keys unused for --stale-after)
   --write-ignore       add today's unmanaged keys to the ignore file (a baseline: each rule dated, with a
                        reason to fill in); from then on only new unmanaged keys fail
+  --import-file FILE   write a Pulumi bulk-import file adopting every unmanaged key (not ignored), then
+                       run: pulumi import --file FILE (one stack only)
+  --stale-after DUR    mark keys unused for DUR (720h, 90d, 12w) as stale, and unmanaged ones as
+                       candidates to delete; every key shows its last use where the vendor reports it
+  --since FILE         compare with an earlier report (--format json): mark each finding new or known,
+                       and exit 2 only for new ones
   --pulumi PATH        the pulumi binary (default: pulumi on PATH)
   --help               this text
 
@@ -45,6 +55,9 @@ export interface DriftArgs {
   unmanaged: boolean;
   failOn: FailOn[];
   writeIgnore: boolean;
+  importFile?: string;
+  staleAfter?: string;
+  since?: string;
   pulumi?: string;
 }
 
@@ -77,6 +90,12 @@ export function parseDriftArgs(argv: string[]): DriftArgs | string {
         if (bad.length || !kinds.length) return `--fail-on takes a comma list of ${FAIL_ON.join(", ")} (got ${bad.join(", ") || "nothing"})`;
         a.failOn = kinds as FailOn[];
       } else if (flag === "--write-ignore") a.writeIgnore = true;
+      else if (flag === "--import-file") a.importFile = value();
+      else if (flag === "--stale-after") {
+        a.staleAfter = value();
+        const problem = staleAfterProblem(a.staleAfter);
+        if (problem) return problem;
+      } else if (flag === "--since") a.since = value();
       else if (flag === "--pulumi") a.pulumi = value();
       else return `unknown option ${flag}`;
     } catch (e) {
@@ -84,6 +103,10 @@ export function parseDriftArgs(argv: string[]): DriftArgs | string {
     }
   }
   if (a.allStacks && a.stacks.length) return "--all-stacks and --stack do not go together";
+  if (a.failOn.includes("stale") && !a.staleAfter) return "--fail-on stale needs --stale-after (how long unused makes a key stale, e.g. 90d)";
+  if (a.importFile !== undefined && (a.allStacks || a.stacks.length > 1))
+    return "--import-file adopts keys into one stack: give one --stack (keys another stack manages are then listed as unmanaged; run it after adding them there)";
+  if (a.importFile !== undefined && !a.unmanaged) return "--import-file lists the unmanaged keys: it does not go with --no-unmanaged";
   return a;
 }
 
@@ -99,6 +122,9 @@ async function drift(argv: string[]): Promise<number> {
   }
   const tty = process.stderr.isTTY;
   try {
+    // Bad input stops here, before any stack is read or any file written.
+    if (args.importFile !== undefined) checkWritable(args.importFile);
+    const previous = args.since === undefined ? undefined : loadPreviousReport(args.since);
     const defaultIgnore = path.join(args.cwd, ".pulumi-api-keys-ignore.yaml");
     const ignoreFile = args.ignore ?? (fs.existsSync(defaultIgnore) || args.writeIgnore ? defaultIgnore : undefined);
     const found = await detectDrift({
@@ -118,6 +144,13 @@ async function drift(argv: string[]): Promise<number> {
       if (baseline.length) appendUnmanagedRules(ignoreFile, baseline);
       report = summarize({ ...report, unmanaged: report.unmanaged.map((u) => ({ ...u, ignored: true })) });
       process.stderr.write(`pulumi-api-keys drift: ${baseline.length} unmanaged key(s) added to ${ignoreFile}; fill in each rule's reason\n`);
+    }
+    if (args.staleAfter) report = markStale(report, args.staleAfter);
+    if (previous) report = compareWithPrevious(report, previous);
+    if (args.importFile !== undefined) {
+      writeImportFile(args.importFile, report);
+      report = { ...report, importFile: args.importFile };
+      process.stderr.write(`pulumi-api-keys drift: ${importable(report).length} unmanaged key(s) written to ${args.importFile}\n`);
     }
     const text = RENDERERS[args.format](report);
     process.stdout.write(text);

@@ -78,14 +78,16 @@ export function emulatedApi(): EmulatedApi {
     seed(store, { empty }) {
       if (empty) return;
       // Keys somebody made in the console long ago, before any infrastructure as code.
-      for (const [projectId, label] of [
-        [BASIC_PROJECT, "backend (made in the console)"],
-        [BASIC_PROJECT_B, "default key"],
+      // The backend's key has not been used since its service moved off it; project B's default key never was.
+      for (const [projectId, label, lastUsed] of [
+        [BASIC_PROJECT, "backend (made in the console)", "2024-02-20T16:30:00.000Z"],
+        [BASIC_PROJECT_B, "default key", null],
       ] as const)
         store.data.basic.push({
           ...newBasicKey(projectId, label, "read,write"),
           created_at: "2023-05-10T08:00:00.000Z",
           updated_at: "2023-05-10T08:00:00.000Z",
+          last_used: lastUsed,
         });
     },
     authenticate(headers) {

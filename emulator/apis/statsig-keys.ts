@@ -24,8 +24,8 @@ declare module "../store" {
 const PREFIX: Record<string, string> = { SERVER: "secret", CLIENT: "client", CONSOLE: "console", SCIM: "scim", ORG: "org" };
 /** What Statsig puts in every new project: a server secret key and a client key. */
 export const STATSIG_DEFAULT_KEYS = [
-  { type: "SERVER", description: "Server Secret Key" },
-  { type: "CLIENT", description: "Client API Key" },
+  { type: "SERVER", description: "Server Secret Key", idleMs: 3_600_000 },
+  { type: "CLIENT", description: "Client API Key", idleMs: 60_000 },
 ];
 
 /** A new secret value of the kind Statsig gives this key type. */

@@ -71,7 +71,10 @@ export function emulatedApi(): EmulatedApi {
     seed(store, { empty }) {
       for (const [key, project] of Object.entries(CONSOLE_KEYS)) {
         store.data.statsig.push(newStatsigKey("CONSOLE", project, { key, description: "Console API Key", lastUsed: "2024-03-01T09:00:00.000Z" }));
-        if (!empty) for (const d of STATSIG_DEFAULT_KEYS) store.data.statsig.push(newStatsigKey(d.type, project, { description: d.description }));
+        // The project's default keys, in use by its apps: the server key an hour ago, the client key just now.
+        if (!empty)
+          for (const d of STATSIG_DEFAULT_KEYS)
+            store.data.statsig.push(newStatsigKey(d.type, project, { description: d.description, lastUsed: new Date(Date.now() - d.idleMs).toISOString() }));
       }
     },
     handlers: {

@@ -23,7 +23,9 @@ export const entry: VendorEntry<"authapi", typeof ApiKey> = {
           ref: k.key,
           liveInputs: (declared) => liveInputs(k, projectId!, declared as Partial<ApiKeyInputs>),
           // A revoked key is not a live key: it is never listed as unmanaged.
-          ...(k.isActive ? { unmanaged: { id: fingerprint(k.key), label: k.name } } : {}),
+          ...(k.isActive
+            ? { unmanaged: { id: fingerprint(k.key), label: k.name, importId: `${projectId}/${fingerprint(k.key)}`, createdAt: k.createdAt } }
+            : {}),
         })),
       };
     },

@@ -19,7 +19,7 @@ export const entry: VendorEntry<"basic", typeof ProjectKey> = {
         keys: live.map((k) => ({
           ref: k.id,
           liveInputs: (declared) => liveInputs(projectId!, k, declared as Partial<ProjectKeyInputs>),
-          unmanaged: { id: k.id, label: k.label },
+          unmanaged: { id: k.id, label: k.label, importId: `${projectId}/${k.id}`, ...(k.created_at ? { createdAt: k.created_at } : {}) },
           lastUsed: k.last_used ?? null,
         })),
       };

@@ -80,8 +80,11 @@ export interface ListedKey {
   ref: string;
   /** Its inputs as they are live, given what was declared (fields the API does not return stay declared). */
   liveInputs(declared: Record<string, unknown>): object;
-  /** How it is listed when no stack manages it; absent when it is not a live key (a revoked one). */
-  unmanaged?: { id: string; label: string; type?: string };
+  /**
+   * How it is listed when no stack manages it; absent when it is not a live key (a revoked one).
+   * `importId`: what `pulumi import` takes for it (never the value); `createdAt`: where the vendor says.
+   */
+  unmanaged?: { id: string; label: string; type?: string; importId: string; createdAt?: string };
   /** When a service last used it (ISO 8601), null if never; absent where the vendor does not say (The Auth API). */
   lastUsed?: string | null;
 }

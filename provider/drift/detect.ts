@@ -5,12 +5,13 @@ import { WrongScopeError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
-import { ApiEntry, ENTRIES } from "../registry";
+import { ApiEntry, ENTRIES, nativeTypeOf } from "../registry";
 import { KeyScope, ListedKey, previousRefOf, projectOf, refOf } from "../core/vendor";
 import { ageDays, retirementDue, rotationDue, usedSinceRotation, valueMadeAt } from "../core/rotation";
 import { IgnoreRules } from "./ignore";
 import { Api, CredentialKey, DriftReport, FieldDrift, PreviousKey, ResourceReport, summarize, UnmanagedKey } from "./report";
 import { listStacks, readStack, rememberScopes, scopesOf, StackResource, StackSnapshot } from "./stack";
+import { usageOf } from "./usage";
 
 export interface DriftOptions {
   /** The Pulumi project directory. */
@@ -98,7 +99,6 @@ const refusedAs =
     throw isScopeRefusal(e) ? new WrongScopeError(what, credential, scope) : e;
   };
 
-/** Compares a stack snapshot with the live APIs. */
 /** A managed key with the stack it belongs to and that stack's settings. */
 interface Managed {
   stack: string;
@@ -106,6 +106,15 @@ interface Managed {
   r: StackResource;
   /** Not a key: a scope the stack used before and no longer has a key in (listed for unmanaged keys only). */
   scopeOnly?: boolean;
+}
+
+/**
+ * The explicit provider a scope's keys share, which `pulumi import` must name for keys found there;
+ * none when any of them is on the default provider (or the stack uses the classes).
+ */
+function explicitProviderOf(keys: Managed[]): string | undefined {
+  const providers = keys.filter((m) => !m.scopeOnly).map((m) => m.r.provider);
+  return providers.length && providers.every((p) => p !== undefined) ? [...new Set(providers)].sort()[0] : undefined;
 }
 
 /** Stand-ins for the remembered scopes that no key in the snapshot is in, so that they are listed too. */
@@ -144,7 +153,8 @@ export async function detectDriftIn(
   /** A key no stack manages: the credential in use (by fingerprint), or unmanaged. */
   const addUnmanaged = (u: UnmanagedKey, credentialFingerprint?: string) => {
     if (u.id === credentialFingerprint) {
-      if (!credentials.some((c) => c.api === u.api && c.id === u.id)) credentials.push(u);
+      if (!credentials.some((c) => c.api === u.api && c.id === u.id))
+        credentials.push({ api: u.api, id: u.id, label: u.label, ...(u.type ? { type: u.type } : {}), ...(u.project ? { project: u.project } : {}) });
     } else if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u) ? { ...u, ignored: true } : u);
   };
   const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: settingsOf(s, r), r })));
@@ -152,8 +162,13 @@ export async function detectDriftIn(
   // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
   const managedAnywhere = (api: Api, ids: (r: StackResource) => string[]) => new Set(managedKeys.filter((m) => m.r.api === api).flatMap((m) => ids(m.r)));
   const isKey = (m: Managed) => !m.scopeOnly;
-  const report = (m: Managed, fields: FieldDrift[] | "deleted", previous?: PreviousKey) =>
-    resources.push({ ...resourceReport(m.r, fields, ignore), stack: m.stack, ...(previous ? { previous } : {}) });
+  const report = (m: Managed, fields: FieldDrift[] | "deleted", listed?: ListedKey, previous?: PreviousKey) =>
+    resources.push({
+      ...resourceReport(m.r, fields, ignore),
+      stack: m.stack,
+      ...(previous ? { previous } : {}),
+      ...(listed ? usageOf(listed.lastUsed, valueMadeAt(m.r.outputs)) : {}),
+    });
 
   /** Runs `fn` once per scope of `api`'s keys; a failure is reported as that scope's error. */
   const perScope = async (api: Api, scopeOf: (m: Managed) => string, fn: (keys: Managed[]) => Promise<void>) => {
@@ -207,12 +222,25 @@ export async function detectDriftIn(
         for (const m of keys.filter(isKey)) {
           const k = live.get(refOf(e.scope, m.r.outputs) ?? "");
           const fields = k ? compareFields(e.livePolicy, m.r.inputs, k.liveInputs(m.r.inputs) as Record<string, unknown>) : "deleted";
-          report(m, fields, previousKeyOf(e.scope, m.r.outputs, live));
+          report(m, fields, k, previousKeyOf(e.scope, m.r.outputs, live));
         }
         const credentialFingerprint = fingerprint(connection.credential);
-        for (const k of live.values())
-          if (k.unmanaged && !managed.has(k.ref))
-            addUnmanaged({ api: e.api, ...k.unmanaged, ...(projectId === undefined ? {} : { project: projectId }) }, credentialFingerprint);
+        const provider = explicitProviderOf(keys);
+        for (const k of live.values()) {
+          if (!k.unmanaged || managed.has(k.ref)) continue;
+          const { createdAt, ...named } = k.unmanaged;
+          addUnmanaged(
+            {
+              api: e.api,
+              ...named,
+              ...(projectId === undefined ? {} : { project: projectId }),
+              importType: nativeTypeOf(e),
+              ...(provider ? { provider } : {}),
+              ...usageOf(k.lastUsed, createdAt),
+            },
+            credentialFingerprint,
+          );
+        }
       },
     );
   }

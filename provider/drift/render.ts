@@ -1,5 +1,6 @@
 // Renderers: the same report as text (CI logs), JSON (machines) or Markdown (PR comments, job summaries).
-import { DriftReport, exitCodeOf, FieldDrift, ResourceReport } from "./report";
+import { importable } from "./import-file";
+import { DriftReport, exitCodeOf, FieldDrift, ResourceReport, UnmanagedKey } from "./report";
 
 const show = (v: unknown) => (v === null || v === undefined ? "(none)" : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v));
 
@@ -36,7 +37,42 @@ function previousText(x: ResourceReport): string | undefined {
   return `previous: ${fields}: ${meaning}`;
 }
 
+const days = (n: number) => `${n} day${n === 1 ? "" : "s"}`;
+/** "last used 2026-11-30 (5 days ago)", "never used (made 120 days ago)", or "last use unknown (not reported by the vendor)". */
+export function usageText(x: Pick<ResourceReport, "lastUsed" | "unusedDays">): string | undefined {
+  if (x.lastUsed === undefined) return undefined;
+  if (x.lastUsed === "unknown") return "last use unknown (not reported by the vendor)";
+  const n = x.unusedDays;
+  if (x.lastUsed === null) return `never used${typeof n === "number" ? ` (made ${days(n)} ago)` : ""}`;
+  return `last used ${x.lastUsed.slice(0, 10)}${typeof n === "number" ? ` (${days(n)} ago)` : ""}`;
+}
+
+/** "[new] " / "[known] " before an entry with findings, when compared with an earlier report. */
+const sinceMark = (x: { since?: string }) => (x.since ? `[${x.since}] ` : "");
+
+/** The one command that adopts the unmanaged keys, or how to get the file it needs. */
+function adoptHint(r: DriftReport): string | undefined {
+  const n = importable(r).length;
+  if (!n) return undefined;
+  if (r.stacks)
+    return `to adopt them into a stack: pulumi-api-keys drift --stack NAME --import-file imports.json, then pulumi import --file imports.json --stack NAME`;
+  const stack = r.stack ? ` --stack ${r.stack}` : "";
+  return r.importFile
+    ? `to adopt the ${n} unmanaged key(s): pulumi import --file ${r.importFile}${stack}`
+    : `to adopt them: pulumi-api-keys drift${stack} --import-file imports.json, then pulumi import --file imports.json${stack}`;
+}
+
+function unmanagedTail(u: UnmanagedKey): string {
+  const usage = usageText(u);
+  return `${usage ? `, ${usage}` : ""}${u.deleteCandidate ? " [delete candidate: unused since the stale-after limit]" : ""}`;
+}
+
 const stackOf = (r: DriftReport, x: ResourceReport) => (r.stacks && x.stack ? ` [${x.stack}]` : "");
+
+function staleSummary(r: DriftReport): string {
+  return r.staleAfter ? `; ${r.summary.stale} stale, ${r.summary.deleteCandidates} unmanaged unused (unused ${r.staleAfter} or more)` : "";
+}
+const newFindings = (r: DriftReport) => Object.values(r.since?.new ?? {}).reduce((a, b) => a + b, 0);
 
 function verdict(r: DriftReport): string {
   const code = exitCodeOf(r);
@@ -47,8 +83,9 @@ export function renderText(r: DriftReport): string {
   const s = r.summary;
   const lines = [`pulumi-api-keys drift: ${r.project}/${r.stack}: ${verdict(r)}`];
   lines.push(
-    `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; ${s.rotationDue} rotation due${s.previousInUse ? `; ${s.previousInUse} previous key(s) in use` : ""}`,
+    `  ${s.managed} managed: ${s.inSync} in sync, ${s.drifted} drifted, ${s.deleted} deleted; ${s.unmanaged} unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; ${s.rotationDue} rotation due${s.previousInUse ? `; ${s.previousInUse} previous key(s) in use` : ""}${staleSummary(r)}`,
   );
+  if (r.since) lines.push(`  since the report of ${r.since.generatedAt}: ${newFindings(r)} new finding(s); only new ones fail this run`);
   // Several stacks: each stack's keys under its name.
   for (const stack of r.stacks ?? [undefined]) {
     const mine = r.resources.filter((x) => x.status !== "in-sync" && (stack === undefined || x.stack === stack));
@@ -56,20 +93,27 @@ export function renderText(r: DriftReport): string {
     if (stack !== undefined)
       lines.push(`  stack ${stack}: ${r.resources.filter((x) => x.stack === stack).length} managed${mine.length ? "" : ", all in sync"}`);
     for (const x of mine) {
-      lines.push(`${indent}${x.status === "deleted" ? "deleted " : "drifted "} ${x.api} ${x.name} (${x.id})`);
+      lines.push(`${indent}${sinceMark(x)}${x.status === "deleted" ? "deleted " : "drifted "} ${x.api} ${x.name} (${x.id})`);
       for (const f of x.fields) lines.push(`${indent}    ${fieldLine(f)}`);
     }
   }
   // Every key's age; a key past its rotateAfter policy says so.
   for (const x of r.resources.filter((k) => k.status !== "deleted")) {
-    lines.push(`  ${x.rotationDue ? "rotation-due" : "age"} ${x.api} ${x.name}${stackOf(r, x)}: ${ageText(x)}`);
+    const usage = usageText(x);
+    const kind = x.rotationDue ? "rotation-due" : x.stale ? "stale" : "age";
+    const marked = x.status === "in-sync" && (x.rotationDue || x.stale) ? sinceMark(x) : "";
+    lines.push(
+      `  ${marked}${kind} ${x.api} ${x.name}${stackOf(r, x)}: ${ageText(x)}${usage ? `; ${usage}` : ""}${x.stale ? ` [stale: unused ${r.staleAfter} or more]` : ""}`,
+    );
     const previous = previousText(x);
     if (previous) lines.push(`  ${x.previous?.inUse ? "previous-in-use" : "previous"} ${x.api} ${x.name}${stackOf(r, x)}: ${previous}`);
   }
   for (const u of r.unmanaged)
     lines.push(
-      `  unmanaged ${u.api} ${u.id}${u.type ? ` ${u.type}` : ""} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}`,
+      `  ${sinceMark(u)}unmanaged ${u.api} ${u.id}${u.type ? ` ${u.type}` : ""} ${JSON.stringify(u.label)}${u.project ? ` in ${u.project}` : ""}${u.ignored ? " [ignored]" : ""}${unmanagedTail(u)}`,
     );
+  const hint = adoptHint(r);
+  if (hint) lines.push(`  ${hint}`);
   for (const c of r.credentials)
     lines.push(`  credential ${c.api} ${c.id}${c.type ? ` ${c.type}` : ""} ${JSON.stringify(c.label)} (the key this report signs in with)`);
   for (const x of r.expiredIgnoreRules ?? []) lines.push(`  ${expiredLine(x)}`);
@@ -88,13 +132,20 @@ export function renderMarkdown(r: DriftReport): string {
   const icon = { 0: "✅", 1: "❌", 2: "⚠️" }[exitCodeOf(r)];
   const out = [`## ${icon} API key drift: \`${r.project}/${r.stack}\` — ${verdict(r)}`, ""];
   out.push(
-    `${s.managed} managed keys: **${s.inSync}** in sync, **${s.drifted}** drifted, **${s.deleted}** deleted; **${s.unmanaged}** unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; **${s.rotationDue}** rotation due.`,
+    `${s.managed} managed keys: **${s.inSync}** in sync, **${s.drifted}** drifted, **${s.deleted}** deleted; **${s.unmanaged}** unmanaged${s.ignored ? `; ${s.ignored} ignored` : ""}; **${s.rotationDue}** rotation due${r.staleAfter ? `; **${s.stale}** stale, **${s.deleteCandidates}** unmanaged unused (unused ${md(r.staleAfter)} or more)` : ""}.`,
     "",
   );
+  if (r.since) out.push(`Since the report of ${md(r.since.generatedAt)}: **${newFindings(r)}** new finding(s) (marked 🆕); only new ones fail this run.`, "");
   const due = r.resources.filter((x) => x.rotationDue && x.status !== "deleted");
   if (due.length) {
     out.push("**Rotation due** (`pulumi up` rotates these):", "");
     for (const x of due) out.push(`- ${x.api} ${md(x.name)}${md(stackOf(r, x))}: ${md(ageText(x))}`);
+    out.push("");
+  }
+  const stale = r.resources.filter((x) => x.stale && x.status !== "deleted");
+  if (stale.length) {
+    out.push(`**Stale** (unused ${md(r.staleAfter ?? "")} or more):`, "");
+    for (const x of stale) out.push(`- ${x.since === "new" ? "🆕 " : ""}${x.api} ${md(x.name)}${md(stackOf(r, x))}: ${md(usageText(x) ?? "")}`);
     out.push("");
   }
   const overlapping = r.resources.filter((x) => x.previous);
@@ -105,10 +156,15 @@ export function renderMarkdown(r: DriftReport): string {
   }
   const aged = r.resources.filter((x) => x.status !== "deleted");
   if (aged.length) {
-    out.push("<details><summary>Key ages</summary>", "", "| key | API | age (days) | rotatedAt | policy |", "|---|---|---|---|---|");
+    out.push(
+      "<details><summary>Key ages and last use</summary>",
+      "",
+      "| key | API | age (days) | rotatedAt | policy | last used | unused (days) |",
+      "|---|---|---|---|---|---|---|",
+    );
     for (const x of aged)
       out.push(
-        `| ${md(x.name)}${md(stackOf(r, x))} | ${x.api} | ${x.ageDays ?? "unknown"} | ${x.rotatedAt ?? ""} | ${x.rotateAfter ?? ""}${x.rotationDue ? " (due)" : ""} |`,
+        `| ${md(x.name)}${md(stackOf(r, x))} | ${x.api} | ${x.ageDays ?? "unknown"} | ${x.rotatedAt ?? ""} | ${x.rotateAfter ?? ""}${x.rotationDue ? " (due)" : ""} | ${x.lastUsed === null ? "never" : (x.lastUsed ?? "")} | ${x.unusedDays ?? (x.lastUsed === undefined ? "" : "unknown")}${x.stale ? " (stale)" : ""} |`,
       );
     out.push("", "</details>", "");
   }
@@ -119,13 +175,15 @@ export function renderMarkdown(r: DriftReport): string {
     out.push(byStack ? "| stack | key | API | status | field | declared | live |" : "| key | API | status | field | declared | live |");
     out.push(byStack ? "|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|");
     for (const x of [...changed].sort((a, b) => (a.stack ?? "").localeCompare(b.stack ?? ""))) {
-      if (!x.fields.length) out.push(`| ${key(x)} | ${x.api} | deleted | | | |`);
+      if (!x.fields.length) out.push(`| ${key(x)} | ${x.api} | ${x.since === "new" ? "🆕 " : ""}deleted | | | |`);
       for (const f of x.fields) {
         const live =
           f.added || f.removed
             ? `${md(show(f.live))}<br>${[...(f.added ?? []).map((a) => `+${md(a)}`), ...(f.removed ?? []).map((a) => `−${md(a)}`)].join(" ")}`
             : md(show(f.live));
-        out.push(`| ${key(x)} | ${x.api} | ${f.ignored ? "ignored" : "drifted"} | ${md(f.field)} | ${md(show(f.declared))} | ${live} |`);
+        out.push(
+          `| ${key(x)} | ${x.api} | ${x.since === "new" ? "🆕 " : ""}${f.ignored ? "ignored" : "drifted"} | ${md(f.field)} | ${md(show(f.declared))} | ${live} |`,
+        );
       }
     }
     out.push("");
@@ -134,9 +192,11 @@ export function renderMarkdown(r: DriftReport): string {
     out.push("**Unmanaged keys** (in the API, in no stack):", "");
     for (const u of r.unmanaged)
       out.push(
-        `- ${u.api} \`${u.id}\`${u.type ? ` ${u.type}` : ""} ${md(u.label)}${u.project ? ` (project ${md(u.project)})` : ""}${u.ignored ? " — ignored" : ""}`,
+        `- ${u.since === "new" ? "🆕 " : ""}${u.api} \`${u.id}\`${u.type ? ` ${u.type}` : ""} ${md(u.label)}${u.project ? ` (project ${md(u.project)})` : ""}${u.ignored ? " — ignored" : ""}${md(unmanagedTail(u))}`,
       );
     out.push("");
+    const hint = adoptHint(r);
+    if (hint) out.push(`To adopt them: \`${hint.replace(/^to adopt[^:]*: /, "")}\``, "");
   }
   for (const c of r.credentials)
     out.push(`- credential: ${c.api} \`${c.id}\`${c.type ? ` ${c.type}` : ""} ${md(c.label)} — the key this report signs in with`, "");

@@ -35,7 +35,19 @@ export interface ResourceReport {
   rotationDue?: boolean;
   /** The previous key a rotation with rotationOverlap keeps live until `retiresAt`, if any. */
   previous?: PreviousKey;
+  /** When a service last used the key, null if never, "unknown" where the vendor does not report use (The Auth API). */
+  lastUsed?: LastUsed;
+  /** Whole days since its last use (since it was made, if never used); null when unknown, never 0 for unknown. */
+  unusedDays?: number | null;
+  /** Unused for at least `--stale-after` (only with that option). */
+  stale?: boolean;
+  /** With `--since`: whether the previous report had this entry's findings ("known") or not ("new"). */
+  since?: Since;
 }
+
+/** ISO 8601 time, null for never used, or "unknown" where the vendor does not report use. */
+export type LastUsed = string | null | "unknown";
+export type Since = "new" | "known";
 
 /** A previous key, as the vendor lists it. */
 export interface PreviousKey {
@@ -62,6 +74,17 @@ export interface UnmanagedKey {
   type?: string;
   project?: string;
   ignored?: boolean;
+  /** What `pulumi import` takes for it (never the value): `pulumi import <importType> <name> <importId>`. */
+  importId?: string;
+  /** The plugin's type token for it (`apikeys:statsig:Key`). */
+  importType?: string;
+  /** The URN of the stack's explicit provider whose credential listed it (absent: the default provider). */
+  provider?: string;
+  lastUsed?: LastUsed;
+  unusedDays?: number | null;
+  /** Unused for at least `--stale-after`: a candidate to delete (only with that option). */
+  deleteCandidate?: boolean;
+  since?: Since;
 }
 
 /** A listed key that is the credential the report signs in with (Statsig lists its console key): never unmanaged. */
@@ -75,7 +98,7 @@ export interface CredentialKey {
 }
 
 /** What can make the drift command exit 2 (`--fail-on`). */
-export const FAIL_ON = ["drifted", "deleted", "unmanaged", "rotation-due", "previous-in-use"] as const;
+export const FAIL_ON = ["drifted", "deleted", "unmanaged", "rotation-due", "previous-in-use", "stale"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 /**
  * What does when `--fail-on` is not given. A previous key in use is expected early in an overlap, so it
@@ -84,13 +107,14 @@ export type FailOn = (typeof FAIL_ON)[number];
 export const DEFAULT_FAIL_ON: readonly FailOn[] = ["drifted", "deleted", "unmanaged", "rotation-due"];
 
 /** The summary count each kind of finding is judged on. */
-const COUNTED: Record<FailOn, keyof DriftReport["summary"]> = {
+const COUNTED = {
   drifted: "drifted",
   deleted: "deleted",
   unmanaged: "unmanaged",
   "rotation-due": "rotationDue",
   "previous-in-use": "previousInUse",
-};
+  stale: "stale",
+} as const satisfies Record<FailOn, keyof DriftReport["summary"]>;
 
 export interface DriftReport {
   schemaVersion: 1;
@@ -111,6 +135,10 @@ export interface DriftReport {
     rotationDue: number;
     /** Previous keys (kept live by rotationOverlap) that a service used after the current key was made. */
     previousInUse: number;
+    /** Managed keys unused for at least `--stale-after` (0 without it). */
+    stale: number;
+    /** Unmanaged keys unused for at least `--stale-after`, ignored or not: candidates to delete. */
+    deleteCandidates: number;
   };
   resources: ResourceReport[];
   unmanaged: UnmanagedKey[];
@@ -124,7 +152,16 @@ export interface DriftReport {
   failOn?: FailOn[];
   /** Ignore rules past their `expires` date, no longer applied (by position in the file). */
   expiredIgnoreRules?: Array<{ rule: number; expires: string; reason?: string }>;
+  /** `--stale-after`: how long unused makes a key stale ("90d"). */
+  staleAfter?: string;
+  /** `--since`: the earlier report compared with, and the counts of findings it did not have (these decide the exit code). */
+  since?: { generatedAt: string; new: Counted };
+  /** `--import-file`: where the bulk-import file for the unmanaged keys was written. */
+  importFile?: string;
 }
+
+/** The counts the exit code is judged on. */
+export type Counted = Pick<DriftReport["summary"], (typeof COUNTED)[FailOn]>;
 
 export type ExitCode = 0 | 1 | 2;
 
@@ -134,7 +171,9 @@ export type ExitCode = 0 | 1 | 2;
  */
 export function exitCodeOf(report: DriftReport): ExitCode {
   if (report.errors.length) return 1;
-  return (report.failOn ?? DEFAULT_FAIL_ON).some((kind) => (report.summary[COUNTED[kind]] ?? 0) > 0) ? 2 : 0;
+  // With --since, only what the earlier report did not have counts.
+  const counts: Partial<Counted> = report.since?.new ?? report.summary;
+  return (report.failOn ?? DEFAULT_FAIL_ON).some((kind) => (counts[COUNTED[kind]] ?? 0) > 0) ? 2 : 0;
 }
 
 export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
@@ -152,6 +191,8 @@ export function summarize(r: Omit<DriftReport, "summary">): DriftReport {
       credentials: r.credentials.length,
       rotationDue: r.resources.filter((x) => x.rotationDue && x.status !== "deleted").length,
       previousInUse: r.resources.filter((x) => x.previous?.inUse).length,
+      stale: r.resources.filter((x) => x.stale && x.status !== "deleted").length,
+      deleteCandidates: r.unmanaged.filter((u) => u.deleteCandidate).length,
     },
   };
 }

@@ -21,6 +21,8 @@ export interface StackResource {
   outputs: Record<string, any>;
   /** Native plugin resources: their provider's settings (credential, URL), which the stack's config may not hold. */
   providerConfig?: Record<string, string>;
+  /** The URN of its explicit provider resource (a native plugin resource not on the default provider). */
+  provider?: string;
 }
 
 export interface StackSnapshot {
@@ -95,6 +97,13 @@ function providerSettings(inputs: Record<string, any>): Record<string, string> {
   return out;
 }
 
+/** The URN in a provider reference (`<urn>::<id>`), unless it is a default provider (`default`, `default_0_2_0`). */
+function explicitProvider(ref: unknown): string | undefined {
+  if (typeof ref !== "string") return undefined;
+  const urn = ref.slice(0, ref.lastIndexOf("::"));
+  return /::default(_[0-9_]+.*)?$/.test(urn) ? undefined : urn;
+}
+
 function pulumi(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile(bin, [...args, "--non-interactive"], { cwd, env, maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -159,6 +168,7 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
     .map((r) => ({
       api: apiOfType(r.type)!,
       ...(r.provider && providers.has(r.provider) ? { providerConfig: providers.get(r.provider) } : {}),
+      ...(explicitProvider(r.provider) ? { provider: explicitProvider(r.provider) } : {}),
       name: String(r.urn).split("::").pop()!,
       urn: r.urn,
       id: r.id,

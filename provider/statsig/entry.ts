@@ -22,7 +22,7 @@ export const entry: VendorEntry<"statsig", typeof Key> = {
           .map((k) => ({
             ref: k.key!,
             liveInputs: (declared) => liveInputs(k, declared as Partial<KeyInputs>),
-            unmanaged: { id: fingerprint(k.key!), label: k.description, type: k.type },
+            unmanaged: { id: fingerprint(k.key!), label: k.description, type: k.type, importId: `${k.type.toLowerCase()}/${fingerprint(k.key!)}` },
             lastUsed: k.lastUsed ?? null,
           })),
         // Statsig lists a project's console keys among its keys, so a key last seen by one of them is here.

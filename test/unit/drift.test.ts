@@ -5,25 +5,13 @@ import { main, parseDriftArgs } from "../../provider/cli";
 import { compareFields } from "../../provider/drift/detect";
 import { appendUnmanagedRules, IgnoreRules } from "../../provider/drift/ignore";
 import { renderJson, renderMarkdown, renderText } from "../../provider/drift/render";
-import { DriftReport, exitCodeOf, summarize, UnmanagedKey } from "../../provider/drift/report";
+import { exitCodeOf, UnmanagedKey } from "../../provider/drift/report";
 import { STATSIG_LIVE_POLICY } from "../../provider/statsig/schema";
+import { driftReport } from "../support/drift-report";
 
 const declared = { type: "SERVER", description: "svc", scopes: ["a", "b"], environments: ["prod"], secondaryTargetApps: [], active: true, rotation: "1" };
 
-function report(parts: Partial<Omit<DriftReport, "summary">>): DriftReport {
-  return summarize({
-    schemaVersion: 1,
-    project: "p",
-    stack: "s",
-    generatedAt: "2026-11-22T00:00:00.000Z",
-    resources: [],
-    unmanaged: [],
-    credentials: [],
-    errors: [],
-    apiCalls: {},
-    ...parts,
-  });
-}
+const report = driftReport;
 
 describe("compareFields", () => {
   test("sets report members added and removed; order is not drift; triggers are not compared", () => {
@@ -153,6 +141,8 @@ describe("report, exit codes and renderers", () => {
       credentials: 0,
       rotationDue: 0,
       previousInUse: 0,
+      stale: 0,
+      deleteCandidates: 0,
     });
   });
 
@@ -221,7 +211,7 @@ describe("report, exit codes and renderers", () => {
     expect(parseDriftArgs(["--all-stacks", "--stack", "dev"])).toMatch(/do not go together/);
     expect(parseDriftArgs(["--fail-on", "drifted, deleted", "--write-ignore"])).toMatchObject({ failOn: ["drifted", "deleted"], writeIgnore: true });
     expect(parseDriftArgs(["--fail-on", "drifted,unmanagd"])).toMatch(
-      /--fail-on takes a comma list of drifted, deleted, unmanaged, rotation-due, previous-in-use \(got unmanagd\)/,
+      /--fail-on takes a comma list of drifted, deleted, unmanaged, rotation-due, previous-in-use, stale \(got unmanagd\)/,
     );
   });
 });
