@@ -4,6 +4,7 @@
 //   and the drift command agreeing), repair, destroy;
 // - two Statsig accounts in one stack, through explicit provider resources;
 // - `pulumi import` of each type, and the `import` resource option, whose generated code runs with no diff;
+// - adopting a real project's unmanaged keys in one command: drift --import-file, then pulumi import --file;
 // - no key value or credential in plaintext in state or in any output.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -46,7 +47,7 @@ describe("the native plugin from Pulumi YAML", () => {
   const dirs: string[] = [];
 
   /** A YAML project with its own stack, pointed at the emulator; every CLI output is kept for the secrets check. */
-  async function yamlProject(name: string, pulumiYaml: string): Promise<PulumiProject> {
+  async function yamlProject(name: string, pulumiYaml: string, apiUrl = url): Promise<PulumiProject> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pak-${name}-`));
     dirs.push(dir);
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), pulumiYaml);
@@ -58,7 +59,13 @@ describe("the native plugin from Pulumi YAML", () => {
       return r;
     };
     await p.init(
-      { "apikeys:basicApiUrl": url, "apikeys:theauthapiApiUrl": url, statsigApiUrl: url, basicProjectId: BASIC_PROJECT, authApiProjectId: AUTHAPI_PROJECT },
+      {
+        "apikeys:basicApiUrl": apiUrl,
+        "apikeys:theauthapiApiUrl": apiUrl,
+        statsigApiUrl: apiUrl,
+        basicProjectId: BASIC_PROJECT,
+        authApiProjectId: AUTHAPI_PROJECT,
+      },
       {
         shopConsoleKey: STATSIG_CONSOLE_KEY,
         opsConsoleKey: STATSIG_CONSOLE_KEY_B,
@@ -290,6 +297,76 @@ describe("the native plugin from Pulumi YAML", () => {
     for (const r of state.resources) {
       expect(String(r.id ?? "")).not.toContain(statsigServer.key);
       expect(String(r.id ?? "")).not.toContain(authKey.key);
+    }
+  });
+
+  test("a real project's unmanaged keys adopted in one command: drift --import-file, pulumi import --file, then drift 0 and no changes", async () => {
+    // A vendor project of its own, as a team has it: the vendors' default keys and keys made by hand.
+    const own = createEmulator({ port: 0 });
+    const ownUrl = await own.start();
+    try {
+      const ownAdmin = new EmulatorAdmin(ownUrl);
+      const statsigKey = (provider: string, description: string) => ({
+        type: "apikeys:statsig:Key",
+        properties: { type: "SERVER", description },
+        options: { provider: `\${${provider}}` },
+      });
+      const base = {
+        name: "yaml-adopt",
+        runtime: "yaml",
+        config: { shopConsoleKey: { type: "string", secret: true }, opsConsoleKey: { type: "string", secret: true } },
+        resources: {
+          // Two Statsig accounts: each adopted key must name the provider whose account holds it.
+          shop: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${shopConsoleKey}", statsigApiUrl: ownUrl } },
+          ops: { type: "pulumi:providers:apikeys", properties: { statsigConsoleApiKey: "${opsConsoleKey}", statsigApiUrl: ownUrl } },
+          checkout: statsigKey("shop", "checkout"),
+          reports: statsigKey("ops", "reports"),
+          ci: { type: "apikeys:basic:ProjectKey", properties: { projectId: BASIC_PROJECT, label: "ci", roles: ["read"] } },
+          billing: { type: "apikeys:authapi:ApiKey", properties: { projectId: AUTHAPI_PROJECT, name: "billing" } },
+        } as Record<string, unknown>,
+      };
+      const p = await yamlProject("yaml-adopt", stringify(base), ownUrl);
+      await p.up();
+
+      const importFile = path.join(p.dir, "imports.json");
+      const found = await drift(p, ["--import-file", importFile]);
+      expect(found.code).toBe(2);
+      expect(found.stderr).toMatch(/6 unmanaged key\(s\) written to .*imports\.json/);
+      expect(found.stdout).toContain(`to adopt the 6 unmanaged key(s): pulumi import --file ${importFile} --stack dev`);
+      const file = JSON.parse(fs.readFileSync(importFile, "utf8")) as { nameTable: Record<string, string>; resources: Array<Record<string, string>> };
+      const state = await p.exportState();
+      const providerUrn = (n: string) => state.resources.find((r) => r.type === "pulumi:providers:apikeys" && r.urn.endsWith(`::${n}`))!.urn;
+      expect(file.nameTable).toEqual({ shop: providerUrn("shop"), ops: providerUrn("ops") });
+      expect(file.resources.map((r) => `${r.type} ${r.name} ${r.provider ?? "(default provider)"}`).sort()).toEqual([
+        "apikeys:authapi:ApiKey support-desk-made-by-hand (default provider)",
+        "apikeys:basic:ProjectKey backend-made-in-the-console (default provider)",
+        "apikeys:statsig:Key ops-client-api-key ops",
+        "apikeys:statsig:Key ops-server-secret-key ops",
+        "apikeys:statsig:Key shop-client-api-key shop",
+        "apikeys:statsig:Key shop-server-secret-key shop",
+      ]);
+      // The file holds ids, never a key's value.
+      const live = await ownAdmin.state();
+      for (const k of [...live.statsig, ...live.authapi, ...live.basic])
+        for (const v of [k.key, k.value].filter(Boolean)) expect(fs.readFileSync(importFile, "utf8")).not.toContain(v);
+
+      // The one command the report printed; its generated code goes into the program.
+      const out = path.join(p.dir, "adopted.yaml");
+      const imported = await p.ok(["import", "--file", importFile, "--yes", "--out", out]);
+      expect(`${imported.stdout}${imported.stderr}`).toMatch(/6 imported/);
+      const generated = parse(fs.readFileSync(out, "utf8")) as { resources: Record<string, unknown> };
+      fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), stringify({ ...base, resources: { ...base.resources, ...generated.resources } }));
+
+      const after = await drift(p, ["--format", "json"]);
+      const report = JSON.parse(after.stdout) as DriftReport;
+      expect({ code: after.code, unmanaged: report.unmanaged, summary: report.summary }).toMatchObject({
+        code: 0,
+        unmanaged: [],
+        summary: { managed: 10, inSync: 10 },
+      });
+      await p.expectNoChanges();
+    } finally {
+      await own.stop();
     }
   });
 });
