@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { redact } from "./core/redact";
 import { detectDrift } from "./drift/detect";
 import { appendUnmanagedRules, IgnoreRules } from "./drift/ignore";
-import { checkWritable, importable, writeImportFile } from "./drift/import-file";
+import { importable, writeImportFile } from "./drift/import-file";
+import { checkWritable } from "./drift/output-file";
 import { DEFAULT_FAIL_ON, DriftReport, exitCodeOf, FAIL_ON, FailOn, summarize } from "./drift/report";
 import { Format, RENDERERS } from "./drift/render";
 import { compareWithPrevious, loadPreviousReport } from "./drift/since";
@@ -22,6 +23,7 @@ Compares every key a Pulumi stack manages (Statsig, Basic, The Auth API) with th
   --all-stacks         every stack of the project in the backend
   --format FORMAT      text (default), json or markdown
   --output FILE        also write the report to FILE (e.g. "$GITHUB_STEP_SUMMARY" with --format markdown)
+  --json-output FILE   also write the JSON report to FILE, replacing it (the next run's --since)
   --ignore FILE        ignore rules (default: .pulumi-api-keys-ignore.yaml in the project, if present)
   --no-unmanaged       do not report keys that no resource manages
   --fail-on KINDS      which findings exit 2: a comma list of drifted, deleted, unmanaged, rotation-due,
@@ -51,6 +53,7 @@ export interface DriftArgs {
   allStacks: boolean;
   format: Format;
   output?: string;
+  jsonOutput?: string;
   ignore?: string;
   unmanaged: boolean;
   failOn: FailOn[];
@@ -79,6 +82,7 @@ export function parseDriftArgs(argv: string[]): DriftArgs | string {
         if (!(f in RENDERERS)) return `--format must be text, json or markdown (got ${f})`;
         a.format = f as Format;
       } else if (flag === "--output") a.output = value();
+      else if (flag === "--json-output") a.jsonOutput = value();
       else if (flag === "--ignore") a.ignore = value();
       else if (flag === "--no-unmanaged") a.unmanaged = false;
       else if (flag === "--fail-on") {
@@ -123,7 +127,12 @@ async function drift(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY;
   try {
     // Bad input stops here, before any stack is read or any file written.
-    if (args.importFile !== undefined) checkWritable(args.importFile);
+    for (const [flag, file] of [
+      ["--import-file", args.importFile],
+      ["--output", args.output],
+      ["--json-output", args.jsonOutput],
+    ] as const)
+      if (file !== undefined) checkWritable(flag, file);
     const previous = args.since === undefined ? undefined : loadPreviousReport(args.since);
     const defaultIgnore = path.join(args.cwd, ".pulumi-api-keys-ignore.yaml");
     const ignoreFile = args.ignore ?? (fs.existsSync(defaultIgnore) || args.writeIgnore ? defaultIgnore : undefined);
@@ -155,6 +164,7 @@ async function drift(argv: string[]): Promise<number> {
     const text = RENDERERS[args.format](report);
     process.stdout.write(text);
     if (args.output) fs.appendFileSync(args.output, text);
+    if (args.jsonOutput) fs.writeFileSync(args.jsonOutput, RENDERERS.json(report));
     return exitCodeOf(report);
   } catch (e) {
     if (tty) process.stderr.write("\r\x1b[K");

@@ -2,8 +2,6 @@
 // the report lists, by its non-secret import id, each under a unique name made from its label and, where
 // the stack keeps the vendor's account in an explicit provider, naming that provider.
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { ApiKeysError } from "../core/errors";
 import { DriftReport, UnmanagedKey } from "./report";
 
 /** The file `pulumi import --file` reads (its `importFile`/`importSpec`). */
@@ -50,27 +48,6 @@ export function importFileOf(report: DriftReport): ImportFile {
     return { type: u.importType!, name, id: u.importId!, ...(u.provider ? { provider: providerName(u.provider) } : {}) };
   });
   return { ...(providers.length ? { nameTable: Object.fromEntries(providers.map((p) => [providerName(p), p])) } : {}), resources };
-}
-
-/** Fails, before anything is read or written, when FILE cannot be written (its folder missing or read-only, or FILE a folder). */
-export function checkWritable(file: string): void {
-  const problem = (why: string) => new ApiKeysError("PAK_INVALID_INPUT", "user", `--import-file ${file}: cannot write it (${why})`);
-  const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir)) throw problem(`no folder ${dir}`);
-  if (fs.existsSync(file)) {
-    if (fs.statSync(file).isDirectory()) throw problem("it is a folder");
-    try {
-      fs.accessSync(file, fs.constants.W_OK);
-    } catch {
-      throw problem("it is read-only");
-    }
-    return;
-  }
-  try {
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch {
-    throw problem(`the folder ${dir} is read-only`);
-  }
 }
 
 export function writeImportFile(file: string, report: DriftReport): ImportFile {

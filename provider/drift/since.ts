@@ -62,7 +62,7 @@ export function loadPreviousReport(file: string): PreviousReport {
     throw new ApiKeysError("PAK_INVALID_INPUT", "user", `--since ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const notReport = (why: string) =>
-    new ApiKeysError("PAK_INVALID_INPUT", "user", `--since ${file} is not a drift report (write one with --format json --output FILE): ${why}`);
+    new ApiKeysError("PAK_INVALID_INPUT", "user", `--since ${file} is not a drift report (write one with --json-output FILE, or --format json): ${why}`);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -146,7 +146,7 @@ describe.each(BACKENDS)("drift across the stacks that share a vendor project, ke
     test("a nightly job: the last report kept, only drift it lacked fails (--since); unused keys listed (--stale-after)", async () => {
       const last = path.join(dev.dir, "last-report.json");
       const summary = path.join(dev.dir, "job-summary.md");
-      const first = await drift(["--all-stacks", "--stale-after", "90d"]);
+      const first = await drift(["--all-stacks", "--stale-after", "90d", "--json-output", last]);
       expect(first.code).toBe(0);
       // Every key's last use: never used yet (made today), and "unknown" where the vendor does not say.
       expect(first.report.resources.map((r) => `${r.stack} ${r.api} ${r.lastUsed} ${r.unusedDays}`).sort()).toEqual([
@@ -159,17 +159,16 @@ describe.each(BACKENDS)("drift across the stacks that share a vendor project, ke
       ]);
       // The Basic key unused since February 2024 is a candidate to delete, baselined or not.
       expect(first.report.unmanaged.filter((u) => u.deleteCandidate).map((u) => `${u.api} ${u.label}`)).toEqual(["basic backend (made in the console)"]);
-      fs.writeFileSync(last, JSON.stringify(first.report));
+      expect(JSON.parse(fs.readFileSync(last, "utf8"))).toEqual(first.report);
 
       // Someone edits a dev key by hand: the next night fails, naming it new.
       const live = await admin.state();
       const devServer = live.statsig.find((k: { description: string }) => k.description === "server dev").key;
       await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(devServer)}`, { description: "edited by hand" });
-      const second = await drift(["--all-stacks", "--since", last]);
+      const second = await drift(["--all-stacks", "--since", last, "--json-output", last]);
       expect(second.code).toBe(2);
       expect(second.report.resources.filter((r) => r.since).map((r) => `${r.stack} ${r.name} ${r.since}`)).toEqual(["dev server new"]);
       expect(second.report.since?.new).toMatchObject({ drifted: 1, unmanaged: 0 });
-      fs.writeFileSync(last, JSON.stringify(second.report));
 
       // The night after, the same drift is known: exit 0, still shown, marked known, in the job summary.
       const third = await run(["--all-stacks", "--since", last, "--format", "markdown", "--output", summary]);

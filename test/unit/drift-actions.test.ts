@@ -132,7 +132,9 @@ describe("--since: new drift only", () => {
     fs.writeFileSync(file, JSON.stringify(yesterday));
     expect(exitCodeOf(compareWithPrevious(yesterday, loadPreviousReport(file)))).toBe(0);
     fs.writeFileSync(file, "not json");
-    expect(() => loadPreviousReport(file)).toThrow(/--since .*last\.json is not a drift report \(write one with --format json --output FILE\): it is not JSON/);
+    expect(() => loadPreviousReport(file)).toThrow(
+      /--since .*last\.json is not a drift report \(write one with --json-output FILE, or --format json\): it is not JSON/,
+    );
     fs.writeFileSync(file, JSON.stringify({ schemaVersion: 1, generatedAt: "x", resources: {}, unmanaged: [] }));
     expect(() => loadPreviousReport(file)).toThrow(/is not a drift report .*: resources: /);
     fs.writeFileSync(file, JSON.stringify({ name: "package.json" }));
@@ -210,11 +212,13 @@ describe("arguments and bad input: a clear error, before any stack is read, and 
     fs.writeFileSync(notReport, '{"name": "x"}');
     const output = path.join(dir, "report.md");
     const common = ["--cwd", dir, "--pulumi", path.join(dir, "no-pulumi"), "--output", output];
+    expect(parseDriftArgs(["--json-output", "last.json"])).toMatchObject({ jsonOutput: "last.json" });
     const cases: Array<[string[], RegExp]> = [
       [["--import-file", path.join(dir, "missing-folder", "imports.json")], /--import-file .*imports\.json: cannot write it \(no folder .*missing-folder\)/],
       [["--import-file", dir], /--import-file .*: cannot write it \(it is a folder\)/],
       [["--since", notReport], /--since .*package\.json is not a drift report/],
       [["--stale-after", "ninety days"], /--stale-after must be a duration/],
+      [["--json-output", path.join(dir, "nowhere", "last.json")], /--json-output .*last\.json: cannot write it \(no folder .*nowhere\)/],
     ];
     for (const [args, message] of cases) {
       const err: string[] = [];
