@@ -1,6 +1,6 @@
 // The benchmarks' second floor: this package as it is, with an undici dispatcher answering from memory instead
 // of the network, so that "ours - this floor" is what HTTP and the rate budget cost, and "this floor -
-// the no-op provider" is what our own code costs. Loaded with `node --require` into every Node process of
+// the no-op provider" is what our own code costs. bench/memory-preload.ts puts it in every Node process of
 // a benchmark project (the program, the provider, the drift command) when PAK_BENCH_MEMORY_STORE names
 // a file. It answers the Statsig Console API's key routes like the emulator does, without validation;
 // the keys live in memory and in that file (an append-only log), so they outlast each process as a
@@ -9,7 +9,6 @@ import * as fs from "node:fs";
 import { MockAgent } from "undici";
 import { applyUpdate, fieldsFromCreate, listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "../emulator/apis/statsig-keys";
 import type { StatsigKey } from "../emulator/apis/statsig-keys";
-import { setProcessDispatcher } from "../provider/core/http";
 
 type Dto = StatsigKey;
 const PROJECT = "memory";
@@ -105,12 +104,4 @@ export function memoryDispatcher(store: MemoryStatsig): MockAgent {
     })
     .persist();
   return agent;
-}
-
-const file = process.env.PAK_BENCH_MEMORY_STORE;
-if (file) {
-  const store = new MemoryStatsig(file);
-  if (process.env.PAK_BENCH_MEMORY_CONSOLE_KEY) store.seed(process.env.PAK_BENCH_MEMORY_CONSOLE_KEY);
-  // Every client of the process without a dispatcher of its own (the package's documented seam, not a patch).
-  setProcessDispatcher(memoryDispatcher(store));
 }

@@ -1,7 +1,7 @@
 // `npm run bench`: what each operation costs as the number of keys grows, against two floors measured in
 // the same run, interleaved with ours, several samples each:
 //   floor   a no-op dynamic provider over resources of the same shape (the engine's own cost);
-//   memory  this package with undici answering from memory (bench/memory-transport.ts): our code, no network;
+//   memory  this package with undici answering from memory (bench/memory-transport.ts, put in by bench/memory-preload.ts): our code, no network;
 //   ours    this package against the emulator over loopback, with Statsig's limits enforced up to
 //           LIMITED_UP_TO keys (past it, 2,000 creates would need 40 min of Statsig's 900 per 15 min: the
 //           emulator runs without limits and the client's budget is off, PULUMI_API_KEYS_RATE_LIMITS=off).
@@ -78,7 +78,7 @@ class Subject {
       fs.rmSync(this.store, { force: true });
       new MemoryStatsig(this.store).seed(STATSIG_CONSOLE_KEY);
       env.PAK_BENCH_MEMORY_STORE = this.store;
-      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-transport.js")}`.trim();
+      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-preload.js")}`.trim();
     }
     if (variant === "memory" || n > LIMITED_UP_TO) env.PULUMI_API_KEYS_RATE_LIMITS = "off";
     this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env, REPO_ROOT);

@@ -1,11 +1,12 @@
 // The one place that talks HTTP: undici underneath, explicit timeouts, JSON in and out, the shared
 // rate budget, and the retry policy. Errors carry the route template, never the filled-in path
 // (Statsig and The Auth API put the secret key value in the path).
-import { Agent, type Dispatcher, request } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import type { z } from "zod";
 import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
 import { RateLimiter } from "./rate-limit";
 import { graceMsFor } from "./reconcile";
+import { processDispatcher } from "./process-transport";
 import { registerSecret } from "./redact";
 import { AttemptOutcome, backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter, RetryPolicy } from "./retry";
 
@@ -51,27 +52,23 @@ export interface HttpResponse {
   body: unknown;
 }
 
-// A process-wide transport, like undici's own global dispatcher but ours alone (the user's stays theirs).
-// Keyed by a registered symbol, not a module variable: a preload (the benchmarks' in-memory floor) must
-// reach the package wherever it is installed from.
-const PROCESS_TRANSPORT = Symbol.for("pulumi-api-keys.dispatcher");
-
-/** Makes every client of this process without a dispatcher of its own use `dispatcher` (undefined: the default again). */
-export function setProcessDispatcher(dispatcher: Dispatcher | undefined): void {
-  (globalThis as Record<symbol, unknown>)[PROCESS_TRANSPORT] = dispatcher;
-}
+export { setProcessDispatcher } from "./process-transport";
 
 /** A client's own dispatcher, else the process's, else the shared Agent with the client's connect timeout. */
 function transportFor(t: Timeouts, own: Dispatcher | undefined): Dispatcher {
-  return own ?? ((globalThis as Record<symbol, unknown>)[PROCESS_TRANSPORT] as Dispatcher | undefined) ?? agentFor(t);
+  return own ?? processDispatcher() ?? agentFor(t);
 }
+
+// Loaded at the first request, not with the provider: a process that makes none (the second pass of a
+// refresh, served from the first pass's notes) does without undici's 50 ms of loading.
+const undici = () => require("undici") as typeof import("undici");
 
 const agents = new Map<string, Agent>();
 function agentFor(t: Timeouts): Agent {
   const k = `${t.connectMs}`;
   let a = agents.get(k);
   if (!a) {
-    a = new Agent({ connect: { timeout: t.connectMs }, keepAliveTimeout: 4_000, connections: 16 });
+    a = new (undici().Agent)({ connect: { timeout: t.connectMs }, keepAliveTimeout: 4_000, connections: 16 });
     agents.set(k, a);
   }
   return a;
@@ -181,7 +178,7 @@ export class HttpClient {
       payload = JSON.stringify(spec.body);
       headers["content-type"] = "application/json";
     }
-    const res = await request(this.url(spec), {
+    const res = await undici().request(this.url(spec), {
       method: spec.method,
       headers,
       body: payload,
