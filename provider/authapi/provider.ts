@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../core/checks";
 import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
-import { declaredAfterRead, withoutDeclared } from "../core/declared";
+import { readAnswer, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { secretFieldNames } from "../core/vendor";
 import { nowIso, retirementDue, overlapTimes, valueMadeAt } from "../core/rotation";
@@ -116,15 +116,14 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
       if (!live) return {};
       const inputs = liveInputs(live, props.projectId, props);
       // customKey is a secret: never copied into the record of declared values.
-      return {
+      return readAnswer(
+        AUTHAPI_DIFF_POLICY,
         id,
-        props: {
-          ...toState(inputs, live, props.rotatedAt),
-          ...previousOf(props),
-          ...declaredAfterRead(AUTHAPI_DIFF_POLICY, props, inputs, secretFieldNames(AUTHAPI.fields)),
-        },
+        props,
+        { ...toState(inputs, live, props.rotatedAt), ...previousOf(props) },
         inputs,
-      };
+        secretFieldNames(AUTHAPI.fields),
+      );
     });
   }
 

@@ -2,7 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
-import { declaredAfterRead, withoutDeclared } from "../core/declared";
+import { readAnswer, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { AmbiguousCreateError } from "../core/errors";
 import { isUnknown } from "../core/checks";
@@ -108,7 +108,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
       const inputs = liveInputs(props.projectId, live, props);
       // The value is returned only at creation: keep the one from state, never wipe it.
       const state: ProjectKeyState = { ...withoutDeclared(props), ...inputs };
-      return { id, props: { ...state, ...declaredAfterRead(BASIC_DIFF_POLICY, props, inputs) }, inputs };
+      return readAnswer(BASIC_DIFF_POLICY, id, props, state, inputs);
     });
   }
 

@@ -6,6 +6,7 @@ import { setMemberChanges } from "./diff";
 import { notice } from "./notice";
 import { dueMessage, usedSinceRotation } from "./rotation";
 import { diff } from "./lifecycle";
+import { writeRunNotesWhenSettled } from "./list-served-reads";
 import type { DiffResultLike } from "./provider-contract";
 import type { VendorDefinition } from "./vendor";
 import type { ClientOptions } from "./connection";
@@ -25,15 +26,23 @@ export abstract class ApiProvider<Client> {
     this.credential = readSetting(this.settings.credential.setting, req.config);
     this.baseUrl = readSetting(this.settings.baseUrl.setting, req.config);
     this.http = httpOptionsFrom(req.config);
+    this.made = undefined;
   }
+
+  /** The last client made, and what it was made from: a refresh asks for one per key, and making one hashes the credential. */
+  private made?: { from: string; client: Client };
 
   protected client(): Client {
     const { credential, baseUrl } = this.settings;
-    return new this.Client({
+    const options = {
       credential: this.credential ?? requireSetting(credential.setting, undefined, credential.what),
       baseUrl: this.baseUrl ?? readSetting(baseUrl.setting, undefined) ?? baseUrl.default,
       http: this.http ?? httpOptionsFrom(undefined),
-    });
+    };
+    // The environment can still change what a client is made from (when configure gave no setting, and the rate-limit switch).
+    const from = JSON.stringify([options, process.env.PULUMI_API_KEYS_RATE_LIMITS ?? ""]);
+    if (this.made?.from !== from) this.made = { from, client: new this.Client(options) };
+    return this.made.client;
   }
 
   /**
@@ -59,6 +68,7 @@ export abstract class ApiProvider<Client> {
   }
 
   async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
+    writeRunNotesWhenSettled(); // a refresh diffs each key it read: its notes are on disk before the engine ends this process
     const d = diff(this.settings.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
     if (d.due) await notice(`${id}: ${dueMessage(d.due)}`, "info");
     await this.notePrevious(id, olds as Record<string, unknown>, d.retires);

@@ -5,7 +5,7 @@
 // still read on its own (that is how "gone" is confirmed). Up to `after` reads cost one call each, as before.
 // Every answer is also noted for the rest of the CLI run (core/run-cache.ts), so that the real pass of a
 // refresh with preview reads nothing the preview already read.
-import { RunCache } from "./run-cache";
+import { RunCache, writeRunNotes } from "./run-cache";
 
 export interface ListPage<T> {
   items: T[];
@@ -71,9 +71,14 @@ export class ListServedReads<T> {
     const noted = this.run?.get(id);
     if (noted) return noted.value as T | undefined;
     const takenAt = this.now();
-    const item = await this.fresh(id, single);
-    this.run?.put(id, item, takenAt);
-    return item;
+    underway++;
+    try {
+      const item = await this.fresh(id, single);
+      this.run?.put(id, item, takenAt);
+      return item;
+    } finally {
+      underway--;
+    }
   }
 
   private async fresh(id: string, single: () => Promise<T | undefined>): Promise<T | undefined> {
@@ -110,7 +115,11 @@ export class ListServedReads<T> {
     this.run?.invalidate();
   }
 
-  /** The listing, or undefined when it failed (the reads then go one by one and report any real error). */
+  /**
+   * The listing, or undefined when it failed (the reads then go one by one and report any real error).
+   * Every read waiting for it waits on its last page, so once the first page says how many there are, the
+   * rest are asked for together: the same calls, in the time of about two.
+   */
   private async take(): Promise<Map<string, T> | undefined> {
     const byId = new Map<string, T>();
     const add = (items: T[]) => {
@@ -120,17 +129,40 @@ export class ListServedReads<T> {
       }
     };
     try {
-      for (let n = 1; ; n++) {
+      const first = await this.source.page(1);
+      add(first.items);
+      if (!first.more || first.items.length === 0) return byId;
+      // Past the cap, stop: what was listed still serves, the rest is read key by key.
+      if ((first.pages ?? 2) > this.opts.maxPages) return byId;
+      if (first.pages !== undefined) {
+        const rest = await Promise.allSettled(Array.from({ length: first.pages - 1 }, (_, i) => this.source.page(i + 2)));
+        for (const r of rest) if (r.status === "fulfilled") add(r.value.items);
+        // A page that failed, or a scope that grew past the count: what was listed serves, the rest is read key by key.
+        return byId;
+      }
+      for (let n = 2; ; n++) {
         const p = await this.source.page(n);
         add(p.items);
         if (!p.more || p.items.length === 0) return byId;
-        // Past the cap, stop: what was listed still serves, the rest is read key by key.
         if ((p.pages ?? n + 1) > this.opts.maxPages) return byId;
       }
     } catch {
       return byId.size > 0 ? byId : undefined;
     }
   }
+}
+
+/** Reads of this process waiting for an answer. */
+let underway = 0;
+
+/**
+ * Writes this run's pending notes once no read is waiting for its answer. A provider's `diff` calls it: in
+ * a refresh the engine diffs each key after reading it, so the last diff of a pass finds every read
+ * answered and writes the rest, before the engine ends the process (which it does without a clean exit).
+ * While reads are still coming, the notes go in batches (core/run-cache.ts).
+ */
+export function writeRunNotesWhenSettled(): void {
+  if (underway === 0) writeRunNotes();
 }
 
 const registry = new Map<string, ListServedReads<unknown>>();

@@ -7,7 +7,7 @@
 // The notes live in a private temp directory, one per CLI run, sealed with AES-256-GCM under a key
 // derived from the scope's credential (whoever can open them could list the keys anyway); ids are
 // stored as keyed hashes, since a Statsig or Auth API key's id is its secret value.
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, hash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -67,10 +67,23 @@ function sweep(base: string): void {
   }
 }
 
+/** Caches with notes not yet written. */
+const unwritten = new Set<RunCache>();
+process.on("exit", writeRunNotes);
+
+/** Writes every note not yet written (see writeRunNotesWhenSettled in list-served-reads.ts for when). */
+export function writeRunNotes(): void {
+  for (const c of [...unwritten]) c.flush();
+}
+
+const WRITE_AFTER_MS = 50;
+const WRITE_AT = 500;
+
 export class RunCache {
   private notes?: Map<string, Note>;
   private readonly file: string;
   private readonly key: Buffer;
+  private readonly keyHex: string;
 
   private constructor(
     dir: string,
@@ -80,6 +93,7 @@ export class RunCache {
     private readonly now: () => number,
   ) {
     this.key = createHmac("sha256", secret).update(`pulumi-api-keys run notes\0${scope}`).digest();
+    this.keyHex = this.key.toString("hex");
     this.file = path.join(dir, createHash("sha256").update(scope).digest("hex").slice(0, 32) + ".log");
   }
 
@@ -110,22 +124,62 @@ export class RunCache {
     const note: Note = { t: takenAt, v: value ?? null };
     const hash = this.idHash(id);
     this.load().set(hash, note);
-    this.append({ id: hash, t: takenAt, sealed: this.seal(JSON.stringify(note.v)) });
+    this.queue({ id: hash, ...note });
   }
 
   /** After a write in the scope: no earlier answer serves anyone again. */
   invalidate(): void {
     this.notes = new Map();
-    this.append({ invalidated: this.now() });
+    this.queue({ invalidated: this.now() });
   }
 
+  private readonly hashes = new Map<string, string>();
+  /** An id's keyed hash, made once per id (a read asks for it twice: before and after). */
   private idHash(id: string): string {
-    return createHmac("sha256", this.key).update(id).digest("base64url");
+    let h = this.hashes.get(id);
+    if (h === undefined) {
+      h = hash("sha256", `${this.keyHex}\0${id}`, "base64url"); // keyed: the key is secret, and fixed-length
+      this.hashes.set(id, h);
+    }
+    return h;
   }
 
-  private append(line: Record<string, unknown>): void {
+  private pending: Array<{ id: string; t: number; v: unknown } | { invalidated: number }> = [];
+  /**
+   * Notes are written in batches, each in one sealed line: a refresh answers a key or two per turn of the
+   * event loop, and a file append and a cipher per answer cost more than the answers. A batch is written
+   * after WRITE_AFTER_MS, at WRITE_AT notes, or when a diff finds no read waiting, whichever is first.
+   * (An answer not written when the process ends costs one read later, no more.)
+   */
+  private queue(entry: RunCache["pending"][number]): void {
+    if (!this.pending.length) {
+      setTimeout(() => this.flush(), WRITE_AFTER_MS);
+      unwritten.add(this);
+    }
+    this.pending.push(entry);
+    if (this.pending.length >= WRITE_AT) this.flush();
+  }
+
+  flush(): void {
+    const entries = this.pending;
+    if (!entries.length) return;
+    this.pending = [];
+    unwritten.delete(this);
+    const lines: string[] = [];
+    let batch: Array<[string, number, unknown]> = [];
+    const sealBatch = () => {
+      if (batch.length) lines.push(JSON.stringify({ sealed: this.seal(JSON.stringify(batch)) }));
+      batch = [];
+    };
+    for (const e of entries) {
+      if ("invalidated" in e) {
+        sealBatch();
+        lines.push(JSON.stringify(e));
+      } else batch.push([e.id, e.t, e.v]);
+    }
+    sealBatch();
     try {
-      fs.appendFileSync(this.file, JSON.stringify(line) + "\n", { mode: 0o600 });
+      fs.appendFileSync(this.file, lines.join("\n") + "\n", { mode: 0o600 });
     } catch {
       /* a note not kept costs one read later, nothing more */
     }
@@ -143,9 +197,9 @@ export class RunCache {
     for (const line of text.split("\n")) {
       if (!line) continue;
       try {
-        const l = JSON.parse(line) as { id?: string; t?: number; sealed?: string; invalidated?: number };
+        const l = JSON.parse(line) as { sealed?: string; invalidated?: number };
         if (l.invalidated !== undefined) notes.clear();
-        else if (l.id && l.sealed && typeof l.t === "number") notes.set(l.id, { t: l.t, v: JSON.parse(this.open(l.sealed)) });
+        else if (l.sealed) for (const [id, t, v] of JSON.parse(this.open(l.sealed)) as Array<[string, number, unknown]>) notes.set(id, { t, v });
       } catch {
         /* a torn or foreign line is skipped */
       }

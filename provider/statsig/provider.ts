@@ -18,7 +18,7 @@ import {
   thenRecordingOnFailure,
 } from "../core/lifecycle";
 import { aheadOfCreates, createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
-import { declaredAfterRead, withoutDeclared } from "../core/declared";
+import { readAnswer, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { STATSIG } from "./definition";
 import { STATSIG_WIRE, StatsigClient } from "./client";
@@ -96,7 +96,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
       const state: KeyState = { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint };
       if (props.rotatedAt) state.rotatedAt = props.rotatedAt; // not a live property: the record is ours
       Object.assign(state, previousOf(props)); // so is the previous value an overlap keeps
-      return { id, props: { ...state, ...declaredAfterRead(STATSIG_DIFF_POLICY, props, inputs) }, inputs };
+      return readAnswer(STATSIG_DIFF_POLICY, id, props, state, inputs);
     });
   }
 

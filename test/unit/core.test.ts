@@ -6,7 +6,7 @@ import { httpOptionsFrom } from "../../provider/core/config";
 import { HttpStatusError, TransportError } from "../../provider/core/errors";
 import { ListPage, ListServedReads } from "../../provider/core/list-served-reads";
 import { RateLimiter } from "../../provider/core/rate-limit";
-import { RunCache } from "../../provider/core/run-cache";
+import { RunCache, writeRunNotes } from "../../provider/core/run-cache";
 import { fingerprint, redact, registerSecret } from "../../provider/core/redact";
 import "../../provider/registry"; // each vendor's client adds its key shapes to redaction
 import { redactSdkRpcResponses, RESPONSE_ELIDED, withoutRpcResponse } from "../../provider/core/sdk-debug-redaction";
@@ -126,6 +126,7 @@ describe("run notes: the second pass of a refresh with preview reads nothing the
     expect(await preview.read("secret-gone")).toBeUndefined();
     expect(preview.singles).toEqual(["secret-aaaaaa1", "secret-gone"]);
 
+    writeRunNotes(); // the preview's diffs, before its process ends
     t.now += 20_000;
     const real = pass(t); // a new process of the same CLI run
     expect(await real.read("secret-aaaaaa1")).toBe("secret-aaaaaa1:value");
@@ -148,9 +149,35 @@ describe("run notes: the second pass of a refresh with preview reads nothing the
     expect(late.singles).toEqual(["secret-aaaaaa1"]);
 
     late.reads.invalidate(); // a write in the scope
+    writeRunNotes();
     const afterWrite = pass(t);
     await afterWrite.read("secret-aaaaaa1");
     expect(afterWrite.singles).toEqual(["secret-aaaaaa1"]);
+  });
+
+  test("answers are written in batches, one sealed line each: at the next diff with no read waiting (writeRunNotes), or after 50 ms", async () => {
+    const t = { now: 2_000_000 };
+    const dir = require("node:path").join(require("node:os").tmpdir(), `pulumi-api-keys-${process.getuid!()}`, run);
+    const lines = (): string[] =>
+      require("node:fs")
+        .readdirSync(dir)
+        .flatMap((f: string) => require("node:fs").readFileSync(require("node:path").join(dir, f), "utf8").split("\n").filter(Boolean));
+    writeRunNotes(); // what earlier tests left to write is written
+    const preview = pass(t);
+    const before = lines().length;
+    const ids = Array.from({ length: 50 }, (_, i) => `secret-many${i}`);
+    await Promise.all(ids.map((id) => preview.read(id)));
+    expect(lines().length - before).toBe(0); // not yet: a file append per answer costs more than the answer
+    writeRunNotes(); // what a provider's diff does
+    expect(lines().length - before).toBe(1);
+    const real = pass(t);
+    for (const id of ids) expect(await real.read(id)).toBe(`${id}:value`);
+    expect(real.singles).toEqual([]);
+
+    // With no diff to come (a key found gone), the batch is written on its own shortly after.
+    await preview.read("secret-gone");
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(lines().length - before).toBe(2);
   });
 
   test("outside a pulumi run there are no notes", () => {
@@ -180,6 +207,27 @@ describe("list-served reads", () => {
       });
     return { reads, read, calls, tick: (ms: number) => (t += ms) };
   };
+
+  test("once the first page gives the count, the other pages are asked for together: the same calls, not one after another", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const pages: number[] = [];
+    const source = {
+      async page(n: number): Promise<ListPage<string>> {
+        pages.push(n);
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        const items = Array.from({ length: 100 }, (_, i) => `k${(n - 1) * 100 + i + 1}`);
+        return { items, more: n < 5, pages: 5 };
+      },
+      idOf: (k: string) => k,
+    };
+    const reads = new ListServedReads(source, { after: 0, maxPages: 25, maxAgeMs: 60_000 }, () => 0);
+    expect(await reads.read("k450", async () => undefined)).toBe("k450");
+    expect(pages).toEqual([1, 2, 3, 4, 5]);
+    expect(most).toBe(4);
+  });
 
   test("a few reads cost one call each; past them, one shared listing serves the rest", async () => {
     const s = scope(250);

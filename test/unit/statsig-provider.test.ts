@@ -41,8 +41,14 @@ describe("statsig provider against the emulator", () => {
     expect(id).not.toContain(outs.key);
     expect(outs).toMatchObject({ ...inputs, status: "active" });
     const read = await provider.read(id, outs);
-    expect(read.inputs).toEqual(inputs);
+    expect(read.inputs).toBeUndefined(); // in sync: the engine keeps its inputs, which are these
     expect(read.props).toEqual(outs);
+
+    // Edited by hand: the live inputs go back, and the declaration is kept beside them.
+    emulator.store.data.statsig.find((k) => k.key === outs.key)!.description = "edited";
+    const drifted = await provider.read(id, outs);
+    expect(drifted.inputs).toEqual({ ...inputs, description: "edited" });
+    expect(drifted.props).toMatchObject({ description: "edited", declared: { description: "svc" } });
   });
 
   test("a key deleted out of band reads as gone; deleting it again is done", async () => {
