@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../core/checks";
 import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
+import type { ReadResult } from "../core/provider-contract";
 import { readAnswer, withoutDeclared } from "../core/declared";
 import { diffInputs, rotates } from "../core/diff";
 import { secretFieldNames } from "../core/vendor";
@@ -104,7 +105,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
     };
   }
 
-  async read(id: string, props: ApiKeyState) {
+  async read(id: string, props: ApiKeyState): Promise<ReadResult> {
     return step("reading a key in The Auth API", async () => {
       const c = this.client();
       // Deleted is gone, not an error, if the access key still sees the project.

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiProvider } from "../core/api-provider";
 import { settingName } from "../core/config";
+import type { ReadResult } from "../core/provider-contract";
 import { readAnswer, withoutDeclared } from "../core/declared";
 import { diffInputs } from "../core/diff";
 import { AmbiguousCreateError } from "../core/errors";
@@ -96,7 +97,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     return k as KeySummary & { value: string };
   }
 
-  async read(id: string, props: ProjectKeyState) {
+  async read(id: string, props: ProjectKeyState): Promise<ReadResult> {
     return step("reading a Basic project key", async () => {
       const c = this.client();
       // Deleted out of band is gone, if the token still sees the project.

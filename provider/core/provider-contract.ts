@@ -37,6 +37,13 @@ export interface DiffResultLike {
 /** How an API rotates a due key: in place (Statsig, The Auth API), or by a new key replacing it (Basic). */
 export type RotationBy = "in-place" | "replace";
 
+/** A read's answer: nothing when the key is gone; its inputs only when they differ from the state's (core/declared.ts). */
+export interface ReadResult {
+  id?: string;
+  props?: Record<string, unknown>;
+  inputs?: Record<string, unknown>;
+}
+
 /** What each API's provider module exports: the dynamic provider's methods, and the plugin's import. */
 export interface LifecycleProvider {
   configure(req: { config: ConfigSource }): Promise<void>;
@@ -45,7 +52,7 @@ export interface LifecycleProvider {
   /** What preview says of a previous key an overlap keeps: its retirement (`retires`), and any use since the rotation. */
   notePrevious(id: string, olds: Record<string, unknown>, retires: string | undefined): Promise<void>;
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
-  read(id: string, props: Record<string, unknown>): Promise<{ id?: string; props?: Record<string, unknown>; inputs?: Record<string, unknown> }>;
+  read(id: string, props: Record<string, unknown>): Promise<ReadResult>;
   update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }>;
   delete(id: string, props: Record<string, unknown>): Promise<void>;
   /** `pulumi import`: finds an existing key by its import id (never its secret) and returns it as state. */

@@ -18,6 +18,7 @@ import {
   thenRecordingOnFailure,
 } from "../core/lifecycle";
 import { aheadOfCreates, createOnce, rotateOnce, unsettledRead, UnsettledWriteError } from "../core/reconcile";
+import type { ReadResult } from "../core/provider-contract";
 import { readAnswer, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { STATSIG } from "./definition";
@@ -75,7 +76,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
     return { scope: c.scope, list: () => c.list(), before: () => c.keysBefore(), idOf: (k: KeyDto) => (k.key ? fingerprint(k.key) : ""), graceMs: c.graceMs };
   }
 
-  async read(id: string, props?: KeyState) {
+  async read(id: string, props?: KeyState): Promise<ReadResult> {
     return step("reading a Statsig key", async () => {
       if (!props?.key) {
         throw new ApiKeysError(
