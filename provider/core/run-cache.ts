@@ -67,9 +67,21 @@ function sweep(base: string): void {
   }
 }
 
-/** Caches with notes not yet written. */
-const unwritten = new Set<RunCache>();
-process.on("exit", writeRunNotes);
+/**
+ * Caches with notes not yet written, and one exit hook for them: both shared by every copy of this
+ * module in the process (a test loads it afresh per simulated run), so the hook is added once.
+ */
+const UNWRITTEN = Symbol.for("pulumi-api-keys.unwritten-run-notes");
+const shared = globalThis as { [UNWRITTEN]?: Set<{ flush(): void }> };
+const unwritten =
+  shared[UNWRITTEN] ??
+  (shared[UNWRITTEN] = (() => {
+    const set = new Set<{ flush(): void }>();
+    process.on("exit", () => {
+      for (const c of [...set]) c.flush();
+    });
+    return set;
+  })());
 
 /** Writes every note not yet written (see writeRunNotesWhenSettled in list-served-reads.ts for when). */
 export function writeRunNotes(): void {

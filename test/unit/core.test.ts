@@ -103,6 +103,7 @@ describe("rate limiter", () => {
 });
 
 describe("run notes: the second pass of a refresh with preview reads nothing the first read", () => {
+  afterEach(() => jest.useRealTimers());
   const SECRET = "console-runnotessecret123";
   const run = `99999999${process.pid}-0`; // a run id no live process has: as a CLI run would be named
   const pass = (t: { now: number }) => {
@@ -163,6 +164,7 @@ describe("run notes: the second pass of a refresh with preview reads nothing the
         .readdirSync(dir)
         .flatMap((f: string) => require("node:fs").readFileSync(require("node:path").join(dir, f), "utf8").split("\n").filter(Boolean));
     writeRunNotes(); // what earlier tests left to write is written
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] }); // the 50 ms batch timer runs when told
     const preview = pass(t);
     const before = lines().length;
     const ids = Array.from({ length: 50 }, (_, i) => `secret-many${i}`);
@@ -176,8 +178,11 @@ describe("run notes: the second pass of a refresh with preview reads nothing the
 
     // With no diff to come (a key found gone), the batch is written on its own shortly after.
     await preview.read("secret-gone");
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    jest.advanceTimersByTime(49);
+    expect(lines().length - before).toBe(1);
+    jest.advanceTimersByTime(1);
     expect(lines().length - before).toBe(2);
+    jest.useRealTimers();
   });
 
   test("outside a pulumi run there are no notes", () => {
