@@ -73,15 +73,11 @@ function sweep(base: string): void {
  */
 const UNWRITTEN = Symbol.for("pulumi-api-keys.unwritten-run-notes");
 const shared = globalThis as { [UNWRITTEN]?: Set<{ flush(): void }> };
-const unwritten =
-  shared[UNWRITTEN] ??
-  (shared[UNWRITTEN] = (() => {
-    const set = new Set<{ flush(): void }>();
-    process.on("exit", () => {
-      for (const c of [...set]) c.flush();
-    });
-    return set;
-  })());
+if (!shared[UNWRITTEN]) {
+  shared[UNWRITTEN] = new Set();
+  process.on("exit", writeRunNotes);
+}
+const unwritten = shared[UNWRITTEN];
 
 /** Writes every note not yet written (see writeRunNotesWhenSettled in list-served-reads.ts for when). */
 export function writeRunNotes(): void {
@@ -165,7 +161,7 @@ export class RunCache {
    */
   private queue(entry: RunCache["pending"][number]): void {
     if (!this.pending.length) {
-      setTimeout(() => this.flush(), WRITE_AFTER_MS);
+      setTimeout(() => this.flush(), WRITE_AFTER_MS).unref(); // an exiting process writes them at exit instead
       unwritten.add(this);
     }
     this.pending.push(entry);

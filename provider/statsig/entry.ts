@@ -15,18 +15,17 @@ export const entry: VendorEntry<"statsig", typeof Key> = {
   drift: {
     async list(c) {
       const client = new StatsigClient(c);
-      const live = await client.list();
+      // Each value's fingerprint, once: it names the key, its import id, and what the listing has seen.
+      const live = (await client.list()).filter((k) => k.key).map((k) => ({ k, id: fingerprint(k.key!) }));
       return {
-        keys: live
-          .filter((k) => k.key)
-          .map((k) => ({
-            ref: k.key!,
-            liveInputs: (declared) => liveInputs(k, declared as Partial<KeyInputs>),
-            unmanaged: { id: fingerprint(k.key!), label: k.description, type: k.type, importId: `${k.type.toLowerCase()}/${fingerprint(k.key!)}` },
-            lastUsed: k.lastUsed ?? null,
-          })),
+        keys: live.map(({ k, id }) => ({
+          ref: k.key!,
+          liveInputs: (declared) => liveInputs(k, declared as Partial<KeyInputs>),
+          unmanaged: { id, label: k.description, type: k.type, importId: `${k.type.toLowerCase()}/${id}` },
+          lastUsed: k.lastUsed ?? null,
+        })),
         // Statsig lists a project's console keys among its keys, so a key last seen by one of them is here.
-        seen: new Set([client.credentialFingerprint, ...live.filter((k) => k.key).map((k) => fingerprint(k.key!))]),
+        seen: new Set([client.credentialFingerprint, ...live.map(({ id }) => id)]),
       };
     },
   },
