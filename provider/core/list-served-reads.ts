@@ -4,7 +4,7 @@
 // are answered from one listing of that scope, taken once and shared; a key missing from the listing is
 // still read on its own (that is how "gone" is confirmed). Up to `after` reads cost one call each, as before.
 // Every answer is also noted for the rest of the CLI run (core/run-cache.ts), so that the real pass of a
-// refresh with preview reads nothing the preview already read.
+// refresh with preview reads nothing the preview already read: a listing as one note, a single read as one.
 import { RunCache, writeRunNotes } from "./run-cache";
 
 export interface ListPage<T> {
@@ -28,6 +28,8 @@ export interface ListSource<T> {
 
 /** The note that holds a whole listing of the scope (see `everything`). */
 const EVERYTHING = "\0every key in the scope";
+/** The note that holds what a listing for reads found (maybe not every key: see `take`). */
+const LISTED = "\0keys listed for reads";
 
 /** Every item of a paged listing, page 1 onwards, until a page says there is no next one (or comes back empty). */
 export async function everyPage<T>(page: (n: number) => Promise<ListPage<T>>): Promise<T[]> {
@@ -70,10 +72,14 @@ export class ListServedReads<T> {
   async read(id: string, single: () => Promise<T | undefined>): Promise<T | undefined> {
     const noted = this.run?.get(id);
     if (noted) return noted.value as T | undefined;
+    const listed = this.notedListing()?.get(id);
+    if (listed !== undefined) return listed;
     const takenAt = this.now();
     underway++;
     try {
-      const item = await this.fresh(id, single);
+      const hit = await this.fromListing(id);
+      if (hit !== undefined) return hit; // the listing's own note covers it
+      const item = await single();
       this.run?.put(id, item, takenAt);
       return item;
     } finally {
@@ -81,13 +87,36 @@ export class ListServedReads<T> {
     }
   }
 
-  private async fresh(id: string, single: () => Promise<T | undefined>): Promise<T | undefined> {
+  /** The item from the shared listing, once reads in the scope make one worth taking. */
+  private async fromListing(id: string): Promise<T | undefined> {
     this.reads++;
     if (this.listing && this.now() - this.listing.takenAt > this.opts.maxAgeMs) this.listing = undefined;
-    if (!this.listing && this.reads <= this.opts.after) return single();
+    if (!this.listing && this.reads <= this.opts.after) return undefined;
     this.listing ??= { takenAt: this.now(), byId: this.take() };
-    const hit = (await this.listing.byId)?.get(id);
-    return hit ?? single();
+    return (await this.listing.byId)?.get(id);
+  }
+
+  private listedFrom?: unknown;
+  private listedById?: Map<string, T>;
+  /**
+   * What an earlier pass of this run listed (or this process, once its listing is noted), by id. One note
+   * for the whole listing: writing one per key it answered cost more than the reads themselves.
+   */
+  private notedListing(): Map<string, T> | undefined {
+    const items = this.run?.get(LISTED)?.value as T[] | undefined;
+    if (items !== this.listedFrom) {
+      this.listedFrom = items;
+      this.listedById = items && this.index(items);
+    }
+    return this.listedById;
+  }
+
+  private index(items: T[], into = new Map<string, T>()): Map<string, T> {
+    for (const item of items) {
+      const id = this.source.idOf(item);
+      if (id !== undefined) into.set(id, item);
+    }
+    return into;
   }
 
   /**
@@ -115,19 +144,22 @@ export class ListServedReads<T> {
     this.run?.invalidate();
   }
 
+  /** The listing (see `pages`), noted as one answer for the run's later passes. */
+  private async take(): Promise<Map<string, T> | undefined> {
+    const takenAt = this.now();
+    const byId = await this.pages();
+    if (byId?.size) this.run?.put(LISTED, [...byId.values()], takenAt);
+    return byId;
+  }
+
   /**
    * The listing, or undefined when it failed (the reads then go one by one and report any real error).
    * Every read waiting for it waits on its last page, so once the first page says how many there are, the
    * rest are asked for together: the same calls, in the time of about two.
    */
-  private async take(): Promise<Map<string, T> | undefined> {
+  private async pages(): Promise<Map<string, T> | undefined> {
     const byId = new Map<string, T>();
-    const add = (items: T[]) => {
-      for (const item of items) {
-        const id = this.source.idOf(item);
-        if (id !== undefined) byId.set(id, item);
-      }
-    };
+    const add = (items: T[]) => void this.index(items, byId);
     try {
       const first = await this.source.page(1);
       add(first.items);

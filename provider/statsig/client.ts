@@ -81,7 +81,6 @@ export class StatsigClient extends VendorClient {
     return r && this.remember(r.data);
   }
 
-  /** As `get`, but one of many: past a few reads, served from one shared listing (see list-served-reads.ts). */
   /**
    * Whether the project this credential sees is the one where a console key with this fingerprint
    * lives (or is that key): Statsig lists a project's console keys among its keys.
@@ -90,6 +89,7 @@ export class StatsigClient extends VendorClient {
     return credentialFingerprint === this.credentialFingerprint || (await this.list()).some((k) => k.key && fingerprint(k.key) === credentialFingerprint);
   }
 
+  /** As `get`, but one of many: past a few reads, served from one shared listing (see list-served-reads.ts). */
   async read(key: string): Promise<KeyDto | undefined> {
     return this.reads.read(key, () => this.get(key));
   }

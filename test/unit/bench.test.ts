@@ -1,7 +1,8 @@
 // The benchmark's arithmetic: the rate-limit floor's windows and the report's medians and ratios. The
 // numbers the README shows come from these, so they are checked against cases worked out by hand.
 import { IdealWindows } from "../../bench/noop-provider";
-import { median, ratio, rowsMarkdown, spread } from "../../bench/report";
+import { compareMarkdown } from "../../bench/compare";
+import { Cell, median, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
 
 describe("the rate-limit floor's windows", () => {
   const clock = () => {
@@ -90,5 +91,32 @@ describe("report arithmetic", () => {
     });
     // Floors per sample: max(30, 50) = 50 and max(60, 55) = 60, median 55; ours' median 61.75: 1.12x, ranges overlap.
     expect(md).toContain("| 500 | 45.0 (30.0–60.0) | 50.0 | 52.5 (50.0–55.0) | 61.8 (57.5–66.0) | 1.12x~ | 0 |");
+  });
+});
+
+describe("two runs side by side (bench/compare.ts)", () => {
+  const run = (date: string, ms: Record<number, [floor: number, memory: number, ours: number]>): Row => ({
+    schema: 3,
+    date,
+    minutes: 1,
+    machine: {},
+    samples: 1,
+    cells: Object.entries(ms).flatMap(([n, [floor, memory, ours]]): Cell[] => [
+      { n: +n, op: "refresh", variant: "floor", limited: false, samples: [{ ms: floor }] },
+      { n: +n, op: "refresh", variant: "memory", limited: false, samples: [{ ms: memory }] },
+      { n: +n, op: "refresh", variant: "ours", limited: false, samples: [{ ms: ours, calls: n === "100" ? 12 : 31 }] },
+    ]),
+  });
+
+  test("per N: ratio, our code in seconds and per key; and what one more key costs", () => {
+    const before = run("2026-12-04T00:00:00.000Z", { 100: [4000, 4700, 4600], 2000: [8700, 11_900, 13_000] });
+    const after = run("2026-12-06T00:00:00.000Z", { 100: [4000, 4300, 4300], 2000: [8700, 9_500, 9_400] });
+    const md = compareMarkdown(before, after, ["refresh"], ["2026-12-04", "mine"]);
+    expect(md).toContain("2026-12-04 → mine (2026-12-06)");
+    // N = 2000: our code 3.2 s (1.6 ms a key) before, 0.8 s (0.4 ms) after; ours / floor 13.0 / 8.7 = 1.49x, 9.4 / 8.7 = 1.08x.
+    expect(md).toContain("| 2000 | 8.70 → 8.70 | 11.90 → 9.50 | 13.00 → 9.40 | 1.49x → 1.08x | 3.20 → 0.80 | 1.60 → 0.40 | 31 → 31 |");
+    expect(md).toContain("| 100 | 4.00 → 4.00 | 4.70 → 4.30 | 4.60 → 4.30 | 1.15x → 1.07x | 0.70 → 0.30 | 7.00 → 3.00 | 12 → 12 |");
+    // Slope: (3200 − 700) / 1900 = 1.32 ms before; (800 − 300) / 1900 = 0.26 ms after.
+    expect(md).toContain("N = 100 to 2000): 1.32 → 0.26 ms.");
   });
 });

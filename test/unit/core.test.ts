@@ -118,6 +118,13 @@ describe("run notes: the second pass of a refresh with preview reads nothing the
       });
     return { reads, read, singles, notes: notes! };
   };
+  /** Every line of this run's note files. */
+  const lines = (): string[] => {
+    const dir = require("node:path").join(require("node:os").tmpdir(), `pulumi-api-keys-${process.getuid!()}`, run);
+    return require("node:fs")
+      .readdirSync(dir)
+      .flatMap((f: string) => require("node:fs").readFileSync(require("node:path").join(dir, f), "utf8").split("\n").filter(Boolean));
+  };
 
   test("answers, 'gone' included, serve the next pass; a write or 60 s ends that; nothing is stored in plaintext", async () => {
     const t = { now: 1_000_000 };
@@ -158,11 +165,6 @@ describe("run notes: the second pass of a refresh with preview reads nothing the
 
   test("answers are written in batches, one sealed line each: at the next diff with no read waiting (writeRunNotes), or after 50 ms", async () => {
     const t = { now: 2_000_000 };
-    const dir = require("node:path").join(require("node:os").tmpdir(), `pulumi-api-keys-${process.getuid!()}`, run);
-    const lines = (): string[] =>
-      require("node:fs")
-        .readdirSync(dir)
-        .flatMap((f: string) => require("node:fs").readFileSync(require("node:path").join(dir, f), "utf8").split("\n").filter(Boolean));
     writeRunNotes(); // what earlier tests left to write is written
     jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] }); // the 50 ms batch timer runs when told
     const preview = pass(t);
@@ -183,6 +185,44 @@ describe("run notes: the second pass of a refresh with preview reads nothing the
     jest.advanceTimersByTime(1);
     expect(lines().length - before).toBe(2);
     jest.useRealTimers();
+  });
+
+  test("a listing is one note: the next pass serves every key it held with no call, and a key it lacked from that key's own note", async () => {
+    const t = { now: 3_000_000 };
+    writeRunNotes();
+    const keys = Array.from({ length: 250 }, (_, i) => `secret-listed${i}`);
+    const listedPass = () => {
+      const calls = { pages: 0, singles: [] as string[] };
+      const source = {
+        page: async (n: number) => (calls.pages++, { items: keys.slice((n - 1) * 100, n * 100), more: n < 3, pages: 3 }),
+        idOf: (k: string) => k,
+      };
+      const notes = RunCache.open(`statsig:listed:${run}`, SECRET, 60_000, () => t.now, run);
+      const reads = new ListServedReads(source, { after: 3, maxPages: 25, maxAgeMs: 60_000 }, () => t.now, notes);
+      const read = (id: string) => reads.read(id, async () => (calls.singles.push(id), id.startsWith("secret-listed") ? id : undefined));
+      return { reads, read, calls };
+    };
+    const preview = listedPass();
+    const before = lines().length;
+    // The preview asks for 200 of the 250 keys; its listing holds them all.
+    const all = await Promise.all([...keys.slice(0, 200), "secret-notlisted"].map((id) => preview.read(id)));
+    expect(all.slice(0, 200)).toEqual(keys.slice(0, 200));
+    expect(all[200]).toBeUndefined();
+    expect(preview.calls.pages).toBe(3);
+    expect(preview.calls.singles).toEqual(["secret-listed0", "secret-listed1", "secret-listed2", "secret-notlisted"]);
+    writeRunNotes();
+    expect(lines().length - before).toBe(1); // one sealed batch: the listing and the four single answers
+
+    const real = listedPass();
+    for (const id of keys) expect(await real.read(id)).toBe(id); // the 50 it never asked for too: the note is the listing
+    expect(await real.read("secret-notlisted")).toBeUndefined(); // "gone", from its own note
+    expect(real.calls).toEqual({ pages: 0, singles: [] });
+
+    real.reads.invalidate(); // a write in the scope: the listing no longer describes it
+    writeRunNotes();
+    const afterWrite = listedPass();
+    await afterWrite.read("secret-listed7");
+    expect(afterWrite.calls.singles).toEqual(["secret-listed7"]);
   });
 
   test("outside a pulumi run there are no notes", () => {

@@ -1,0 +1,103 @@
+// Two runs of `npm run bench` side by side, one operation at a time: what a change did, read from the
+// result files only. `node dist/bench/compare.js BEFORE.json AFTER.json [op ...]` prints Markdown;
+// `--readme` also puts it into README.md between `<!-- bench-compare:start -->` and `<!-- bench-compare:end -->`.
+//
+// Our own cost is memory − floor. Per key it is given two ways: divided by N (what the run cost per key)
+// and as the slope between the smallest and largest N (what one more key costs, with the per-process
+// start-up that does not grow with N taken out).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Cell, median, Op, OP_LABELS, Row, Variant } from "./report";
+
+interface Point {
+  n: number;
+  floor?: number;
+  memory?: number;
+  ours?: number;
+  calls?: number;
+}
+
+function points(r: Row, op: Op): Point[] {
+  const at = (n: number, v: Variant): Cell | undefined => r.cells.find((c) => c.n === n && c.op === op && c.variant === v && !c.note);
+  const ms = (c: Cell | undefined) => (c ? median(c.samples.map((s) => s.ms)) : undefined);
+  const sizes = [...new Set(r.cells.filter((c) => c.op === op && !c.note).map((c) => c.n))].sort((a, b) => a - b);
+  return sizes.map((n) => {
+    const ours = at(n, "ours");
+    const calls = ours?.samples.map((s) => s.calls).filter((x): x is number => x !== undefined) ?? [];
+    return { n, floor: ms(at(n, "floor")), memory: ms(at(n, "memory")), ours: ms(ours), calls: calls.length ? median(calls) : undefined };
+  });
+}
+
+const s = (ms: number | undefined) => (ms === undefined ? "–" : (ms / 1000).toFixed(2));
+const ownMs = (p: Point | undefined) => (p?.memory !== undefined && p.floor !== undefined ? p.memory - p.floor : undefined);
+const perKey = (p: Point | undefined) => {
+  const own = ownMs(p);
+  return own === undefined || !p ? "–" : (own / p.n).toFixed(2);
+};
+const ratioOf = (p: Point | undefined) => (p?.ours !== undefined && p.floor ? `${(p.ours / p.floor).toFixed(2)}x` : "–");
+
+/** What one more key costs of our own (ms): the slope of memory − floor from the smallest N to the largest. */
+export function marginalMs(ps: Point[]): number | undefined {
+  const known = ps.filter((p) => ownMs(p) !== undefined);
+  const a = known[0];
+  const b = known[known.length - 1];
+  if (!a || !b || a.n === b.n) return undefined;
+  return (ownMs(b)! - ownMs(a)!) / (b.n - a.n);
+}
+
+export function compareMarkdown(before: Row, after: Row, ops: Op[], names = ["before", "after"]): string {
+  const label = (name: string, r: Row) => (name === r.date.slice(0, 10) ? name : `${name} (${r.date.slice(0, 10)})`);
+  const lines: string[] = [];
+  for (const op of ops) {
+    const b = points(before, op);
+    const a = points(after, op);
+    const sizes = [...new Set([...b, ...a].map((p) => p.n))].sort((x, y) => x - y);
+    lines.push(
+      `**${OP_LABELS[op]}**: ${label(names[0]!, before)} → ${label(names[1]!, after)}; seconds as medians; ratio = ours / floor; our code = memory − floor.`,
+      "",
+      "| N | floor | memory | ours | ratio | our code (s) | our code per key (ms) | calls |",
+      "|---|---|---|---|---|---|---|---|",
+    );
+    for (const n of sizes) {
+      const x = b.find((p) => p.n === n);
+      const y = a.find((p) => p.n === n);
+      const both = (f: (p: Point | undefined) => string) => `${f(x)} → ${f(y)}`;
+      lines.push(
+        `| ${n} | ${both((p) => s(p?.floor))} | ${both((p) => s(p?.memory))} | ${both((p) => s(p?.ours))} | ${both(ratioOf)} | ${both((p) => s(ownMs(p)))} | ${both(perKey)} | ${both((p) => String(p?.calls ?? "–"))} |`,
+      );
+    }
+    const mb = marginalMs(b);
+    const ma = marginalMs(a);
+    if (mb !== undefined || ma !== undefined)
+      lines.push(
+        "",
+        `One more key, of our own (slope of memory − floor, N = ${sizes[0]} to ${sizes[sizes.length - 1]}): ${mb?.toFixed(2) ?? "–"} → ${ma?.toFixed(2) ?? "–"} ms.`,
+      );
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+function main(argv: string[]): void {
+  const readme = argv.includes("--readme");
+  const [beforeFile, afterFile, ...rest] = argv.filter((a) => a !== "--readme");
+  if (!beforeFile || !afterFile) {
+    process.stderr.write("usage: node dist/bench/compare.js BEFORE.json AFTER.json [op ...] [--readme]\n");
+    process.exit(1);
+  }
+  const ops = (rest.length ? rest : ["refresh"]) as Op[];
+  for (const op of ops) if (!(op in OP_LABELS)) throw new Error(`unknown operation ${op}: one of ${Object.keys(OP_LABELS).join(", ")}`);
+  const load = (f: string) => JSON.parse(fs.readFileSync(f, "utf8")) as Row;
+  const md = compareMarkdown(load(beforeFile), load(afterFile), ops, [path.basename(beforeFile, ".json"), path.basename(afterFile, ".json")]);
+  process.stdout.write(md);
+  if (readme) {
+    const file = path.join(__dirname, "..", "..", "README.md");
+    const all = fs.readFileSync(file, "utf8");
+    const start = "<!-- bench-compare:start -->";
+    const end = "<!-- bench-compare:end -->";
+    if (!all.includes(start) || !all.includes(end)) throw new Error(`README.md has no ${start} … ${end} section`);
+    fs.writeFileSync(file, all.slice(0, all.indexOf(start) + start.length) + "\n" + md + all.slice(all.indexOf(end)));
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));
