@@ -7,7 +7,7 @@
 // start-up that does not grow with N taken out).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Cell, median, Op, OP_LABELS, Row, Variant } from "./report";
+import { Cell, intoReadme, median, Op, OP_LABELS, Row, Variant } from "./report";
 
 interface Point {
   n: number;
@@ -90,14 +90,8 @@ function main(argv: string[]): void {
   const load = (f: string) => JSON.parse(fs.readFileSync(f, "utf8")) as Row;
   const md = compareMarkdown(load(beforeFile), load(afterFile), ops, [path.basename(beforeFile, ".json"), path.basename(afterFile, ".json")]);
   process.stdout.write(md);
-  if (readme) {
-    const file = path.join(__dirname, "..", "..", "README.md");
-    const all = fs.readFileSync(file, "utf8");
-    const start = "<!-- bench-compare:start -->";
-    const end = "<!-- bench-compare:end -->";
-    if (!all.includes(start) || !all.includes(end)) throw new Error(`README.md has no ${start} … ${end} section`);
-    fs.writeFileSync(file, all.slice(0, all.indexOf(start) + start.length) + "\n" + md + all.slice(all.indexOf(end)));
-  }
+  const file = path.join(__dirname, "..", "..", "README.md");
+  if (readme && !intoReadme(file, "bench-compare", md)) throw new Error("README.md has no <!-- bench-compare:start --> … <!-- bench-compare:end --> section");
 }
 
 if (require.main === module) main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 // The benchmark's results as data, and the Markdown table README.md shows. Every figure is computed from
 // the samples in the result file; nothing here is a constant about the run.
 
+import * as fs from "node:fs";
 import { windowMinimumMs } from "./noop-provider";
 
 export const VARIANTS = ["floor", "memory", "ours"] as const;
@@ -169,4 +170,14 @@ export function rowsMarkdown(r: Row): string {
     );
   lines.push("", "![Seconds against N per operation: ours, the in-memory floor and the no-op floor](bench/results/latest.svg)");
   return lines.join("\n") + "\n";
+}
+
+/** Writes `text` between `<!-- NAME:start -->` and `<!-- NAME:end -->` in the README at `file`; false when it has no such section. */
+export function intoReadme(file: string, name: string, text: string): boolean {
+  const all = fs.readFileSync(file, "utf8");
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  if (!all.includes(start) || !all.includes(end)) return false;
+  fs.writeFileSync(file, all.slice(0, all.indexOf(start) + start.length) + "\n" + text + all.slice(all.indexOf(end)));
+  return true;
 }

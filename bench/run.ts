@@ -20,7 +20,7 @@ import { MemoryStatsig } from "./memory-transport";
 import { makeProject, PulumiProject, REPO_ROOT } from "../test/support/pulumi-project";
 import { floorProgram, keysProgram } from "./floors";
 import { benchPluginStartup, PluginBench, pluginMarkdown } from "./plugin-startup";
-import { Cell, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
+import { Cell, intoReadme as writeReadmeSection, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
 
 export const LIMITED_UP_TO = 500;
 /** Past this many keys, creates are not timed: they are the setup of the other operations there. */
@@ -283,14 +283,7 @@ for (let i = 0; i < ${perStack}; i++) new statsig.Key("k" + i, { type: "SERVER",
 }
 
 /** Writes the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md. */
-function intoReadme(name: string, text: string): void {
-  const readme = path.join(REPO_ROOT, "README.md");
-  const all = fs.readFileSync(readme, "utf8");
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  if (all.includes(start) && all.includes(end))
-    fs.writeFileSync(readme, all.slice(0, all.indexOf(start) + start.length) + "\n" + text + all.slice(all.indexOf(end)));
-}
+const intoReadme = (name: string, text: string) => void writeReadmeSection(path.join(REPO_ROOT, "README.md"), name, text);
 
 /** The plugin's size and start-up: bench/results/plugin-<date>.json, plugin-latest.json, and its table in README.md. */
 async function pluginPart(): Promise<PluginBench> {
