@@ -6,9 +6,13 @@
 // the keys live in memory and in that file (an append-only log), so they outlast each process as a
 // vendor's do.
 import * as fs from "node:fs";
-import { MockAgent } from "undici";
+import type { MockAgent as UndiciMockAgent } from "undici";
 import { applyUpdate, fieldsFromCreate, listBody, newKeyValue, newStatsigKey, STATSIG_DEFAULT_KEYS, toDto } from "../emulator/apis/statsig-keys";
 import type { StatsigKey } from "../emulator/apis/statsig-keys";
+
+// The MockAgent module alone, not undici's index (fetch, WebSocket, cache: about 45 ms more), as core/http.ts
+// loads only what it uses: this floor's loading is not our code's cost. undici is pinned exactly.
+const MockAgent = require("undici/lib/mock/mock-agent.js") as typeof UndiciMockAgent;
 
 type Dto = StatsigKey;
 const PROJECT = "memory";
@@ -91,7 +95,7 @@ export class MemoryStatsig {
  * A transport that answers every origin from `store`: undici's MockAgent with one standing interceptor,
  * and no request to the network.
  */
-export function memoryDispatcher(store: MemoryStatsig): MockAgent {
+export function memoryDispatcher(store: MemoryStatsig): UndiciMockAgent {
   const agent = new MockAgent();
   agent.disableNetConnect();
   agent

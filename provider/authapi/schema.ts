@@ -1,7 +1,7 @@
 // The Auth API keys: Args (strict), wire DTOs (loose), state. On the wire the request says `expiry`
 // and `rateLimitConfigs {rateLimit, rateLimitTtl}`, the response `expiresAt`; users write
 // `expiry` and `rateLimit {limit, ttlSeconds}`.
-import { z } from "zod";
+import * as z from "zod";
 import { canonical, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf, rulesOf } from "../core/fields";
 import { DECLARED, PREVIOUS_FINGERPRINT, PREVIOUS_RETIRES_AT, PREVIOUS_VALUE, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";

@@ -1,6 +1,6 @@
 // Basic project keys: Args (strict), wire DTOs (loose), state. Roles are a set in meaning and a
 // comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
-import { z } from "zod";
+import * as z from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";

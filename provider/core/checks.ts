@@ -1,6 +1,6 @@
 // zod issues -> Pulumi check failures that name the input and the rule, so `pulumi preview` shows
 // "scopes[1]: must be one of …" before any API call.
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalSet } from "./diff";
 
 import type { CheckFailure } from "./provider-contract";

@@ -2,7 +2,7 @@
 // whether it is secret, and its description. The Args rules, the canonical inputs (and their type), the
 // diff policy, the secret and preview-unknown outputs, the plugin's schema and docs/REFERENCE.md are all
 // derived from it, so a field cannot be added to one of them and forgotten in another.
-import { z } from "zod";
+import * as z from "zod";
 import { problemsOf } from "./checks";
 import { overlapShorterThanPolicy } from "./rotation";
 import type { DiffPolicy, FieldRule } from "./diff";

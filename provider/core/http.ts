@@ -60,15 +60,19 @@ function transportFor(t: Timeouts, own: Dispatcher | undefined): Dispatcher {
 }
 
 // Loaded at the first request, not with the provider: a process that makes none (the second pass of a
-// refresh, served from the first pass's notes) does without undici's 50 ms of loading.
-const undici = () => require("undici") as typeof import("undici");
+// refresh, served from the first pass's notes) does without undici. And only the two parts used: undici's
+// index also loads fetch, WebSocket, its cache and its mocks (about 75 ms against 30). undici is pinned
+// exactly in package.json, so these paths are fixed; test/unit/transport.test.ts checks what they load.
+const UndiciAgent = () => require("undici/lib/dispatcher/agent.js") as typeof import("undici").Agent;
+type RequestOptions = Dispatcher.RequestOptions & { origin: string; path: string };
+const undiciRequest = () => require("undici/lib/api/api-request.js") as (this: Dispatcher, opts: RequestOptions) => Promise<Dispatcher.ResponseData>;
 
 const agents = new Map<string, Agent>();
 function agentFor(t: Timeouts): Agent {
   const k = `${t.connectMs}`;
   let a = agents.get(k);
   if (!a) {
-    a = new (undici().Agent)({ connect: { timeout: t.connectMs }, keepAliveTimeout: 4_000, connections: 16 });
+    a = new (UndiciAgent())({ connect: { timeout: t.connectMs }, keepAliveTimeout: 4_000, connections: 16 });
     agents.set(k, a);
   }
   return a;
@@ -178,11 +182,14 @@ export class HttpClient {
       payload = JSON.stringify(spec.body);
       headers["content-type"] = "application/json";
     }
-    const res = await undici().request(this.url(spec), {
+    const url = this.url(spec);
+    // What undici's top-level request() does: the dispatcher's request, with the URL as origin and path.
+    const res = await undiciRequest().call(transportFor(this.timeouts, this.opts.dispatcher), {
+      origin: url.origin,
+      path: url.pathname + url.search,
       method: spec.method,
       headers,
       body: payload,
-      dispatcher: transportFor(this.timeouts, this.opts.dispatcher),
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
     });

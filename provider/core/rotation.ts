@@ -1,7 +1,7 @@
 // Rotation on a schedule. `rotateAfter` is a policy ("90d", "12w", "720h"); `rotatedAt` records when the
 // key's current value was made. A key whose value is at least as old as its policy is due: `pulumi up`
 // rotates it the way a new `rotation` value does. Time comes from `clock`, which only tests replace.
-import { z } from "zod";
+import * as z from "zod";
 
 const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 const POLICY = /^([1-9][0-9]{0,5})([hdw])$/;

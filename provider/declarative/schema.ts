@@ -17,7 +17,7 @@
 //     dev:
 //       statsig:
 //         checkout-server: { environments: [development] }
-import { z } from "zod";
+import * as z from "zod";
 import { issuesToFailures } from "../core/checks";
 import { InputError } from "../core/errors";
 import { rotateAfterSchema } from "../core/rotation";

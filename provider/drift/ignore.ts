@@ -11,7 +11,7 @@
 //       added: 2026-11-25               # when the rule was written (`drift --write-ignore` fills it in)
 import * as fs from "node:fs";
 import { isSeq, parse, parseDocument, YAMLSeq } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../core/errors";
 import { APIS } from "../registry";
 import type { Api, UnmanagedKey } from "./report";

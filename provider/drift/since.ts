@@ -1,7 +1,7 @@
 // `--since PREVIOUS.json`: compares a report with an earlier one (`--format json`), marks each entry with
 // findings new or known, and counts only the new ones for the exit code, so a nightly job alerts on change.
 import * as fs from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiKeysError } from "../core/errors";
 import { Counted, DriftReport } from "./report";
 

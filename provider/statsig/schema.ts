@@ -2,7 +2,7 @@
 // (loose: new vendor fields are tolerated, missing documented ones are not), and the state we keep.
 // Field names differ by direction on the wire: targetAppID/secondaryTargetAppIDs going out,
 // primaryTargetApp/secondaryTargetApps coming back; the user sees targetApp/secondaryTargetApps.
-import { z } from "zod";
+import * as z from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";

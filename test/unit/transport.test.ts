@@ -1,5 +1,6 @@
 // The HTTP client's transport is an undici dispatcher the caller may give: tests and the benchmarks'
 // in-memory floor inject transports and faults through it, with no prototype patched.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -87,5 +88,28 @@ describe("the HTTP client's transport", () => {
     await mine.create({ type: "CLIENT", description: "through its own" });
     expect([...own.keys.values()].map((k) => k.description)).toContain("through its own");
     expect([...shared.keys.values()].map((k) => k.description)).not.toContain("through its own");
+  });
+
+  test("with no dispatcher given, a request goes over loopback through undici's Agent, path and query intact, and loads no more of undici than it uses", () => {
+    // In its own process, on the built package: the first request is what loads undici.
+    const script = `
+      const http = require("node:http");
+      const { HttpClient } = require(${JSON.stringify(path.join(__dirname, "../../dist/provider/core/http.js"))});
+      const seen = [];
+      const server = http.createServer((req, res) => {
+        seen.push(req.method + " " + req.url + " " + req.headers["x-probe"]);
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ ok: true }));
+      });
+      server.listen(0, "127.0.0.1", async () => {
+        const client = new HttpClient({ api: "probe", baseUrl: "http://127.0.0.1:" + server.address().port + "/v1", headers: { "x-probe": "yes" } });
+        const r = await client.send({ method: "GET", route: "/keys/{id}", params: { id: "a b" }, query: { limit: 2 } });
+        const undici = Object.keys(require.cache).filter((f) => f.includes("/node_modules/undici/")).map((f) => f.replace(/.*node_modules.undici./, ""));
+        console.log(JSON.stringify({ status: r.status, body: r.body, seen, index: undici.includes("index.js"), fetch: undici.some((f) => f.startsWith("lib/web/fetch/")) }));
+        server.close();
+        process.exit(0);
+      });`;
+    const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+    expect(out).toEqual({ status: 200, body: { ok: true }, seen: ["GET /v1/keys/a%20b?limit=2 yes"], index: false, fetch: false });
   });
 });
