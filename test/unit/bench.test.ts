@@ -59,13 +59,17 @@ describe("report arithmetic", () => {
     expect(ratio([130, 140, 150], [100, 105, 120])).toBe("1.33x");
   });
 
+  const runOf2Samples = {
+    schema: 3,
+    date: "2026-12-02T00:00:00.000Z",
+    minutes: 1,
+    machine: { cpus: "2 x cpu", memoryGiB: 4, node: "v22", pulumi: "v3", os: "linux" },
+    samples: 2,
+  } as const;
+
   test("the creates table: ours against the higher of each sample's two floors", () => {
     const md = rowsMarkdown({
-      schema: 3,
-      date: "2026-12-02T00:00:00.000Z",
-      minutes: 1,
-      machine: { cpus: "2 x cpu", memoryGiB: 4, node: "v22", pulumi: "v3", os: "linux" },
-      samples: 2,
+      ...runOf2Samples,
       cells: [
         {
           n: 500,
@@ -91,6 +95,24 @@ describe("report arithmetic", () => {
     });
     // Floors per sample: max(30, 50) = 50 and max(60, 55) = 60, median 55; ours' median 61.75: 1.12x, ranges overlap.
     expect(md).toContain("| 500 | 45.0 (30.0–60.0) | 50.0 | 52.5 (50.0–55.0) | 61.8 (57.5–66.0) | 1.12x~ | 0 |");
+    expect(md).toContain("2 samples per cell, floor");
+  });
+
+  test("refresh's repeated runs are counted in the table's header", () => {
+    const refresh = (variant: "floor" | "memory" | "ours", ms: number[]): Cell => ({
+      n: 100,
+      op: "refresh",
+      variant,
+      limited: false,
+      samples: ms.map((x) => ({ ms: x })),
+    });
+    const md = rowsMarkdown({
+      ...runOf2Samples,
+      cells: [refresh("floor", [2000, 2100, 2200, 2300]), refresh("memory", [2100, 2200, 2300, 2400]), refresh("ours", [2150, 2250, 2350, 2450])],
+    });
+    expect(md).toContain("2 samples per cell (4 for refresh with its preview), floor");
+    // Medians of 4: floor 2.15 s, ours 2.30 s.
+    expect(md).toContain("| 100 | refresh (with its preview) | 2.15 (2.00–2.30) |");
   });
 });
 
