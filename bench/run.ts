@@ -84,7 +84,8 @@ class Subject {
       env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-preload.js")}`.trim();
     }
     if (variant === "memory" || n > LIMITED_UP_TO) env.PULUMI_API_KEYS_RATE_LIMITS = "off";
-    this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env, REPO_ROOT);
+    // The package as users install it (npm pack, whose prepack bundles the providers), not the checkout.
+    this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env);
     this.url = variant === "memory" ? "http://statsig.memory.invalid" : (emulator?.url ?? "");
   }
   readonly url: string;

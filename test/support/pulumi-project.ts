@@ -165,7 +165,7 @@ function layOutNodeModules(dir: string, source: string): void {
 /**
  * A Pulumi project in a fresh temp directory, with the library in its node_modules: by default the
  * run's packed tarball unpacked (what users install); `packageFrom` names another folder with the same
- * layout (the benchmarks give the repo itself).
+ * layout.
  */
 export function makeProject(
   name: string,
