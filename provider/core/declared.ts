@@ -17,15 +17,45 @@ export function declaredAfterRead<T extends object>(
   live: Partial<T>,
   secretFields: readonly string[] = [],
 ): { declared?: Declared } {
-  const before = prior.declared ?? {};
+  return compareWithLive(policy, prior, live, secretFields).displaced;
+}
+
+/** A field's value, for any input type. */
+const at = (o: object, field: string): unknown => (o as Record<string, unknown>)[field];
+
+/** JSON equality, null and undefined alike; lists of strings without serializing. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b || ((a === undefined || a === null) && (b === undefined || b === null))) return true;
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => typeof x === "string" && x === b[i])) return true;
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * One pass over the policy's fields for a read: the declarations the live values displace, and whether
+ * the live inputs are exactly those the prior state records.
+ */
+function compareWithLive<T extends object>(
+  policy: DiffPolicy<T>,
+  prior: Partial<T> & { declared?: Declared },
+  live: Partial<T>,
+  secretFields: readonly string[],
+): { displaced: { declared?: Declared }; unchanged: boolean } {
+  const before = prior.declared;
   const out: Declared = {};
-  const at = (o: object, field: string) => (o as Record<string, unknown>)[field];
+  let displaced = false;
+  let unchanged = true;
   for (const [field, p] of Object.entries(policy)) {
+    const priorValue = at(prior, field);
+    const liveValue = at(live, field);
+    if (unchanged && !sameJson(priorValue, liveValue)) unchanged = false;
     if (p === "ignore" || secretFields.includes(field)) continue;
-    const declared = field in before ? before[field] : at(prior, field);
-    if (!sameValue(declared, at(live, field), p === "set")) out[field] = declared ?? null;
+    const declared = before && field in before ? before[field] : priorValue;
+    if (!sameValue(declared, liveValue, p === "set")) {
+      out[field] = declared ?? null;
+      displaced = true;
+    }
   }
-  return Object.keys(out).length ? { declared: out } : {};
+  return { displaced: displaced ? { declared: out } : {}, unchanged };
 }
 
 /** The inputs the last `up` declared: the recorded inputs with the declared values a refresh displaced. */
@@ -59,8 +89,7 @@ export function readAnswer<T extends object>(
   inputs: T,
   secretFields: readonly string[] = [],
 ): { id: string; props: Record<string, unknown>; inputs?: Record<string, unknown> } {
-  const props = { ...state, ...declaredAfterRead(policy, prior, inputs, secretFields) } as Record<string, unknown>;
-  const at = (o: object, field: string) => JSON.stringify((o as Record<string, unknown>)[field] ?? null);
-  const unchanged = Object.keys(policy).every((field) => at(prior, field) === at(inputs, field));
+  const { displaced, unchanged } = compareWithLive(policy, prior, inputs, secretFields);
+  const props = { ...state, ...displaced } as Record<string, unknown>;
   return unchanged ? { id, props } : { id, props, inputs: inputs as Record<string, unknown> };
 }

@@ -35,13 +35,42 @@ export function canonical(v: unknown): unknown {
   return v;
 }
 
+/** A value in canonical JSON, as a set when `asSet` and it is a list (members de-duplicated and sorted). */
+function canonicalJson(x: unknown, asSet: boolean): string {
+  const c = canonical(x);
+  if (asSet && Array.isArray(c)) return JSON.stringify([...new Set(c.map((e) => JSON.stringify(e)))].sort());
+  return JSON.stringify(c ?? null);
+}
+
+/** Absent in canonical form: null, undefined or an empty list. */
+const isAbsent = (v: unknown): boolean => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+
+/** A string, a boolean, or absent: equal in canonical form only when identical or both absent. */
+const isScalar = (v: unknown): boolean => typeof v === "string" || typeof v === "boolean" || isAbsent(v);
+
+/** The value as a list of strings (absent: none), or undefined when it is something else. */
+function stringsOf(v: unknown): readonly string[] | undefined {
+  if (isAbsent(v)) return [];
+  return Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
+}
+
+/**
+ * Whether two values are the same in canonical form (as sets when `asSet`). Inputs are mostly strings,
+ * booleans and lists of strings, compared here without serializing: a refresh compares every field of
+ * every key, twice, in a provider process whose code has not warmed up.
+ */
 export function sameValue(a: unknown, b: unknown, asSet = false): boolean {
-  const norm = (x: unknown) => {
-    const c = canonical(x);
-    if (asSet && Array.isArray(c)) return JSON.stringify([...new Set(c.map((e) => JSON.stringify(e)))].sort());
-    return JSON.stringify(c ?? null);
-  };
-  return norm(a) === norm(b);
+  if (a === b) return true;
+  if (isScalar(a) && isScalar(b)) return isAbsent(a) && isAbsent(b); // unequal scalars, or a scalar against nothing
+  const as = stringsOf(a);
+  const bs = stringsOf(b);
+  if (as && bs) {
+    if (!asSet) return as.length === bs.length && as.every((x, i) => x === bs[i]);
+    const aSet = new Set(as);
+    const bSet = new Set(bs);
+    return aSet.size === bSet.size && [...aSet].every((x) => bSet.has(x));
+  }
+  return canonicalJson(a, asSet) === canonicalJson(b, asSet);
 }
 
 /** Compares olds and news under the policy. Fields not in the policy are ignored. */

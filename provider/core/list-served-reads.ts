@@ -70,10 +70,13 @@ export class ListServedReads<T> {
 
   /** The item with this id: from this run's notes, the shared listing when one is worth it, else (or if absent) from `single`. */
   async read(id: string, single: () => Promise<T | undefined>): Promise<T | undefined> {
-    const noted = this.run?.get(id);
-    if (noted) return noted.value as T | undefined;
+    // The noted listing first: a lookup by id, where a single read's note costs a keyed hash of the id.
+    // Either is this run's answer with no write since; a key read on its own was one the listing missed,
+    // or one read before the listing was taken.
     const listed = this.notedListing()?.get(id);
     if (listed !== undefined) return listed;
+    const noted = this.run?.get(id);
+    if (noted) return noted.value as T | undefined;
     const takenAt = this.now();
     underway++;
     try {

@@ -122,7 +122,9 @@ export class RunCache {
 
   /** The answer an earlier pass of this run got for `id`: `{ value }` (undefined: no such key), or undefined when there is none fresh. */
   get(id: string): { value: unknown } | undefined {
-    const note = this.load().get(this.idHash(id));
+    const notes = this.load();
+    if (!notes.size) return undefined; // the first pass of a run: no id to hash
+    const note = notes.get(this.idHash(id));
     if (!note || this.now() - note.t > this.maxAgeMs) return undefined;
     return { value: note.v ?? undefined };
   }

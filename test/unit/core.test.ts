@@ -384,6 +384,42 @@ describe("diff", () => {
     expect(sameValue(undefined, [])).toBe(true);
   });
 
+  test("the fast paths for scalars and lists of strings agree with the canonical comparison", () => {
+    // Each pair against canonical JSON, the rule the fast paths shortcut (a set: members de-duplicated, sorted).
+    const slow = (a: unknown, b: unknown, asSet: boolean) => {
+      const norm = (x: unknown) => {
+        const c = canonical(x);
+        return JSON.stringify(asSet && Array.isArray(c) ? [...new Set(c.map((e) => JSON.stringify(e)))].sort() : (c ?? null));
+      };
+      return norm(a) === norm(b);
+    };
+    const values: unknown[] = [
+      undefined,
+      null,
+      [],
+      "",
+      "a",
+      "true",
+      true,
+      false,
+      0,
+      1,
+      ["a"],
+      ["a", "a"],
+      ["b", "a"],
+      ["a", "b"],
+      ["a", 1],
+      [null],
+      {},
+      { a: 1 },
+    ];
+    for (const a of values)
+      for (const b of values) for (const asSet of [false, true]) expect([a, b, asSet, sameValue(a, b, asSet)]).toEqual([a, b, asSet, slow(a, b, asSet)]);
+    expect(sameValue(["a", "a", "b"], ["b", "a"], true)).toBe(true);
+    expect(sameValue("", undefined)).toBe(false);
+    expect(sameValue(true, "true")).toBe(false);
+  });
+
   test("policy decides update vs replace; unlisted fields are ignored", () => {
     const d = diffInputs<Record<string, unknown>>(
       { type: "replace", scopes: "set", description: "update", active: (o, n) => (o === false && n !== false ? "replace" : "update") },
