@@ -2,7 +2,7 @@
 // a resource's inputs and outputs (the engine's rule), so a drift check reading them would call a key
 // edited by hand "in sync". Like kubectl's last-applied configuration, but only the fields that differ:
 // a key in sync stores nothing, which keeps state small. JSON null stands for "not set".
-import { DiffPolicy, sameValue } from "./diff";
+import { at, DiffPolicy, sameValue } from "./diff";
 
 export type Declared = Record<string, unknown>;
 
@@ -19,9 +19,6 @@ export function declaredAfterRead<T extends object>(
 ): { declared?: Declared } {
   return compareWithLive(policy, prior, live, secretFields).displaced;
 }
-
-/** A field's value, for any input type. */
-const at = (o: object, field: string): unknown => (o as Record<string, unknown>)[field];
 
 /** JSON equality, null and undefined alike; lists of strings without serializing. */
 function sameJson(a: unknown, b: unknown): boolean {

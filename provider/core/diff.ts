@@ -13,7 +13,7 @@ export type DiffPolicy<T extends object = Record<string, unknown>> = { [K in key
 /** A policy's fields with their rules (`Object.entries` types its keys as plain strings). */
 const rulesOf = <T extends object>(policy: DiffPolicy<T>) => Object.entries(policy) as Array<[keyof T & string, FieldRule]>;
 /** A field's value, for any input type. */
-const at = (o: object, field: string): unknown => (o as Record<string, unknown>)[field];
+export const at = (o: object, field: string): unknown => (o as Record<string, unknown>)[field];
 
 export interface FieldDiff {
   changed: string[];
