@@ -30,19 +30,25 @@ export abstract class ApiProvider<Client> {
   }
 
   /** The last client made, and what it was made from: a refresh asks for one per key, and making one hashes the credential. */
-  private made?: { from: string; client: Client };
+  private made?: { options: ClientOptions; limits: string; from: string; client: Client };
 
   protected client(): Client {
     const { credential, baseUrl } = this.settings;
-    const options = {
+    const options: ClientOptions = {
       credential: this.credential ?? requireSetting(credential.setting, undefined, credential.what),
       baseUrl: this.baseUrl ?? readSetting(baseUrl.setting, undefined) ?? baseUrl.default,
       http: this.http ?? httpOptionsFrom(undefined),
     };
     // The environment can still change what a client is made from (when configure gave no setting, and the rate-limit switch).
-    const from = JSON.stringify([options, process.env.PULUMI_API_KEYS_RATE_LIMITS ?? ""]);
-    if (this.made?.from !== from) this.made = { from, client: new this.Client(options) };
-    return this.made.client;
+    const limits = process.env.PULUMI_API_KEYS_RATE_LIMITS ?? "";
+    const m = this.made;
+    // Configured, the same three values come back on every call: compared as they are, not serialized per key.
+    if (m && m.limits === limits && m.options.credential === options.credential && m.options.baseUrl === options.baseUrl && m.options.http === options.http)
+      return m.client;
+    const from = JSON.stringify([options, limits]);
+    if (m?.from !== from) this.made = { options, limits, from, client: new this.Client(options) };
+    else this.made = { ...m, options };
+    return this.made!.client;
   }
 
   /**

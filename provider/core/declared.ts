@@ -2,7 +2,7 @@
 // a resource's inputs and outputs (the engine's rule), so a drift check reading them would call a key
 // edited by hand "in sync". Like kubectl's last-applied configuration, but only the fields that differ:
 // a key in sync stores nothing, which keeps state small. JSON null stands for "not set".
-import { at, DiffPolicy, sameValue } from "./diff";
+import { at, DiffPolicy, policyRules, sameValue } from "./diff";
 
 export type Declared = Record<string, unknown>;
 
@@ -41,7 +41,7 @@ function compareWithLive<T extends object>(
   const out: Declared = {};
   let displaced = false;
   let unchanged = true;
-  for (const [field, p] of Object.entries(policy)) {
+  for (const [field, p] of policyRules(policy)) {
     const priorValue = at(prior, field);
     const liveValue = at(live, field);
     if (unchanged && !sameJson(priorValue, liveValue)) unchanged = false;

@@ -10,8 +10,16 @@ export type FieldRule = FieldPolicy | ((olds: unknown, news: unknown) => "update
 /** How each input of `T` changes: every input names its rule, so a new input cannot be forgotten here. */
 export type DiffPolicy<T extends object = Record<string, unknown>> = { [K in keyof T & string]-?: FieldRule };
 
-/** A policy's fields with their rules (`Object.entries` types its keys as plain strings). */
-const rulesOf = <T extends object>(policy: DiffPolicy<T>) => Object.entries(policy) as Array<[keyof T & string, FieldRule]>;
+const rulesByPolicy = new WeakMap<object, ReadonlyArray<readonly [string, FieldRule]>>();
+/**
+ * A policy's fields with their rules, listed once per policy: a refresh compares every key's fields
+ * twice, and a fresh `Object.entries` per comparison is garbage the provider's host then collects.
+ */
+export function policyRules<T extends object>(policy: DiffPolicy<T>): ReadonlyArray<readonly [keyof T & string, FieldRule]> {
+  let rules = rulesByPolicy.get(policy);
+  if (!rules) rulesByPolicy.set(policy, (rules = Object.entries(policy) as Array<[string, FieldRule]>));
+  return rules as ReadonlyArray<readonly [keyof T & string, FieldRule]>;
+}
 /** A field's value, for any input type. */
 export const at = (o: object, field: string): unknown => (o as Record<string, unknown>)[field];
 
@@ -77,7 +85,7 @@ export function sameValue(a: unknown, b: unknown, asSet = false): boolean {
 export function diffInputs<T extends object>(policy: DiffPolicy<T>, olds: Partial<T>, news: Partial<T>): FieldDiff {
   const changed: string[] = [];
   const replaces: string[] = [];
-  for (const [field, p] of rulesOf(policy)) {
+  for (const [field, p] of policyRules(policy)) {
     if (p === "ignore") continue;
     if (sameValue(at(olds, field), at(news, field), p === "set")) continue;
     changed.push(field);
@@ -111,7 +119,7 @@ export const rotationByReplacement = (olds: unknown, news: unknown): "update" | 
  * the live policy (fields.ts livePolicyOf): inputs a live key does not show are `ignore` there.
  */
 export function liveDifferences<T extends object>(policy: DiffPolicy<T>, declared: Partial<T>, live: Partial<T>): string[] {
-  return rulesOf(policy)
+  return policyRules(policy)
     .filter(([field, p]) => p !== "ignore" && !sameValue(at(declared, field), at(live, field), p === "set"))
     .map(([field]) => field);
 }

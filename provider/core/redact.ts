@@ -1,7 +1,7 @@
 // Secrets never reach a message, a log line or state in plaintext. Every credential and key value the
 // library sees is registered here; messages are scrubbed of registered values and of anything shaped
 // like a vendor key or an auth header.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 const known = new Set<string>();
 
@@ -36,7 +36,7 @@ export function redact(text: string): string {
   return out;
 }
 
-/** A short, stable, non-reversible fingerprint of a secret, for ids and logs. */
+/** A short, stable, non-reversible fingerprint of a secret, for ids and logs (one-shot `hash`: a refresh takes one per key, in a cold process). */
 export function fingerprint(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex").slice(0, 16);
+  return hash("sha256", secret, "hex").slice(0, 16);
 }

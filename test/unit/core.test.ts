@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
+import { ApiProvider } from "../../provider/core/api-provider";
 import { checkInputs, UNKNOWN } from "../../provider/core/checks";
+import type { ClientOptions } from "../../provider/core/connection";
+import { STATSIG } from "../../provider/statsig/definition";
 import { declaredAfterRead, declaredInputs } from "../../provider/core/declared";
 import { canonical, diffInputs, sameValue } from "../../provider/core/diff";
 import { diff } from "../../provider/core/lifecycle";
@@ -372,6 +376,8 @@ describe("redaction", () => {
     expect(fingerprint("secret-abc")).toBe(fingerprint("secret-abc"));
     expect(fingerprint("secret-abc")).toHaveLength(16);
     expect(fingerprint("secret-abc")).not.toBe(fingerprint("secret-abd"));
+    // The value every existing state records: the first 16 hex digits of the value's SHA-256.
+    expect(fingerprint("secret-abc")).toBe(createHash("sha256").update("secret-abc").digest("hex").slice(0, 16));
   });
 });
 
@@ -565,5 +571,63 @@ describe("rotation policy", () => {
     expect(r.rotationDue(undefined, { rotatedAt: at }, now)).toBeUndefined();
     expect(r.rotationDue("90d", {}, now)).toBeUndefined(); // age unknown: never due
     expect(r.dueMessage({ due: true, ageDays: 92, policy: "90d" })).toBe("rotation due: 92 days old, policy 90d");
+  });
+});
+
+describe("a provider's client", () => {
+  class Recorded {
+    static made: ClientOptions[] = [];
+    constructor(readonly options: ClientOptions) {
+      Recorded.made.push(options);
+    }
+  }
+  class Probe extends ApiProvider<Recorded> {
+    constructor() {
+      super(STATSIG, Recorded);
+    }
+    get current(): Recorded {
+      return this.client();
+    }
+  }
+  const config = (values: Record<string, string>) => ({ config: { get: (k: string) => values[k] } });
+  const saved = process.env.PULUMI_API_KEYS_RATE_LIMITS;
+  afterEach(() => {
+    Recorded.made = [];
+    if (saved === undefined) delete process.env.PULUMI_API_KEYS_RATE_LIMITS;
+    else process.env.PULUMI_API_KEYS_RATE_LIMITS = saved;
+  });
+
+  test("is made once per configuration and made again when what it is made from changes", async () => {
+    const p = new Probe();
+    await p.configure(config({ "pulumi-api-keys:statsigConsoleApiKey": "console-first-credential", "pulumi-api-keys:statsigApiUrl": "http://a.invalid" }));
+    const first = p.current;
+    expect(p.current).toBe(first);
+    expect(Recorded.made).toHaveLength(1);
+    process.env.PULUMI_API_KEYS_RATE_LIMITS = "off";
+    expect(p.current).not.toBe(first);
+    await p.configure(config({ "pulumi-api-keys:statsigConsoleApiKey": "console-second-credential", "pulumi-api-keys:statsigApiUrl": "http://a.invalid" }));
+    expect(p.current.options.credential).toBe("console-second-credential");
+    expect(Recorded.made.map((o) => [o.credential, o.baseUrl])).toEqual([
+      ["console-first-credential", "http://a.invalid"],
+      ["console-first-credential", "http://a.invalid"],
+      ["console-second-credential", "http://a.invalid"],
+    ]);
+  });
+
+  test("unconfigured, from the environment: equal settings reuse it, a changed one makes another", async () => {
+    const p = new Probe();
+    const env = STATSIG.credential.setting.env;
+    const before = process.env[env];
+    try {
+      process.env[env] = "console-from-the-environment";
+      const first = p.current;
+      expect(p.current).toBe(first);
+      process.env[env] = "console-changed-in-the-environment";
+      expect(p.current.options.credential).toBe("console-changed-in-the-environment");
+      expect(Recorded.made).toHaveLength(2);
+    } finally {
+      if (before === undefined) delete process.env[env];
+      else process.env[env] = before;
+    }
   });
 });
