@@ -46,9 +46,9 @@ export abstract class ApiProvider<Client> {
     if (m && m.limits === limits && m.options.credential === options.credential && m.options.baseUrl === options.baseUrl && m.options.http === options.http)
       return m.client;
     const from = JSON.stringify([options, limits]);
-    if (m?.from !== from) this.made = { options, limits, from, client: new this.Client(options) };
-    else this.made = { ...m, options };
-    return this.made!.client;
+    const client = m?.from === from ? m.client : new this.Client(options);
+    this.made = { options, limits, from, client };
+    return client;
   }
 
   /**

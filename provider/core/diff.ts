@@ -97,7 +97,10 @@ export function diffInputs<T extends object>(policy: DiffPolicy<T>, olds: Partia
 
 /** Sorted, de-duplicated copy of a string list (the canonical form of a set). */
 export function canonicalSet(xs: readonly string[] | null | undefined): string[] {
-  return [...new Set(xs ?? [])].sort();
+  if (!xs) return [];
+  // Most lists arrive sorted and without repeats (a refresh makes three per key): copied, no set built.
+  for (let i = 1; i < xs.length; i++) if (!(xs[i - 1]! < xs[i]!)) return [...new Set(xs)].sort();
+  return xs.slice();
 }
 
 /**

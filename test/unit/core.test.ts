@@ -4,7 +4,7 @@ import { checkInputs, UNKNOWN } from "../../provider/core/checks";
 import type { ClientOptions } from "../../provider/core/connection";
 import { STATSIG } from "../../provider/statsig/definition";
 import { declaredAfterRead, declaredInputs } from "../../provider/core/declared";
-import { canonical, diffInputs, sameValue } from "../../provider/core/diff";
+import { canonical, canonicalSet, diffInputs, sameValue } from "../../provider/core/diff";
 import { diff } from "../../provider/core/lifecycle";
 import { httpOptionsFrom } from "../../provider/core/config";
 import { HttpStatusError, TransportError } from "../../provider/core/errors";
@@ -388,6 +388,28 @@ describe("diff", () => {
     expect(sameValue(["a", "b"], ["b", "a"], true)).toBe(true);
     expect(sameValue(["a", "b"], ["b", "a"], false)).toBe(false);
     expect(sameValue(undefined, [])).toBe(true);
+  });
+
+  test("a set's canonical form is its members sorted, once each, in a new list", () => {
+    const lists: string[][] = [
+      [],
+      ["a"],
+      ["a", "b"],
+      ["b", "a"],
+      ["a", "a"],
+      ["a", "b", "b"],
+      ["é", "e", "Z", "z"],
+      ["omni_read_only"],
+      ["x", "y", "x"],
+      ["10", "9", "1"],
+    ];
+    for (const xs of lists) {
+      const c = canonicalSet(xs);
+      expect(c).toEqual([...new Set(xs)].sort());
+      expect(c).not.toBe(xs); // the caller may keep and change it
+    }
+    expect(canonicalSet(undefined)).toEqual([]);
+    expect(canonicalSet(null)).toEqual([]);
   });
 
   test("the fast paths for scalars and lists of strings agree with the canonical comparison", () => {
