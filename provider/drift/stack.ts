@@ -2,13 +2,13 @@
 // key values needed to address keys) and `pulumi config --show-secrets --json` (credentials).
 /* eslint-disable @typescript-eslint/no-explicit-any -- this file reads the JSON the CLI exports; callers check its shape */
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { declaredInputs } from "../core/declared";
 import { projectOf } from "../core/vendor";
 import { ApiKeysError } from "../core/errors";
+import { fingerprint } from "../core/redact";
 import { Api, APIS, apiOfType, PACKAGE, REGISTRY } from "../registry";
 
 export interface StackResource {
@@ -45,7 +45,8 @@ export interface VendorScope {
 export const SCOPE_TAG_PREFIX = "pulumi-api-keys.scope.";
 
 const scopeValue = (s: VendorScope) => JSON.stringify(s.projectId ? { api: s.api, projectId: s.projectId } : { api: s.api });
-const scopeTag = (s: VendorScope) => SCOPE_TAG_PREFIX + createHash("sha256").update(scopeValue(s)).digest("hex").slice(0, 16);
+// The same 16-hex-digit SHA-256 digest as a key fingerprint: tags already in stacks keep their names.
+const scopeTag = (s: VendorScope) => SCOPE_TAG_PREFIX + fingerprint(scopeValue(s));
 
 /** The scopes of a stack's keys. */
 export function scopesOf(resources: StackResource[]): VendorScope[] {
