@@ -4,7 +4,7 @@ import { apiWire, ClientOptions, VendorClient } from "../core/connection";
 import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { registerSecret } from "../core/redact";
-import { ApiKeyDto, ApiKeyDtoSchema, ApiKeyListResponse, CreateBody, DeleteResponse, UpdateBody } from "./schema";
+import { ApiKeyDto, apiKeyDtoSchema, apiKeyListResponse, CreateBody, deleteResponse, UpdateBody } from "./schema";
 
 /**
  * The Auth API on the wire. Management rate limits are undocumented: no windows (a 429 still pauses every
@@ -54,7 +54,10 @@ export class AuthApiClient extends VendorClient {
 
   /** One page of matching keys (100 a page, by offset). */
   async listPage(filter: ListFilter, page: number): Promise<ListPage<ApiKeyDto>> {
-    const items = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { ...filter, limit: PAGE, offset: (page - 1) * PAGE } }, ApiKeyListResponse);
+    const items = await this.http.json(
+      { method: "GET", route: ROUTE_KEYS, query: { ...filter, limit: PAGE, offset: (page - 1) * PAGE } },
+      apiKeyListResponse(),
+    );
     return { items: items.map((k) => this.remember(k)), more: items.length === PAGE };
   }
 
@@ -70,7 +73,7 @@ export class AuthApiClient extends VendorClient {
 
   async create(body: CreateBody): Promise<ApiKeyDto> {
     if (body.key) registerSecret(body.key);
-    return this.wrote(body.projectId, this.remember(await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, ApiKeyDtoSchema)));
+    return this.wrote(body.projectId, this.remember(await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, apiKeyDtoSchema())));
   }
 
   /** Whether this access key sees the project at all (another project's or account's key gets 403). */
@@ -86,7 +89,7 @@ export class AuthApiClient extends VendorClient {
 
   /** The active key, or undefined on 404 (which the API also answers for a revoked key). */
   async get(key: string): Promise<ApiKeyDto | undefined> {
-    const k = await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { key } }, ApiKeyDtoSchema));
+    const k = await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { key } }, apiKeyDtoSchema()));
     return k && this.remember(k);
   }
 
@@ -102,14 +105,14 @@ export class AuthApiClient extends VendorClient {
     if (body.key) registerSecret(body.key);
     // A new custom key moves the key to another path: sent again to the old one, it would 404.
     const spec = { method: "PATCH" as const, route: ROUTE_KEY, params: { key }, body, idempotent: body.key === undefined };
-    return this.wrote(projectId, this.remember(await this.http.json(spec, ApiKeyDtoSchema)));
+    return this.wrote(projectId, this.remember(await this.http.json(spec, apiKeyDtoSchema())));
   }
 
   /** Revokes (soft-deletes) the key; false when it was not there to revoke. */
   async revoke(projectId: string, key: string): Promise<boolean> {
     return this.wrote(
       projectId,
-      (await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { key } }, DeleteResponse).then(() => true))) ?? false,
+      (await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { key } }, deleteResponse()).then(() => true))) ?? false,
     );
   }
 
@@ -118,7 +121,7 @@ export class AuthApiClient extends VendorClient {
     try {
       return this.wrote(
         projectId,
-        this.remember(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/reactivate`, params: { key } }, ApiKeyDtoSchema)),
+        this.remember(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/reactivate`, params: { key } }, apiKeyDtoSchema())),
       );
     } catch (e) {
       if ((e as { code?: string }).code === "PAK_CONFLICT") return undefined;
@@ -128,7 +131,7 @@ export class AuthApiClient extends VendorClient {
 
   /** A new value with the same metadata; the old one stops at once. Not idempotent, never blindly retried. */
   async rotate(projectId: string, key: string): Promise<ApiKeyDto> {
-    return this.wrote(projectId, this.remember(await this.http.json({ method: "POST", route: `${ROUTE_KEY}/rotate`, params: { key } }, ApiKeyDtoSchema)));
+    return this.wrote(projectId, this.remember(await this.http.json({ method: "POST", route: `${ROUTE_KEY}/rotate`, params: { key } }, apiKeyDtoSchema())));
   }
 
   /** Every write passes its result through here: a listing taken before it no longer holds. */

@@ -5,7 +5,7 @@ import { ArgsOf, docsOf, tableFacts } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ApiKeyArgs as PublicArgs } from "./resource";
 import { AUTHAPI_WIRE } from "./client";
-import { API_KEY_FIELDS, ApiKeyArgsCanonical, RATE_LIMIT_FIELDS } from "./schema";
+import { API_KEY_FIELDS, apiKeyArgsCanonical, RATE_LIMIT_FIELDS } from "./schema";
 
 export const AUTHAPI: VendorDefinition<"authapi"> = {
   api: "authapi",
@@ -14,7 +14,7 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
   module: "authapi",
   typeName: "ApiKey",
   description: "A key of The Auth API, in one of its projects.",
-  ...tableFacts(API_KEY_FIELDS, ApiKeyArgsCanonical),
+  ...tableFacts(API_KEY_FIELDS, apiKeyArgsCanonical),
   rotation: "in-place",
   types: { RateLimit: { description: "A rate limit: limit requests per ttlSeconds.", fields: docsOf(RATE_LIMIT_FIELDS) } },
   ...wireFacts(AUTHAPI_WIRE, "The Auth API access key"),

@@ -28,7 +28,7 @@ import { fingerprint } from "../core/redact";
 import { AUTHAPI } from "./definition";
 import { AUTHAPI_WIRE, AuthApiClient } from "./client";
 import {
-  ApiKeyArgsCanonical,
+  apiKeyArgsCanonical,
   ApiKeyDto,
   ApiKeyInputs,
   ApiKeyState,
@@ -60,7 +60,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
   }
 
   async check(olds: Partial<ApiKeyInputs>, news: Record<string, unknown>) {
-    const r = refuseRotatingWhileOff(check(ApiKeyArgsCanonical, news), olds, "revoked");
+    const r = refuseRotatingWhileOff(check(apiKeyArgsCanonical(), news), olds, "revoked");
     // A past expiry is refused when it is declared (a new key, or a changed date), never later, when
     // an unchanged date simply passes.
     const expiry = (r.inputs as Partial<ApiKeyInputs> | undefined)?.expiry;

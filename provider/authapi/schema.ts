@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { canonical, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf, rulesOf } from "../core/fields";
+import { once } from "../core/once";
 import { DECLARED, PREVIOUS_FINGERPRINT, PREVIOUS_RETIRES_AT, PREVIOUS_VALUE, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
@@ -35,13 +36,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 /** The fields of a rate limit (the `RateLimit` type of the schema). */
 export const RATE_LIMIT_FIELDS = fieldTable({
   limit: input({
-    rule: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+    rule: () => z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
     change: "update",
     type: "integer",
     description: "Requests allowed per window, a positive whole number.",
   }),
   ttlSeconds: input({
-    rule: z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+    rule: () => z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
     change: "update",
     type: "integer",
     description: "The window in seconds, a positive whole number.",
@@ -52,31 +53,31 @@ export const RATE_LIMIT_FIELDS = fieldTable({
 export const API_KEY_FIELDS = fieldTable({
   projectId: input({
     live: false, // what addresses the key: a listing of the project already matches it
-    rule: z.string(required("a string")).min(1, "must not be empty"),
+    rule: () => z.string(required("a string")).min(1, "must not be empty"),
     change: "replace",
     type: "string",
     description: "The project the key belongs to. Changing it replaces the key.",
   }),
   name: input({
-    rule: z.string(required("a string")).min(1, "must not be empty").max(255, "must be at most 255 characters"),
+    rule: () => z.string(required("a string")).min(1, "must not be empty").max(255, "must be at most 255 characters"),
     change: "update",
     type: "string",
     description: "1 to 255 characters. Updated in place.",
   }),
   customAccountId: input({
-    rule: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
     change: "update",
     type: "string",
     description: "Your account id for the key. Removing it clears it.",
   }),
   customUserId: input({
-    rule: z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
     change: "update",
     type: "string",
     description: "Your user id for the key. Removing it clears it.",
   }),
   customMetaData: input({
-    rule: z.custom<Record<string, unknown>>(isPlainObject, "must be an object").optional(),
+    rule: () => z.custom<Record<string, unknown>>(isPlainObject, "must be an object").optional(),
     // Compared structurally: the canonical JSON (keys sorted); an empty object is none.
     canonical: (m) => (Object.keys(m).length ? (canonical(m) as Record<string, unknown>) : undefined),
     change: "update",
@@ -84,11 +85,12 @@ export const API_KEY_FIELDS = fieldTable({
     description: "Any JSON object, compared structurally (key order never matters). Removing it clears it.",
   }),
   expiry: input({
-    rule: z
-      .string({ error: "must be an ISO 8601 date or date-time string" })
-      .regex(ISO, { message: "must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)", abort: true })
-      .refine(isRealInstant, "is not a real date")
-      .optional(),
+    rule: () =>
+      z
+        .string({ error: "must be an ISO 8601 date or date-time string" })
+        .regex(ISO, { message: "must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)", abort: true })
+        .refine(isRealInstant, "is not a real date")
+        .optional(),
     canonical: canonicalInstant,
     change: "update",
     type: "string",
@@ -96,14 +98,14 @@ export const API_KEY_FIELDS = fieldTable({
       "ISO 8601 date (2027-01-31) or date-time with a zone, a real calendar date, not in the past when declared. A key whose declared expiry passed reads as status expired, which is not drift. Removing it means never.",
   }),
   rateLimit: input({
-    rule: rulesOf(RATE_LIMIT_FIELDS, { error: "must be an object {limit, ttlSeconds}" }).optional(),
+    rule: () => rulesOf(RATE_LIMIT_FIELDS, { error: "must be an object {limit, ttlSeconds}" }).optional(),
     change: "update",
     type: { ref: "RateLimit" },
     description: "Requests allowed per ttlSeconds. Removing it clears the limit.",
   }),
   customKey: input({
     live: false, // write-only: compared with the key's value by matchesDeclaration
-    rule: z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
+    rule: () => z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
     change: "update", // PATCH `key`: the value changes, the resource stays
     type: "string",
     secret: true,
@@ -111,7 +113,7 @@ export const API_KEY_FIELDS = fieldTable({
   }),
   rotation: input({
     live: false, // the user's trigger, not the API's
-    rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
     change: "update", // POST …/rotate
     type: "string",
     description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
@@ -119,7 +121,7 @@ export const API_KEY_FIELDS = fieldTable({
   rotateAfter: ROTATE_AFTER,
   rotationOverlap: ROTATION_OVERLAP,
   active: input({
-    rule: z.boolean({ error: "must be true or false" }).optional(),
+    rule: () => z.boolean({ error: "must be true or false" }).optional(),
     default: true,
     change: "update", // DELETE revokes, PATCH …/reactivate restores
     type: "boolean",
@@ -140,8 +142,8 @@ export const API_KEY_FIELDS = fieldTable({
   unsettled: output({ type: "string", description: "Only when a rotate or custom key change failed without an answer and could not be settled." }),
 });
 
-/** The Args rules, piped into the canonical inputs. */
-export const ApiKeyArgsCanonical = inputSchema(API_KEY_FIELDS, (a, ctx) => {
+/** The Args rules, piped into the canonical inputs (built by the first call). */
+export const apiKeyArgsCanonical = inputSchema(API_KEY_FIELDS, (a, ctx) => {
   if (a.customKey !== undefined && a.rotationOverlap !== undefined) {
     ctx.addIssue({
       code: "custom",
@@ -170,26 +172,26 @@ export const AUTHAPI_DIFF_POLICY = policyOf(API_KEY_FIELDS);
 /** How a live key is compared with a declaration: what the API never shows is not compared. */
 export const AUTHAPI_LIVE_POLICY = livePolicyOf(API_KEY_FIELDS);
 
-// ---- wire ----
+// ---- wire (each schema built by its first call) ----
 
-const RateLimitWire = z.looseObject({ rateLimit: z.number().nullish(), rateLimitTtl: z.number().nullish() }).nullish();
-
-export const ApiKeyDtoSchema = z.looseObject({
-  key: z.string(),
-  name: z.string(),
-  customMetaData: z.record(z.string(), z.unknown()).nullish(),
-  customAccountId: z.string().nullish(),
-  customUserId: z.string().nullish(),
-  env: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string().optional(),
-  isActive: z.boolean(),
-  expiresAt: z.string().nullish(),
-  rateLimitConfigs: RateLimitWire,
-});
-export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
-export const ApiKeyListResponse = z.array(ApiKeyDtoSchema);
-export const DeleteResponse = z.unknown();
+export const apiKeyDtoSchema = once(() =>
+  z.looseObject({
+    key: z.string(),
+    name: z.string(),
+    customMetaData: z.record(z.string(), z.unknown()).nullish(),
+    customAccountId: z.string().nullish(),
+    customUserId: z.string().nullish(),
+    env: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string().optional(),
+    isActive: z.boolean(),
+    expiresAt: z.string().nullish(),
+    rateLimitConfigs: z.looseObject({ rateLimit: z.number().nullish(), rateLimitTtl: z.number().nullish() }).nullish(),
+  }),
+);
+export type ApiKeyDto = z.infer<ReturnType<typeof apiKeyDtoSchema>>;
+export const apiKeyListResponse = once(() => z.array(apiKeyDtoSchema()));
+export const deleteResponse = once(() => z.unknown());
 
 export interface CreateBody {
   name: string;

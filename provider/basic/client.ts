@@ -4,7 +4,7 @@ import { apiWire, ClientOptions, VendorClient } from "../core/connection";
 import { isScopeRefusal, unlessNotFound } from "../core/http";
 import { ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { registerSecret } from "../core/redact";
-import { CreatedKeyResponse, KeyListResponse, KeyResponse, KeySummary, MessageResponse, UpdateBody, UpdatedKeyResponse } from "./schema";
+import { createdKeyResponse, keyListResponse, keyResponse, KeySummary, messageResponse, UpdateBody, updatedKeyResponse } from "./schema";
 
 /** Basic on the wire. No documented rate limit: no windows (a 429 still pauses every request of this process to it). */
 export const BASIC_WIRE = apiWire({
@@ -38,12 +38,12 @@ export class BasicClient extends VendorClient {
   }
 
   async list(projectId: string): Promise<KeySummary[]> {
-    return (await this.http.json({ method: "GET", route: ROUTE_KEYS, params: { id: projectId } }, KeyListResponse)).data;
+    return (await this.http.json({ method: "GET", route: ROUTE_KEYS, params: { id: projectId } }, keyListResponse())).data;
   }
 
   /** The only call that returns the secret value. */
   async create(projectId: string, label: string, roles: string) {
-    const r = await this.http.json({ method: "POST", route: ROUTE_KEYS, params: { id: projectId }, body: { label, roles } }, CreatedKeyResponse);
+    const r = await this.http.json({ method: "POST", route: ROUTE_KEYS, params: { id: projectId }, body: { label, roles } }, createdKeyResponse());
     registerSecret(r.key.value);
     return this.wrote(projectId, r.key);
   }
@@ -60,7 +60,7 @@ export class BasicClient extends VendorClient {
   }
 
   async get(projectId: string, keyId: string) {
-    return (await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, KeyResponse)))?.key;
+    return (await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, keyResponse())))?.key;
   }
 
   /** As `get`, but one of many: past a few reads, served from the project's listing (see list-served-reads.ts). */
@@ -71,14 +71,14 @@ export class BasicClient extends VendorClient {
   async update(projectId: string, keyId: string, body: UpdateBody) {
     return this.wrote(
       projectId,
-      (await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { id: projectId, key_id: keyId }, body }, UpdatedKeyResponse)).key,
+      (await this.http.json({ method: "PATCH", route: ROUTE_KEY, params: { id: projectId, key_id: keyId }, body }, updatedKeyResponse())).key,
     );
   }
 
   /** Deletes the key; false when it was already gone. */
   async delete(projectId: string, keyId: string): Promise<boolean> {
     const r = await unlessNotFound(
-      this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, MessageResponse).then(() => true),
+      this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: projectId, key_id: keyId } }, messageResponse()).then(() => true),
     );
     return this.wrote(projectId, r ?? false);
   }

@@ -5,7 +5,7 @@ import { ArgsOf, tableFacts } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { ProjectKeyArgs as PublicArgs } from "./resource";
 import { BASIC_WIRE } from "./client";
-import { PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical } from "./schema";
+import { PROJECT_KEY_FIELDS, projectKeyArgsCanonical } from "./schema";
 
 export const BASIC: VendorDefinition<"basic"> = {
   api: "basic",
@@ -14,7 +14,7 @@ export const BASIC: VendorDefinition<"basic"> = {
   module: "basic",
   typeName: "ProjectKey",
   description: "A Basic Admin API project key. Its value is shown once, at creation; it is kept in state as a secret.",
-  ...tableFacts(PROJECT_KEY_FIELDS, ProjectKeyArgsCanonical),
+  ...tableFacts(PROJECT_KEY_FIELDS, projectKeyArgsCanonical),
   rotation: "replace",
   ...wireFacts(BASIC_WIRE, "Basic API token"),
   importId: "<projectId>/<keyId>",

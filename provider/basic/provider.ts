@@ -19,7 +19,7 @@ import {
   KeySummary,
   liveInputs,
   matchesDeclaration,
-  ProjectKeyArgsCanonical,
+  projectKeyArgsCanonical,
   ProjectKeyInputs,
   ProjectKeyState,
   rolesToWire,
@@ -38,7 +38,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
   }
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const r = check(ProjectKeyArgsCanonical, news);
+    const r = check(projectKeyArgsCanonical(), news);
     const projectId = r.inputs?.projectId;
     if (!r.failures?.length && olds.projectId === undefined && typeof projectId === "string" && !isUnknown(projectId))
       await aheadOfCreates(() => this.listing(this.client(), projectId));

@@ -4,6 +4,7 @@ import * as z from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
+import { once } from "../core/once";
 import { DECLARED, PREVIOUS_FINGERPRINT, PREVIOUS_RETIRES_AT, PREVIOUS_VALUE, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import type { Declared } from "../core/declared";
 
@@ -16,38 +17,40 @@ const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input
 export const PROJECT_KEY_FIELDS = fieldTable({
   projectId: input({
     live: false, // what addresses the key: a listing of the project already matches it
-    rule: z.string(required("a string")).regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
+    rule: () => z.string(required("a string")).regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
     canonical: (id) => id.toLowerCase(),
     change: "replace", // create the new key, then delete the old
     type: "string",
     description: "The project's UUID. Changing it replaces the key.",
   }),
   label: input({
-    rule: z
-      .string(required("a string"))
-      .min(1, "must not be empty")
-      .max(200, "must be at most 200 characters")
-      .refine((s) => s.trim() === s, "must not start or end with spaces"),
+    rule: () =>
+      z
+        .string(required("a string"))
+        .min(1, "must not be empty")
+        .max(200, "must be at most 200 characters")
+        .refine((s) => s.trim() === s, "must not start or end with spaces"),
     change: "update",
     type: "string",
     description: "1 to 200 characters. Updated in place.",
   }),
   roles: input({
-    rule: uniqueList(
-      z
-        .string({ error: "must be a string" })
-        .min(1, "must not be empty")
-        .regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
-      { count: 1, message: "must name at least one permission" },
-      "must be a list of permission names",
-    ),
+    rule: () =>
+      uniqueList(
+        z
+          .string({ error: "must be a string" })
+          .min(1, "must not be empty")
+          .regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
+        { count: 1, message: "must name at least one permission" },
+        "must be a list of permission names",
+      ),
     change: "set",
     type: "string[]",
     description: "A set of permission names (letters, digits and _ . : * -), at least one. Updated in place; sent as one sorted, comma-separated string.",
   }),
   rotation: input({
     live: false, // the user's trigger, not the API's
-    rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
     change: rotationByReplacement, // a new value replaces; removing it only stops recording it
     type: "string",
     description:
@@ -72,8 +75,8 @@ export const PROJECT_KEY_FIELDS = fieldTable({
   declared: DECLARED,
 });
 
-/** The Args rules, piped into the canonical inputs. */
-export const ProjectKeyArgsCanonical = inputSchema(PROJECT_KEY_FIELDS);
+/** The Args rules, piped into the canonical inputs (built by the first call). */
+export const projectKeyArgsCanonical = inputSchema(PROJECT_KEY_FIELDS);
 
 export type ProjectKeyArgs = ArgsOf<typeof PROJECT_KEY_FIELDS>;
 
@@ -96,17 +99,20 @@ export const rolesFromWire = (roles: string | null | undefined) =>
       .filter(Boolean),
   );
 
-const KeyCore = { id: z.string(), label: z.string(), roles: z.string() };
-export const CreatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, value: z.string(), created_at: z.string().optional() }) });
-export const KeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore, created_at: z.string().optional() }) });
-export const UpdatedKeyResponse = z.looseObject({ key: z.looseObject({ ...KeyCore }) });
+// Each schema built by its first call.
+const keyCore = () => ({ id: z.string(), label: z.string(), roles: z.string() });
+export const createdKeyResponse = once(() => z.looseObject({ key: z.looseObject({ ...keyCore(), value: z.string(), created_at: z.string().optional() }) }));
+export const keyResponse = once(() => z.looseObject({ key: z.looseObject({ ...keyCore(), created_at: z.string().optional() }) }));
+export const updatedKeyResponse = once(() => z.looseObject({ key: z.looseObject(keyCore()) }));
 // `last_used`: when a service last used the key; null: never. Only a listing shows it.
-export const KeyListResponse = z.looseObject({
-  data: z.array(z.looseObject({ ...KeyCore, created_at: z.string().optional(), last_used: z.string().nullish() })),
-});
-export const MessageResponse = z.looseObject({ message: z.string().optional() }).nullish();
+export const keyListResponse = once(() =>
+  z.looseObject({
+    data: z.array(z.looseObject({ ...keyCore(), created_at: z.string().optional(), last_used: z.string().nullish() })),
+  }),
+);
+export const messageResponse = once(() => z.looseObject({ message: z.string().optional() }).nullish());
 
-export type KeySummary = z.infer<typeof KeyListResponse>["data"][number];
+export type KeySummary = z.infer<ReturnType<typeof keyListResponse>>["data"][number];
 
 export interface UpdateBody {
   label?: string;

@@ -1,16 +1,19 @@
 // A resource's field table: each input and output declared once, with its rule, how a change applies,
 // whether it is secret, and its description. The Args rules, the canonical inputs (and their type), the
 // diff policy, the secret and preview-unknown outputs, the plugin's schema and docs/REFERENCE.md are all
-// derived from it, so a field cannot be added to one of them and forgotten in another.
+// derived from it, so a field cannot be added to one of them and forgotten in another. A rule is a
+// function, built on first use (core/once.ts says why).
 import * as z from "zod";
 import { problemsOf } from "./checks";
+import { once } from "./once";
 import { overlapShorterThanPolicy } from "./rotation";
 import type { DiffPolicy, FieldRule } from "./diff";
 import type { FieldDoc } from "./vendor";
 
 /** An input: the rule its Args value must pass (zod, `.optional()` when it may be left out), and the rest. */
 export interface InputField<S extends z.ZodType = z.ZodType, C = unknown, D = unknown> {
-  rule: S;
+  /** Builds the rule: called only by what checks Args or describes the field, never on a read. */
+  rule: () => S;
   /** How a change applies: in place ("update"), as an order-free set, by replacement, or decided by old and new values. */
   change: FieldRule;
   type: FieldDoc["type"];
@@ -76,18 +79,20 @@ const inputsOf = (t: FieldTable) => Object.entries(t).filter((e): e is [string, 
 
 /**
  * The Args rules: a strict object (an unknown input is an error) of each input's rule, plus the rules
- * that tie fields together (`refine`), piped into the canonical form.
+ * that tie fields together (`refine`), piped into the canonical form. Built by the first call.
  */
 export function inputSchema<T extends FieldTable>(t: T, refine?: (args: z.output<Rules<T>>, ctx: z.core.$RefinementCtx<z.output<Rules<T>>>) => void) {
-  let rules = rulesOf(t);
-  if ("rotateAfter" in t && "rotationOverlap" in t) rules = rules.superRefine(overlapShorterThanPolicy);
-  if (refine) rules = rules.superRefine(refine);
-  return rules.transform((a) => canonicalize(t, a as Record<string, unknown>));
+  return once(() => {
+    let rules = rulesOf(t);
+    if ("rotateAfter" in t && "rotationOverlap" in t) rules = rules.superRefine(overlapShorterThanPolicy);
+    if (refine) rules = rules.superRefine(refine);
+    return rules.transform((a) => canonicalize(t, a as Record<string, unknown>));
+  });
 }
 
 /** The table's inputs as a strict object of their rules (also the rule of an object-valued input). */
 export const rulesOf = <T extends FieldTable>(t: T, params?: z.core.$ZodObjectParams): Rules<T> =>
-  z.strictObject(Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.rule])) as { [K in InputKeys<T>]: RuleOf<T[K]> }, params);
+  z.strictObject(Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.rule()])) as { [K in InputKeys<T>]: RuleOf<T[K]> }, params);
 
 /** The canonical form of checked Args: defaults filled, null and undefined left out, each field's own form. */
 export function canonicalize<T extends FieldTable>(t: T, args: Record<string, unknown>): CanonicalOf<T> {
@@ -109,11 +114,17 @@ export const policyOf = <T extends FieldTable>(t: T): DiffPolicy<CanonicalOf<T>>
 export const livePolicyOf = <T extends FieldTable>(t: T): DiffPolicy<CanonicalOf<T>> =>
   Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.live === false ? "ignore" : f.change])) as DiffPolicy<CanonicalOf<T>>;
 
-/** The inputs and outputs as the plugin's schema and the reference describe them. */
+/**
+ * The inputs and outputs as the plugin's schema and the reference describe them. Whether an input is
+ * required is its rule's answer to a missing value, found when first asked (a reading process never asks).
+ */
 export const docsOf = (t: FieldTable): FieldDoc[] =>
   Object.entries(t).map(([name, f]): FieldDoc => {
     const doc: FieldDoc = { name, type: f.type, description: f.description };
-    if (isInput(f)) doc.input = f.rule.safeParse(undefined).success ? "optional" : "required";
+    if (isInput(f)) {
+      const input = once(() => (f.rule().safeParse(undefined).success ? "optional" : "required"));
+      Object.defineProperty(doc, "input", { get: input, enumerable: true, configurable: true });
+    }
     if (f.secret) doc.secret = true;
     if (isInput(f) && f.change === "replace") doc.replaces = true;
     if (!isInput(f) && f.computed) doc.computed = true;
@@ -124,9 +135,9 @@ export const docsOf = (t: FieldTable): FieldDoc[] =>
  * What a vendor's definition takes from its resource's table: the docs, the Args problems (by `argsRules`,
  * the table's `inputSchema`, which may add rules across fields), the diff policy and the live policy.
  */
-export const tableFacts = <T extends FieldTable>(t: T, argsRules: z.ZodType) => ({
+export const tableFacts = <T extends FieldTable>(t: T, argsRules: () => z.ZodType) => ({
   fields: docsOf(t),
-  argsProblems: (args: unknown) => problemsOf(argsRules, args),
+  argsProblems: (args: unknown) => problemsOf(argsRules(), args),
   policy: policyOf(t) as DiffPolicy,
   livePolicy: livePolicyOf(t) as DiffPolicy,
 });

@@ -9,9 +9,11 @@ const POLICY = /^([1-9][0-9]{0,5})([hdw])$/;
 /** The one clock of rotation and key age. Tests set `now`; nothing a user sets reaches it. */
 export const clock = { now: (): number => Date.now() };
 
-export const rotateAfterSchema = z
-  .string({ error: 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")' })
-  .regex(POLICY, 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")');
+/** The rule of a rotation policy or overlap, built when called (core/once.ts says why). */
+export const rotateAfterRule = () =>
+  z
+    .string({ error: 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")' })
+    .regex(POLICY, 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")');
 
 /**
  * The rule across `rotateAfter` and `rotationOverlap` (fields.ts applies it to every table with both): an

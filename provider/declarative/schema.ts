@@ -20,7 +20,7 @@
 import * as z from "zod";
 import { issuesToFailures } from "../core/checks";
 import { InputError } from "../core/errors";
-import { rotateAfterSchema } from "../core/rotation";
+import { rotateAfterRule } from "../core/rotation";
 import { Api, APIS } from "../registry";
 import { REGISTRY } from "../registry";
 
@@ -45,7 +45,7 @@ export interface KeysDocument {
 
 const DocumentSchema: z.ZodType<KeysDocument> = z.strictObject({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
-  defaults: z.strictObject({ rotateAfter: rotateAfterSchema.optional(), rotationOverlap: rotateAfterSchema.optional() }).optional(),
+  defaults: z.strictObject({ rotateAfter: rotateAfterRule().optional(), rotationOverlap: rotateAfterRule().optional() }).optional(),
   keys: ApiMap,
   stacks: z.record(z.string(), ApiMap).optional(),
 });

@@ -1,6 +1,6 @@
 // Last use: when a service last used each key, as the vendor reports it, and which keys nobody uses
 // (`--stale-after`). A vendor that does not report use gives "unknown", never 0 days.
-import { ageDays, clock, policyMs, rotateAfterSchema } from "../core/rotation";
+import { ageDays, clock, policyMs, rotateAfterRule } from "../core/rotation";
 import { DriftReport, LastUsed, summarize } from "./report";
 
 /**
@@ -15,7 +15,7 @@ export function usageOf(lastUsed: string | null | undefined, madeAt: string | un
 
 /** `--stale-after`'s value, checked: a duration as rotateAfter takes it; the problem, named, otherwise. */
 export function staleAfterProblem(value: string): string | undefined {
-  const r = rotateAfterSchema.safeParse(value);
+  const r = rotateAfterRule().safeParse(value);
   return r.success ? undefined : `--stale-after ${r.error.issues[0]!.message} (got ${JSON.stringify(value)})`;
 }
 

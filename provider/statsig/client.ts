@@ -4,7 +4,7 @@ import { apiWire, ClientOptions, VendorClient } from "../core/connection";
 import { unlessNotFound } from "../core/http";
 import { everyPage, ListPage, ListServedReads, listServedReadsFor } from "../core/list-served-reads";
 import { fingerprint, registerSecret } from "../core/redact";
-import { CreateBody, KeyDto, KeyListResponse, MessageResponse, SingleKeyResponse, UpdateBody } from "./schema";
+import { CreateBody, KeyDto, keyListResponse, messageResponse, singleKeyResponse, UpdateBody } from "./schema";
 
 /**
  * Statsig on the wire: the console key and the API version in headers, and the documented windows,
@@ -56,7 +56,7 @@ export class StatsigClient extends VendorClient {
 
   /** One page of keys (100 a page). */
   async listPage(page: number, filter: ListFilter = {}): Promise<ListPage<KeyDto>> {
-    const r = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, KeyListResponse);
+    const r = await this.http.json({ method: "GET", route: ROUTE_KEYS, query: { limit: 100, page, ...filter } }, keyListResponse());
     const total = r.pagination?.totalItems;
     return { items: r.data.map((d) => this.remember(d)), more: !!r.pagination?.nextPage, pages: total === undefined ? undefined : Math.ceil(total / 100) };
   }
@@ -72,12 +72,12 @@ export class StatsigClient extends VendorClient {
   }
 
   async create(body: CreateBody): Promise<KeyDto> {
-    return this.wrote(this.remember((await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, SingleKeyResponse)).data));
+    return this.wrote(this.remember((await this.http.json({ method: "POST", route: ROUTE_KEYS, body }, singleKeyResponse())).data));
   }
 
   /** The key, or undefined when the API says it does not exist. */
   async get(key: string): Promise<KeyDto | undefined> {
-    const r = await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { id: key } }, SingleKeyResponse));
+    const r = await unlessNotFound(this.http.json({ method: "GET", route: ROUTE_KEY, params: { id: key } }, singleKeyResponse()));
     return r && this.remember(r.data);
   }
 
@@ -101,18 +101,18 @@ export class StatsigClient extends VendorClient {
 
   /** Deletes the key; false when it was already gone. */
   async delete(key: string): Promise<boolean> {
-    const r = await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: key } }, MessageResponse).then(() => true));
+    const r = await unlessNotFound(this.http.json({ method: "DELETE", route: ROUTE_KEY, params: { id: key } }, messageResponse()).then(() => true));
     return this.wrote(r ?? false);
   }
 
   /** A new secret for the same key; the old value stops working. Never retried blindly: a repeat would rotate twice. */
   async rotate(key: string): Promise<KeyDto> {
-    const r = await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/rotate`, params: { id: key }, idempotent: false }, SingleKeyResponse);
+    const r = await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/rotate`, params: { id: key }, idempotent: false }, singleKeyResponse());
     return this.wrote(this.remember(r.data));
   }
 
   async deactivate(key: string): Promise<void> {
-    this.wrote(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, MessageResponse));
+    this.wrote(await this.http.json({ method: "PATCH", route: `${ROUTE_KEY}/deactivate`, params: { id: key } }, messageResponse()));
   }
 
   /** Takes a previous value out of service the vendor's way: deactivated, then deleted. Already gone is done. */

@@ -5,7 +5,7 @@ import { ArgsOf, tableFacts } from "../core/fields";
 import type { SameFields, VendorDefinition } from "../core/vendor";
 import type { KeyArgs as PublicArgs } from "./resource";
 import { STATSIG_WIRE } from "./client";
-import { KEY_FIELDS, KeyArgsCanonical } from "./schema";
+import { KEY_FIELDS, keyArgsCanonical } from "./schema";
 
 export const STATSIG: VendorDefinition<"statsig"> = {
   api: "statsig",
@@ -14,7 +14,7 @@ export const STATSIG: VendorDefinition<"statsig"> = {
   module: "statsig",
   typeName: "Key",
   description: "A Statsig Console API key (server, client, console, SCIM or org key) of the project the console key belongs to.",
-  ...tableFacts(KEY_FIELDS, KeyArgsCanonical),
+  ...tableFacts(KEY_FIELDS, keyArgsCanonical),
   rotation: "in-place",
   ...wireFacts(STATSIG_WIRE, "Statsig Console API key"),
   importId: "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60 (the type in lower case, and the fingerprint the drift report lists)",

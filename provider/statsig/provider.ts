@@ -23,7 +23,7 @@ import { readAnswer, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { STATSIG } from "./definition";
 import { STATSIG_WIRE, StatsigClient } from "./client";
-import { createBody, KeyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
+import { createBody, keyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
 
 function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
   const key = dto.key ?? priorKey;
@@ -45,7 +45,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
   }
 
   async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
-    const r = refuseRotatingWhileOff(check(KeyArgsCanonical, news), olds, "deactivated");
+    const r = refuseRotatingWhileOff(check(keyArgsCanonical(), news), olds, "deactivated");
     if (!r.failures?.length && olds.type === undefined) await aheadOfCreates(() => this.listing(this.client()));
     return r;
   }

@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences } from "../core/diff";
+import { once } from "../core/once";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
 import { DECLARED, PREVIOUS_FINGERPRINT, PREVIOUS_RETIRES_AT, PREVIOUS_VALUE, ROTATE_AFTER, ROTATED_AT, ROTATION_OVERLAP } from "../core/shared-fields";
 import { KEY_TYPES, SCOPES } from "./enums";
@@ -21,49 +22,50 @@ const name = (what: string) =>
 /** Every input and output of `statsig.Key`, once: everything else about its fields derives from this table. */
 export const KEY_FIELDS = fieldTable({
   type: input({
-    rule: z.enum(KEY_TYPES, { error: (i) => (i.input === undefined ? "is required" : `must be one of ${KEY_TYPES.join(", ")}`) }),
+    rule: () => z.enum(KEY_TYPES, { error: (i) => (i.input === undefined ? "is required" : `must be one of ${KEY_TYPES.join(", ")}`) }),
     change: "replace", // not in the update body
     type: "string",
     description: `The key's type: ${KEY_TYPES.join(", ")}. Changing it replaces the key (the API cannot change it).`,
   }),
   description: input({
-    rule: z
-      .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
-      .min(1, "must not be empty")
-      .max(1000, "must be at most 1000 characters"),
+    rule: () =>
+      z
+        .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
+        .min(1, "must not be empty")
+        .max(1000, "must be at most 1000 characters"),
     change: "update",
     type: "string",
     description: "1 to 1000 characters. Updated in place.",
   }),
   scopes: input({
-    rule: uniqueList(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` })).optional(),
+    rule: () => uniqueList(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` })).optional(),
     default: [],
     change: "set",
     type: "string[]",
     description: `A set (order-free; duplicates are refused) of ${SCOPES.join(", ")}. Updated in place.`,
   }),
   environments: input({
-    rule: uniqueList(name("an environment")).optional(),
+    rule: () => uniqueList(name("an environment")).optional(),
     default: [],
     change: "set",
     type: "string[]",
     description: "A set of environment names. Updated in place.",
   }),
   targetApp: input({
-    rule: name("a target app").nullable().optional(),
+    rule: () => name("a target app").nullable().optional(),
     change: "update",
     type: "string",
     description: "The primary target app. Removing it clears it.",
   }),
   secondaryTargetApps: input({
-    rule: uniqueList(name("a target app")).optional(),
+    rule: () => uniqueList(name("a target app")).optional(),
     default: [],
     change: "set",
     type: "string[]",
     description: "A set of target apps, not repeating targetApp. Updated in place.",
   }),
   active: input({
-    rule: z.boolean({ error: "must be true or false" }).optional(),
+    rule: () => z.boolean({ error: "must be true or false" }).optional(),
     default: true,
     // Deactivate has an endpoint; there is no reactivate, so turning a key back on is a new key.
     change: (olds, news) => (olds === false && news !== false ? "replace" : "update"),
@@ -72,7 +74,7 @@ export const KEY_FIELDS = fieldTable({
   }),
   rotation: input({
     live: false, // the user's trigger, not the API's
-    rule: z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
     change: "update",
     type: "string",
     description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
@@ -98,8 +100,8 @@ export const KEY_FIELDS = fieldTable({
   }),
 });
 
-/** The Args rules, piped into the canonical inputs. */
-export const KeyArgsCanonical = inputSchema(KEY_FIELDS, (a, ctx) => {
+/** The Args rules, piped into the canonical inputs (built by the first call). */
+export const keyArgsCanonical = inputSchema(KEY_FIELDS, (a, ctx) => {
   if (a.targetApp && a.secondaryTargetApps?.includes(a.targetApp)) {
     ctx.addIssue({ code: "custom", path: ["secondaryTargetApps"], message: "must not repeat targetApp" });
   }
@@ -116,28 +118,32 @@ export const STATSIG_DIFF_POLICY = policyOf(KEY_FIELDS);
 /** How a live key is compared with a declaration: what the API never shows is not compared. */
 export const STATSIG_LIVE_POLICY = livePolicyOf(KEY_FIELDS);
 
-// ---- wire ----
+// ---- wire (each schema built by its first call) ----
 
-export const KeyDtoSchema = z.looseObject({
-  key: z.string().nullable(),
-  type: z.string(),
-  description: z.string(),
-  scopes: z.array(z.string()).nullish(),
-  environments: z.array(z.string()).nullish(),
-  primaryTargetApp: z.string().nullish(),
-  secondaryTargetApps: z.array(z.string()).nullish(),
-  status: z.string(),
-  /** When a service last used the key (the console's "last used"); null: never. */
-  lastUsed: z.string().nullish(),
-});
-export type KeyDto = z.infer<typeof KeyDtoSchema>;
+export const keyDtoSchema = once(() =>
+  z.looseObject({
+    key: z.string().nullable(),
+    type: z.string(),
+    description: z.string(),
+    scopes: z.array(z.string()).nullish(),
+    environments: z.array(z.string()).nullish(),
+    primaryTargetApp: z.string().nullish(),
+    secondaryTargetApps: z.array(z.string()).nullish(),
+    status: z.string(),
+    /** When a service last used the key (the console's "last used"); null: never. */
+    lastUsed: z.string().nullish(),
+  }),
+);
+export type KeyDto = z.infer<ReturnType<typeof keyDtoSchema>>;
 
-export const SingleKeyResponse = z.looseObject({ message: z.string().optional(), data: KeyDtoSchema });
-export const MessageResponse = z.looseObject({ message: z.string().optional() }).nullish();
-export const KeyListResponse = z.looseObject({
-  data: z.array(KeyDtoSchema),
-  pagination: z.looseObject({ nextPage: z.string().nullish(), totalItems: z.number().optional() }).nullish(),
-});
+export const singleKeyResponse = once(() => z.looseObject({ message: z.string().optional(), data: keyDtoSchema() }));
+export const messageResponse = once(() => z.looseObject({ message: z.string().optional() }).nullish());
+export const keyListResponse = once(() =>
+  z.looseObject({
+    data: z.array(keyDtoSchema()),
+    pagination: z.looseObject({ nextPage: z.string().nullish(), totalItems: z.number().optional() }).nullish(),
+  }),
+);
 
 export interface CreateBody {
   description: string;

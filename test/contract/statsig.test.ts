@@ -7,7 +7,7 @@ import { createEmulator } from "../../emulator/main";
 import { OpenApiDocument } from "../../emulator/openapi-validator";
 import type { Emulator } from "../../emulator/server";
 import { StatsigClient } from "../../provider/statsig/client";
-import { KeyListResponse, SingleKeyResponse } from "../../provider/statsig/schema";
+import { keyListResponse, singleKeyResponse } from "../../provider/statsig/schema";
 
 describe("Statsig contract", () => {
   let emulator: Emulator;
@@ -84,11 +84,11 @@ describe("Statsig contract", () => {
   test("documented response examples parse with the client's schemas", () => {
     const doc = OpenApiDocument.load("statsig-keys.openapi.yaml", "statsig").doc;
     const example = (p: string, m: string) => doc.paths[p][m].responses["200"].content["application/json"].example;
-    expect(SingleKeyResponse.safeParse(example("/console/v1/keys/{id}", "get")).success).toBe(true);
-    expect(SingleKeyResponse.safeParse(example("/console/v1/keys", "post")).success).toBe(true);
-    expect(SingleKeyResponse.safeParse(example("/console/v1/keys/{id}/rotate", "patch")).success).toBe(true);
+    expect(singleKeyResponse().safeParse(example("/console/v1/keys/{id}", "get")).success).toBe(true);
+    expect(singleKeyResponse().safeParse(example("/console/v1/keys", "post")).success).toBe(true);
+    expect(singleKeyResponse().safeParse(example("/console/v1/keys/{id}/rotate", "patch")).success).toBe(true);
     // The list example omits `pagination` (the schema requires it): the client reads that as the last page.
-    expect(KeyListResponse.safeParse(example("/console/v1/keys", "get")).success).toBe(true);
+    expect(keyListResponse().safeParse(example("/console/v1/keys", "get")).success).toBe(true);
   });
 
   test("retries 429 (with and without Retry-After), 5xx, resets and garbled or incomplete reads; never blindly re-sends a create", async () => {

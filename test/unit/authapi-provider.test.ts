@@ -2,7 +2,7 @@
 import { AUTHAPI_PROJECT, authApiCredentials } from "../../emulator/apis/authapi";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
-import { ApiKeyArgsCanonical } from "../../provider/authapi/schema";
+import { apiKeyArgsCanonical } from "../../provider/authapi/schema";
 import { checkInputs } from "../../provider/core/checks";
 import { startNewRun } from "../../provider/core/reconcile";
 import { withClock } from "../support/clock";
@@ -106,7 +106,8 @@ describe("authapi provider against the emulator", () => {
   });
 
   test("input rules", () => {
-    const f = (args: Record<string, unknown>) => Object.fromEntries((checkInputs(ApiKeyArgsCanonical, args).failures ?? []).map((x) => [x.property, x.reason]));
+    const f = (args: Record<string, unknown>) =>
+      Object.fromEntries((checkInputs(apiKeyArgsCanonical(), args).failures ?? []).map((x) => [x.property, x.reason]));
     const base = { projectId: AUTHAPI_PROJECT, name: "n" };
     expect(f({ ...base, expiry: "next tuesday" }).expiry).toMatch(/ISO 8601/);
     expect(f({ ...base, expiry: "2027-02-30" }).expiry).toMatch(/real date/); // Date would roll Feb 30 over to March 2
@@ -118,7 +119,7 @@ describe("authapi provider against the emulator", () => {
     expect(f({ ...base, customMetaData: [1] }).customMetaData).toMatch(/object/);
     expect(f({ ...base, customKey: "k-1234567", rotation: "1" }).rotation).toMatch(/conflicts with customKey/);
     expect(f({ ...base, name: "" }).name).toBe("must not be empty");
-    expect(checkInputs(ApiKeyArgsCanonical, { ...base, expiry: "2027-01-31" }).inputs).toMatchObject({ expiry: "2027-01-31T00:00:00.000Z" });
+    expect(checkInputs(apiKeyArgsCanonical(), { ...base, expiry: "2027-01-31" }).inputs).toMatchObject({ expiry: "2027-01-31T00:00:00.000Z" });
   });
 
   test("rotationOverlap: a rotation makes a new key and keeps the old one live until previousRetiresAt, then an update revokes it; destroy revokes both", async () => {

@@ -3,7 +3,7 @@ import { BASIC_PROJECT, BASIC_TOKEN } from "../../emulator/apis/basic";
 import { createEmulator } from "../../emulator/main";
 import type { Emulator } from "../../emulator/server";
 import { checkInputs } from "../../provider/core/checks";
-import { ProjectKeyArgsCanonical } from "../../provider/basic/schema";
+import { projectKeyArgsCanonical } from "../../provider/basic/schema";
 import { startNewRun } from "../../provider/core/reconcile";
 import { withClock } from "../support/clock";
 import provider = require("../../provider/basic/provider");
@@ -85,7 +85,7 @@ describe("basic provider against the emulator", () => {
 
   test("input rules", () => {
     const f = (args: Record<string, unknown>) =>
-      Object.fromEntries((checkInputs(ProjectKeyArgsCanonical, args).failures ?? []).map((x) => [x.property, x.reason]));
+      Object.fromEntries((checkInputs(projectKeyArgsCanonical(), args).failures ?? []).map((x) => [x.property, x.reason]));
     expect(f({ ...inputs, projectId: "proj-1" }).projectId).toMatch(/UUID/);
     expect(f({ ...inputs, roles: [] }).roles).toMatch(/at least one/);
     expect(f({ ...inputs, roles: ["read,write"] })["roles[0]"]).toMatch(/no commas/);

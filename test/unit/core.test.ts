@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import * as z from "zod";
 import { ApiProvider } from "../../provider/core/api-provider";
 import { checkInputs, UNKNOWN } from "../../provider/core/checks";
 import type { ClientOptions } from "../../provider/core/connection";
+import type { LifecycleProvider } from "../../provider/core/provider-contract";
 import { STATSIG } from "../../provider/statsig/definition";
 import { declaredAfterRead, declaredInputs } from "../../provider/core/declared";
 import { canonical, canonicalSet, diffInputs, sameValue } from "../../provider/core/diff";
@@ -15,7 +17,7 @@ import { fingerprint, redact, registerSecret } from "../../provider/core/redact"
 import "../../provider/registry"; // each vendor's client adds its key shapes to redaction
 import { redactSdkRpcResponses, RESPONSE_ELIDED, withoutRpcResponse } from "../../provider/core/sdk-debug-redaction";
 import { backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter } from "../../provider/core/retry";
-import { KeyArgsCanonical } from "../../provider/statsig/schema";
+import { keyArgsCanonical } from "../../provider/statsig/schema";
 
 describe("retry policy", () => {
   test("429 is retried even for a create; 5xx and resets only when idempotent", () => {
@@ -463,7 +465,7 @@ describe("diff", () => {
 
 describe("checks", () => {
   test("canonical inputs: sets sorted, defaults filled", () => {
-    const r = checkInputs(KeyArgsCanonical, {
+    const r = checkInputs(keyArgsCanonical(), {
       type: "SERVER",
       description: "d",
       scopes: ["omni_read_write", "can_access_keys"],
@@ -480,13 +482,13 @@ describe("checks", () => {
   });
 
   test("unknown values (computed at apply) are not judged at preview", () => {
-    const r = checkInputs(KeyArgsCanonical, { type: "SERVER", description: UNKNOWN, targetApp: UNKNOWN });
+    const r = checkInputs(keyArgsCanonical(), { type: "SERVER", description: UNKNOWN, targetApp: UNKNOWN });
     expect(r.failures).toBeUndefined();
     expect(r.inputs).toMatchObject({ description: UNKNOWN, targetApp: UNKNOWN });
   });
 
   test("failures name the field and the rule", () => {
-    const r = checkInputs(KeyArgsCanonical, {
+    const r = checkInputs(keyArgsCanonical(), {
       type: "PUBLIC",
       description: "",
       scopes: ["nope"],
@@ -503,11 +505,38 @@ describe("checks", () => {
     expect(byProp["extra"]).toMatch(/unknown input/);
   });
 
+  test("a provider process builds no rule as it loads; its first check builds the Args rules, and later checks reuse them", async () => {
+    // zod hands every schema it builds to the postProcessor: a refresh's processes, which never check, build none.
+    let built = 0;
+    z.config({ postProcessor: () => void built++ });
+    try {
+      let providers!: Record<string, LifecycleProvider>;
+      jest.isolateModules(() => {
+        const { ENTRIES } = require("../../provider/registry") as typeof import("../../provider/registry");
+        providers = Object.fromEntries(ENTRIES.map((e) => [e.api, e.provider()]));
+      });
+      expect(built).toBe(0);
+      const statsig = providers.statsig!;
+      const first = await statsig.check!({ type: "SERVER" }, { type: "SERVER", description: "d", scopes: ["omni_read_only"] });
+      expect(first.failures ?? []).toEqual([]);
+      const afterFirst = built;
+      expect(afterFirst).toBeGreaterThan(0);
+      const second = await statsig.check!({ type: "SERVER" }, { type: "SERVER", description: "e", environments: ["production"] });
+      expect(second.inputs).toMatchObject({ description: "e", environments: ["production"] });
+      expect(built).toBe(afterFirst);
+      // The rules it built are the whole rules (a failed check also builds its zod error, so it comes last).
+      const bad = await statsig.check!({ type: "SERVER" }, { type: "SERVER", description: "" });
+      expect(bad.failures).toEqual([{ property: "", reason: "description: must not be empty" }]);
+    } finally {
+      z.config({ postProcessor: undefined });
+    }
+  });
+
   test("conflicting fields are rejected", () => {
-    const r = checkInputs(KeyArgsCanonical, { type: "SERVER", description: "d", targetApp: "a", secondaryTargetApps: ["a", "b"] });
+    const r = checkInputs(keyArgsCanonical(), { type: "SERVER", description: "d", targetApp: "a", secondaryTargetApps: ["a", "b"] });
     expect(r.failures).toEqual([{ property: "secondaryTargetApps", reason: "must not repeat targetApp" }]);
     // A rotation trigger never stops a key from being deactivated (the provider refuses only rotating a key that stays off).
-    const r2 = checkInputs(KeyArgsCanonical, { type: "SERVER", description: "d", active: false, rotation: "1" });
+    const r2 = checkInputs(keyArgsCanonical(), { type: "SERVER", description: "d", active: false, rotation: "1" });
     expect(r2.failures).toBeUndefined();
   });
 });
@@ -582,7 +611,7 @@ describe("rotation policy", () => {
     expect(r.policyMs("720h")).toBe(30 * day);
     expect(r.policyMs("90d")).toBe(90 * day);
     expect(r.policyMs("12w")).toBe(84 * day);
-    for (const bad of ["90", "90 d", "0d", "1.5d", "3m", "-1d", "d"]) expect(r.rotateAfterSchema.safeParse(bad).success).toBe(false);
+    for (const bad of ["90", "90 d", "0d", "1.5d", "3m", "-1d", "d"]) expect(r.rotateAfterRule().safeParse(bad).success).toBe(false);
   });
   test("due when the value is as old as the policy, judged on rotatedAt, else createdAt", () => {
     const now = Date.parse("2027-03-01T00:00:00Z");
