@@ -15,16 +15,31 @@ interface Point {
   memory?: number;
   ours?: number;
   calls?: number;
+  /** CPU time of the floor's and memory's runs (runs from before the bench measured it have none). */
+  floorCpu?: number;
+  memoryCpu?: number;
 }
 
 function points(r: Row, op: Op): Point[] {
   const at = (n: number, v: Variant): Cell | undefined => r.cells.find((c) => c.n === n && c.op === op && c.variant === v && !c.note);
   const ms = (c: Cell | undefined) => (c ? median(c.samples.map((s) => s.ms)) : undefined);
+  const cpu = (c: Cell | undefined) => {
+    const xs = c?.samples.map((s) => s.cpuMs).filter((x): x is number => x !== undefined) ?? [];
+    return xs.length ? median(xs) : undefined;
+  };
   const sizes = [...new Set(r.cells.filter((c) => c.op === op && !c.note).map((c) => c.n))].sort((a, b) => a - b);
   return sizes.map((n) => {
     const ours = at(n, "ours");
     const calls = ours?.samples.map((s) => s.calls).filter((x): x is number => x !== undefined) ?? [];
-    return { n, floor: ms(at(n, "floor")), memory: ms(at(n, "memory")), ours: ms(ours), calls: calls.length ? median(calls) : undefined };
+    return {
+      n,
+      floor: ms(at(n, "floor")),
+      memory: ms(at(n, "memory")),
+      ours: ms(ours),
+      calls: calls.length ? median(calls) : undefined,
+      floorCpu: cpu(at(n, "floor")),
+      memoryCpu: cpu(at(n, "memory")),
+    };
   });
 }
 
@@ -34,6 +49,7 @@ const perKey = (p: Point | undefined) => {
   const own = ownMs(p);
   return own === undefined || !p ? "–" : (own / p.n).toFixed(2);
 };
+const cpuPerKey = (p: Point | undefined) => (p?.memoryCpu !== undefined && p.floorCpu !== undefined ? ((p.memoryCpu - p.floorCpu) / p.n).toFixed(2) : "–");
 const ratioOf = (p: Point | undefined) => (p?.ours !== undefined && p.floor ? `${(p.ours / p.floor).toFixed(2)}x` : "–");
 
 /** What one more key costs of our own (ms): the slope of memory − floor from the smallest N to the largest. */
@@ -53,17 +69,17 @@ export function compareMarkdown(before: Row, after: Row, ops: Op[], names = ["be
     const a = points(after, op);
     const sizes = [...new Set([...b, ...a].map((p) => p.n))].sort((x, y) => x - y);
     lines.push(
-      `**${OP_LABELS[op]}**: ${label(names[0]!, before)} → ${label(names[1]!, after)}; seconds as medians; ratio = ours / floor; our code = memory − floor.`,
+      `**${OP_LABELS[op]}**: ${label(names[0]!, before)} → ${label(names[1]!, after)}; seconds as medians; ratio = ours / floor; our code = memory − floor, in wall time and in CPU time (where the run measured it).`,
       "",
-      "| N | floor | memory | ours | ratio | our code (s) | our code per key (ms) | calls |",
-      "|---|---|---|---|---|---|---|---|",
+      "| N | floor | memory | ours | ratio | our code (s) | our code per key (ms) | our code per key, CPU (ms) | calls |",
+      "|---|---|---|---|---|---|---|---|---|",
     );
     for (const n of sizes) {
       const x = b.find((p) => p.n === n);
       const y = a.find((p) => p.n === n);
       const both = (f: (p: Point | undefined) => string) => `${f(x)} → ${f(y)}`;
       lines.push(
-        `| ${n} | ${both((p) => s(p?.floor))} | ${both((p) => s(p?.memory))} | ${both((p) => s(p?.ours))} | ${both(ratioOf)} | ${both((p) => s(ownMs(p)))} | ${both(perKey)} | ${both((p) => String(p?.calls ?? "–"))} |`,
+        `| ${n} | ${both((p) => s(p?.floor))} | ${both((p) => s(p?.memory))} | ${both((p) => s(p?.ours))} | ${both(ratioOf)} | ${both((p) => s(ownMs(p)))} | ${both(perKey)} | ${both(cpuPerKey)} | ${both((p) => String(p?.calls ?? "–"))} |`,
       );
     }
     const mb = marginalMs(b);

@@ -26,6 +26,8 @@ export interface Sample {
   throttled?: number;
   /** Peak RSS of the provider processes during this run. */
   rssMiB?: number;
+  /** CPU time of the `pulumi` run and every process it ran (engine, language host, providers), ms. */
+  cpuMs?: number;
   /**
    * Floor creates only: the same no-op run under Statsig's limits, making the calls ours makes (one
    * listing, one call per key) as soon as the windows allow (bench/noop-provider.ts).
@@ -91,6 +93,32 @@ function cell(cells: Cell[], n: number, op: Op, variant: Variant): Cell | undefi
 
 const values = (c: Cell | undefined, f: (s: Sample) => number | undefined = (s) => s.ms) => c?.samples.map(f).filter((x): x is number => x !== undefined) ?? [];
 
+/**
+ * Our code in CPU time, where the samples have it: memory − floor of the medians, per operation and N.
+ * A noisy machine stretches seconds of wall time by tens of percent; it barely moves CPU time.
+ */
+function cpuMarkdown(r: Row, sizes: number[]): string[] {
+  const rows: string[] = [];
+  for (const n of sizes) {
+    for (const op of Object.keys(OP_LABELS) as Op[]) {
+      const f = values(cell(r.cells, n, op, "floor"), (s) => s.cpuMs);
+      const mem = values(cell(r.cells, n, op, "memory"), (s) => s.cpuMs);
+      if (!f.length || !mem.length) continue;
+      const own = median(mem) - median(f);
+      rows.push(`| ${n} | ${OP_LABELS[op]} | ${fmt(spread(f))} | ${fmt(spread(mem))} | ${sec(own)} | ${(own / n).toFixed(2)} |`);
+    }
+  }
+  if (!rows.length) return [];
+  return [
+    "",
+    "Our code in CPU time: the CPU of the `pulumi` run and every process it ran (engine, language host, providers), seconds as median (min–max); our code = memory − floor, of the medians.",
+    "",
+    "| N | operation | floor CPU | memory CPU | our code CPU | per key (ms) |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ];
+}
+
 export function rowsMarkdown(r: Row): string {
   const m = r.machine;
   const sizes = [...new Set(r.cells.filter((c) => c.op !== "driftAllStacks" && !c.note).map((c) => c.n))].sort((a, b) => a - b);
@@ -128,6 +156,8 @@ export function rowsMarkdown(r: Row): string {
       );
     }
   }
+
+  lines.push(...cpuMarkdown(r, sizes));
 
   const creates = sizes.map((n) => ({ n, f: cell(r.cells, n, "create", "floor"), o: cell(r.cells, n, "create", "ours") })).filter((x) => x.o?.limited && x.f);
   if (creates.length) {

@@ -10,7 +10,7 @@
 //   BENCH_REFRESH_REPEATS=2        refresh (with its preview) runs per sample: a few seconds each, and 1.1x its floor is its target
 //   BENCH_STACKS=10x100            drift across several stacks on one vendor project ("0" to skip)
 //   BENCH_PLUGIN_SAMPLES=20        plugin start-up samples (bench/plugin-startup.ts); BENCH_ONLY=plugin runs that part alone
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -31,9 +31,25 @@ const TIMEOUT_MS = 1_800_000;
 /** Refresh's cells are short and their floor's spread is a tenth of it: more samples cost a few minutes. */
 const REFRESH_REPEATS = Math.max(1, parseInt(process.env.BENCH_REFRESH_REPEATS ?? "2", 10));
 
+/** The provider processes' RSS now (KiB each), read from /proc without a child process (see childrenCpuMs). */
+async function providerRssKiB(): Promise<number[]> {
+  const out: number[] = [];
+  for (const pid of await fs.promises.readdir("/proc").catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!/dynamic-provider|pulumi-resource-/.test(await fs.promises.readFile(`/proc/${pid}/cmdline`, "utf8"))) continue;
+      const rss = /VmRSS:\s+(\d+)/.exec(await fs.promises.readFile(`/proc/${pid}/status`, "utf8"));
+      if (rss) out.push(Number(rss[1]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
 /**
- * Peak RSS (MiB) of the provider processes while `fn` runs, sampled every 200 ms. `ps` runs
- * asynchronously: this process also serves the emulator, whose answers must not wait for it.
+ * Peak RSS (MiB) of the provider processes while `fn` runs, sampled every 200 ms, asynchronously: this
+ * process also serves the emulator, whose answers must not wait for it.
  */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; rssMiB: number }> {
   let peak = 0;
@@ -41,16 +57,39 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; rssMiB
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    execFile("ps", ["-eo", "rss,args"], { encoding: "utf8" }, (err, out) => {
+    void providerRssKiB().then((kib) => {
       busy = false;
-      if (err) return; // ps may race with exiting processes
-      for (const line of out.split("\n")) if (/dynamic-provider|pulumi-resource-/.test(line)) peak = Math.max(peak, parseInt(line.trim(), 10) || 0);
+      peak = Math.max(peak, ...kib);
     });
   }, 200);
   try {
     return { result: await fn(), rssMiB: Math.round(peak / 1024) };
   } finally {
     clearInterval(timer);
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return parseInt(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }), 10) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (ms) of this process's children that have ended and been waited for, on Linux: around one
+ * `pulumi` run (the only child then), the CLI's and that of every process it ran and waited for (the
+ * language host, the provider processes, which the engine kills and reaps). A busy machine stretches
+ * wall time, not this.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[13], f[14]: cutime, cstime
+    return ((Number(f[13]) + Number(f[14])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
   }
 }
 
@@ -100,10 +139,12 @@ class Subject {
     await this.project.ok(args);
   }
 
-  /** Runs a pulumi command, timed, with the provider's peak RSS. */
-  async pulumi(args: string[]): Promise<{ ms: number; rssMiB: number }> {
+  /** Runs a pulumi command, timed, with its CPU time and the provider's peak RSS. */
+  async pulumi(args: string[]): Promise<{ ms: number; rssMiB: number; cpuMs?: number }> {
+    const cpuBefore = childrenCpuMs();
     const { result: ms, rssMiB } = await withPeakRss(() => timed(() => this.project.ok(args, { timeoutMs: TIMEOUT_MS })));
-    return { ms, rssMiB };
+    const cpuAfter = childrenCpuMs();
+    return { ms, rssMiB, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: Math.round(cpuAfter - cpuBefore) } : {}) };
   }
 
   /**

@@ -136,9 +136,41 @@ describe("two runs side by side (bench/compare.ts)", () => {
     const md = compareMarkdown(before, after, ["refresh"], ["2026-12-04", "mine"]);
     expect(md).toContain("2026-12-04 → mine (2026-12-06)");
     // N = 2000: our code 3.2 s (1.6 ms a key) before, 0.8 s (0.4 ms) after; ours / floor 13.0 / 8.7 = 1.49x, 9.4 / 8.7 = 1.08x.
-    expect(md).toContain("| 2000 | 8.70 → 8.70 | 11.90 → 9.50 | 13.00 → 9.40 | 1.49x → 1.08x | 3.20 → 0.80 | 1.60 → 0.40 | 31 → 31 |");
-    expect(md).toContain("| 100 | 4.00 → 4.00 | 4.70 → 4.30 | 4.60 → 4.30 | 1.15x → 1.07x | 0.70 → 0.30 | 7.00 → 3.00 | 12 → 12 |");
+    // Neither run measured CPU time: that column says so.
+    expect(md).toContain("| 2000 | 8.70 → 8.70 | 11.90 → 9.50 | 13.00 → 9.40 | 1.49x → 1.08x | 3.20 → 0.80 | 1.60 → 0.40 | – → – | 31 → 31 |");
+    expect(md).toContain("| 100 | 4.00 → 4.00 | 4.70 → 4.30 | 4.60 → 4.30 | 1.15x → 1.07x | 0.70 → 0.30 | 7.00 → 3.00 | – → – | 12 → 12 |");
     // Slope: (3200 − 700) / 1900 = 1.32 ms before; (800 − 300) / 1900 = 0.26 ms after.
     expect(md).toContain("N = 100 to 2000): 1.32 → 0.26 ms.");
+  });
+
+  test("our code in CPU time, where the later run measured it", () => {
+    const before = run("2026-12-04T00:00:00.000Z", { 1000: [5000, 5500, 5600] });
+    const after = run("2026-12-06T00:00:00.000Z", { 1000: [6000, 5800, 5700] });
+    // CPU medians: floor 7.6 s, memory 7.75 s (of 7.7 and 7.8): 0.15 ms a key, though the wall clock says −0.2 s.
+    const cpu: Record<string, number[]> = { floor: [7500, 7600, 7700], memory: [7700, 7800] };
+    for (const c of after.cells) if (cpu[c.variant]) c.samples = cpu[c.variant]!.map((cpuMs) => ({ ms: c.samples[0]!.ms, cpuMs }));
+    const md = compareMarkdown(before, after, ["refresh"], ["before", "after"]);
+    expect(md).toContain("| 1000 | 5.00 → 6.00 | 5.50 → 5.80 | 5.60 → 5.70 | 1.12x → 0.95x | 0.50 → -0.20 | 0.50 → -0.20 | – → 0.15 | 31 → 31 |");
+  });
+});
+
+describe("the report's CPU table", () => {
+  test("our code as memory − floor of the CPU medians, per key; absent where no sample has CPU time", () => {
+    const refresh = (variant: "floor" | "memory" | "ours", cpuMs: number[] | undefined): Cell => ({
+      n: 2000,
+      op: "refresh",
+      variant,
+      limited: false,
+      samples: [9000, 9500, 10_000].map((ms, i) => ({ ms, ...(cpuMs ? { cpuMs: cpuMs[i] } : {}) })),
+    });
+    const base = { schema: 3, date: "2026-12-06T00:00:00.000Z", minutes: 1, machine: {}, samples: 3 } as const;
+    const md = rowsMarkdown({
+      ...base,
+      cells: [refresh("floor", [14_000, 15_000, 16_000]), refresh("memory", [15_000, 15_400, 17_000]), refresh("ours", undefined)],
+    });
+    expect(md).toContain("| N | operation | floor CPU | memory CPU | our code CPU | per key (ms) |");
+    // Medians 15.0 and 15.4 s: 0.40 s of our own, 0.20 ms a key.
+    expect(md).toContain("| 2000 | refresh (with its preview) | 15.0 (14.0–16.0) | 15.4 (15.0–17.0) | 0.40 | 0.20 |");
+    expect(rowsMarkdown({ ...base, cells: [refresh("floor", undefined), refresh("memory", undefined), refresh("ours", undefined)] })).not.toContain("CPU");
   });
 });
