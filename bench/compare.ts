@@ -7,7 +7,7 @@
 // start-up that does not grow with N taken out).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Cell, intoReadme, median, Op, OP_LABELS, Row, Variant } from "./report";
+import { Cell, intoReadme, median, Op, OP_LABELS, Row, values, Variant } from "./report";
 
 interface Point {
   n: number;
@@ -24,13 +24,13 @@ function points(r: Row, op: Op): Point[] {
   const at = (n: number, v: Variant): Cell | undefined => r.cells.find((c) => c.n === n && c.op === op && c.variant === v && !c.note);
   const ms = (c: Cell | undefined) => (c ? median(c.samples.map((s) => s.ms)) : undefined);
   const cpu = (c: Cell | undefined) => {
-    const xs = c?.samples.map((s) => s.cpuMs).filter((x): x is number => x !== undefined) ?? [];
+    const xs = values(c, (s) => s.cpuMs);
     return xs.length ? median(xs) : undefined;
   };
   const sizes = [...new Set(r.cells.filter((c) => c.op === op && !c.note).map((c) => c.n))].sort((a, b) => a - b);
   return sizes.map((n) => {
     const ours = at(n, "ours");
-    const calls = ours?.samples.map((s) => s.calls).filter((x): x is number => x !== undefined) ?? [];
+    const calls = values(ours, (s) => s.calls);
     return {
       n,
       floor: ms(at(n, "floor")),

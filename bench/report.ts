@@ -91,7 +91,9 @@ function cell(cells: Cell[], n: number, op: Op, variant: Variant): Cell | undefi
   return cells.find((c) => c.n === n && c.op === op && c.variant === variant && !c.note);
 }
 
-const values = (c: Cell | undefined, f: (s: Sample) => number | undefined = (s) => s.ms) => c?.samples.map(f).filter((x): x is number => x !== undefined) ?? [];
+/** A cell's samples' values by `f` (wall ms by default), leaving out samples that lack it. */
+export const values = (c: Cell | undefined, f: (s: Sample) => number | undefined = (s) => s.ms) =>
+  c?.samples.map(f).filter((x): x is number => x !== undefined) ?? [];
 
 /**
  * Our code in CPU time, where the samples have it: memory − floor of the medians, per operation and N.
