@@ -7,7 +7,7 @@
 //           emulator runs without limits and the client's budget is off, PULUMI_API_KEYS_RATE_LIMITS=off).
 // Writes bench/results/<date>.json, latest.json, latest.md and latest.svg, and the table into README.md.
 //   BENCH_N=100,500,1000,2000      sizes          BENCH_SAMPLES=3   samples per cell
-//   BENCH_REFRESH_REPEATS=2        refresh (with its preview) runs per sample: a few seconds each, and 1.1x its floor is its target
+//   BENCH_REFRESH_REPEATS=4        refresh (with its preview) runs per sample: a few seconds each, and 1.1x its floor is its target
 //   BENCH_STACKS=10x100            drift across several stacks on one vendor project ("0" to skip)
 //   BENCH_PLUGIN_SAMPLES=20        plugin start-up samples (bench/plugin-startup.ts); BENCH_ONLY=plugin runs that part alone
 import { execFileSync, spawn } from "node:child_process";
@@ -29,7 +29,7 @@ const CREATE_SAMPLED_UP_TO = 500;
 
 const TIMEOUT_MS = 1_800_000;
 /** Refresh's cells are short and their floor's spread is a tenth of it: more samples cost a few minutes. */
-const REFRESH_REPEATS = Math.max(1, parseInt(process.env.BENCH_REFRESH_REPEATS ?? "2", 10));
+const REFRESH_REPEATS = Math.max(1, parseInt(process.env.BENCH_REFRESH_REPEATS ?? "4", 10));
 
 /** The provider processes' RSS now (KiB each), read from /proc without a child process (see childrenCpuMs). */
 async function providerRssKiB(): Promise<number[]> {
@@ -203,6 +203,11 @@ function log(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 }
 
+/** The variants in the order of an operation's `turn`-th run: as declared, then reversed, alternately. */
+export function inTurn<T>(variants: readonly T[], turn: number): T[] {
+  return turn % 2 ? [...variants].reverse() : [...variants];
+}
+
 async function benchSize(n: number, samples: number): Promise<Cell[]> {
   const limited = n <= LIMITED_UP_TO;
   const cells = new Map<string, Cell>();
@@ -233,9 +238,13 @@ async function benchSize(n: number, samples: number): Promise<Cell[]> {
       await floor.project.ok(["stack", "select", floor.project.stack]);
     }
   };
-  // Each operation is run for every variant before the next operation: floor, memory and ours interleaved.
+  // Each operation is run for every variant before the next operation: floor, memory and ours interleaved,
+  // in the reverse order every other time: floor and ours, the ratio's two sides, swap places.
+  const runs = new Map<Op, number>();
   const each = async (op: Op, args: string[] | "drift", only?: Variant[]) => {
-    for (const s of subjects.filter((x) => !only || only.includes(x.variant))) {
+    const turn = runs.get(op) ?? 0;
+    runs.set(op, turn + 1);
+    for (const s of inTurn(subjects, turn).filter((x) => !only || only.includes(x.variant))) {
       if (args === "drift" && s.variant === "floor") continue; // the no-op provider's stack has nothing to check
       if (limited && s.variant === "ours") await freshBudget(s.url, true);
       const target = s.variant === "ours" ? emulator : undefined;

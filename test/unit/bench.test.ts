@@ -2,6 +2,7 @@
 // numbers the README shows come from these, so they are checked against cases worked out by hand.
 import { IdealWindows } from "../../bench/noop-provider";
 import { compareMarkdown } from "../../bench/compare";
+import { inTurn } from "../../bench/run";
 import { Cell, median, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
 
 describe("the rate-limit floor's windows", () => {
@@ -172,5 +173,13 @@ describe("the report's CPU table", () => {
     // Medians 15.0 and 15.4 s: 0.40 s of our own, 0.20 ms a key.
     expect(md).toContain("| 2000 | refresh (with its preview) | 15.0 (14.0–16.0) | 15.4 (15.0–17.0) | 0.40 | 0.20 |");
     expect(rowsMarkdown({ ...base, cells: [refresh("floor", undefined), refresh("memory", undefined), refresh("ours", undefined)] })).not.toContain("CPU");
+  });
+});
+
+describe("the order the variants run in", () => {
+  test("as declared, then reversed, alternately: floor and ours (whose ratio is the target) swap places every other run", () => {
+    const v = ["floor", "memory", "ours"] as const;
+    expect([0, 1, 2, 3].map((turn) => inTurn(v, turn).join(" "))).toEqual(["floor memory ours", "ours memory floor", "floor memory ours", "ours memory floor"]);
+    expect(v).toEqual(["floor", "memory", "ours"]); // the declared order is left as it is
   });
 });
