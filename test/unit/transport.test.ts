@@ -112,4 +112,28 @@ describe("the HTTP client's transport", () => {
     const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
     expect(out).toEqual({ status: 200, body: { ok: true }, seen: ["GET /v1/keys/a%20b?limit=2 yes"], index: false, fetch: false });
   });
+  test("the benchmarks' in-memory floor answers through the preload and loads none of undici's mocks, agents or clients", () => {
+    // Its loading is not our code's cost: a process of the memory variant loads what ours loads, less the network.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "memory-floor-"));
+    try {
+      const store = path.join(dir, "store.log");
+      new MemoryStatsig(store).seed(STATSIG_CONSOLE_KEY);
+      const script = `
+        const { StatsigClient } = require(${JSON.stringify(path.join(__dirname, "../../dist/provider/statsig/client.js"))});
+        const client = new StatsigClient({ credential: ${JSON.stringify(STATSIG_CONSOLE_KEY)}, baseUrl: "http://statsig.memory.invalid", http: {} });
+        client.list().then((keys) => {
+          const undici = Object.keys(require.cache).filter((f) => f.includes("/node_modules/undici/")).map((f) => f.replace(/.*node_modules.undici./, ""));
+          console.log(JSON.stringify({ keys: keys.map((k) => k.type).sort(), loaded: undici.filter((f) => /^lib.(mock|dispatcher.(agent|client|pool))/.test(f)) }));
+        });`;
+      const out = JSON.parse(
+        execFileSync(process.execPath, ["--require", path.join(__dirname, "../../dist/bench/memory-preload.js"), "-e", script], {
+          encoding: "utf8",
+          env: { ...process.env, PAK_BENCH_MEMORY_STORE: store },
+        }),
+      );
+      expect(out).toEqual({ keys: ["CLIENT", "CONSOLE", "SERVER"], loaded: [] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
