@@ -7,7 +7,7 @@
 // start-up that does not grow with N taken out).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Cell, intoReadme, median, Op, OP_LABELS, Row, values, Variant } from "./report";
+import { Cell, intoReadme, median, Op, OP_LABELS, Row, Sample, values, Variant } from "./report";
 
 interface Point {
   n: number;
@@ -22,23 +22,22 @@ interface Point {
 
 function points(r: Row, op: Op): Point[] {
   const at = (n: number, v: Variant): Cell | undefined => r.cells.find((c) => c.n === n && c.op === op && c.variant === v && !c.note);
-  const ms = (c: Cell | undefined) => (c ? median(c.samples.map((s) => s.ms)) : undefined);
-  const cpu = (c: Cell | undefined) => {
-    const xs = values(c, (s) => s.cpuMs);
+  // The median of a cell's samples by `f` (wall ms by default); undefined when none has it.
+  const med = (c: Cell | undefined, f?: (s: Sample) => number | undefined) => {
+    const xs = values(c, f);
     return xs.length ? median(xs) : undefined;
   };
   const sizes = [...new Set(r.cells.filter((c) => c.op === op && !c.note).map((c) => c.n))].sort((a, b) => a - b);
   return sizes.map((n) => {
-    const ours = at(n, "ours");
-    const calls = values(ours, (s) => s.calls);
+    const [floor, memory, ours] = [at(n, "floor"), at(n, "memory"), at(n, "ours")];
     return {
       n,
-      floor: ms(at(n, "floor")),
-      memory: ms(at(n, "memory")),
-      ours: ms(ours),
-      calls: calls.length ? median(calls) : undefined,
-      floorCpu: cpu(at(n, "floor")),
-      memoryCpu: cpu(at(n, "memory")),
+      floor: med(floor),
+      memory: med(memory),
+      ours: med(ours),
+      calls: med(ours, (s) => s.calls),
+      floorCpu: med(floor, (s) => s.cpuMs),
+      memoryCpu: med(memory, (s) => s.cpuMs),
     };
   });
 }
