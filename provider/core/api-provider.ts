@@ -33,18 +33,16 @@ export abstract class ApiProvider<Client> {
   private made?: { options: ClientOptions; limits: string; from: string; client: Client };
 
   protected client(): Client {
-    const { credential, baseUrl } = this.settings;
-    const options: ClientOptions = {
-      credential: this.credential ?? requireSetting(credential.setting, undefined, credential.what),
-      baseUrl: this.baseUrl ?? readSetting(baseUrl.setting, undefined) ?? baseUrl.default,
-      http: this.http ?? httpOptionsFrom(undefined),
-    };
+    const { credential: c, baseUrl: u } = this.settings;
+    const credential = this.credential ?? requireSetting(c.setting, undefined, c.what);
+    const baseUrl = this.baseUrl ?? readSetting(u.setting, undefined) ?? u.default;
+    const http = this.http ?? httpOptionsFrom(undefined);
     // The environment can still change what a client is made from (when configure gave no setting, and the rate-limit switch).
     const limits = process.env.PULUMI_API_KEYS_RATE_LIMITS ?? "";
     const m = this.made;
-    // Configured, the same three values come back on every call: compared as they are, not serialized per key.
-    if (m && m.limits === limits && m.options.credential === options.credential && m.options.baseUrl === options.baseUrl && m.options.http === options.http)
-      return m.client;
+    // Configured, the same three values come back on every call: compared as they are, with nothing made per key.
+    if (m && m.limits === limits && m.options.credential === credential && m.options.baseUrl === baseUrl && m.options.http === http) return m.client;
+    const options: ClientOptions = { credential, baseUrl, http };
     const from = JSON.stringify([options, limits]);
     const client = m?.from === from ? m.client : new this.Client(options);
     this.made = { options, limits, from, client };

@@ -2,7 +2,7 @@
 // a resource's inputs and outputs (the engine's rule), so a drift check reading them would call a key
 // edited by hand "in sync". Like kubectl's last-applied configuration, but only the fields that differ:
 // a key in sync stores nothing, which keeps state small. JSON null stands for "not set".
-import { at, DiffPolicy, policyRules, sameValue } from "./diff";
+import { DiffPolicy, policyRules, sameValue } from "./diff";
 
 export type Declared = Record<string, unknown>;
 
@@ -42,11 +42,15 @@ function compareWithLive<T extends object>(
   let displaced = false;
   let unchanged = true;
   for (const [field, p] of policyRules(policy)) {
-    const priorValue = at(prior, field);
-    const liveValue = at(live, field);
-    if (unchanged && !sameJson(priorValue, liveValue)) unchanged = false;
+    const priorValue = (prior as Record<string, unknown>)[field];
+    const liveValue = (live as Record<string, unknown>)[field];
+    const same = sameJson(priorValue, liveValue);
+    if (!same) unchanged = false;
     if (p === "ignore" || secretFields.includes(field)) continue;
-    const declared = before && field in before ? before[field] : priorValue;
+    const recorded = before !== undefined && field in before;
+    // Nothing recorded: the prior value was the declaration, and JSON-equal values are the same value.
+    if (!recorded && same) continue;
+    const declared = recorded ? before[field] : priorValue;
     if (!sameValue(declared, liveValue, p === "set")) {
       out[field] = declared ?? null;
       displaced = true;

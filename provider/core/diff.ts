@@ -87,9 +87,11 @@ export function diffInputs<T extends object>(policy: DiffPolicy<T>, olds: Partia
   const replaces: string[] = [];
   for (const [field, p] of policyRules(policy)) {
     if (p === "ignore") continue;
-    if (sameValue(at(olds, field), at(news, field), p === "set")) continue;
+    const was = (olds as Record<string, unknown>)[field];
+    const is = (news as Record<string, unknown>)[field];
+    if (sameValue(was, is, p === "set")) continue;
     changed.push(field);
-    const kind = typeof p === "function" ? p(at(olds, field), at(news, field)) : p === "replace" ? "replace" : "update";
+    const kind = typeof p === "function" ? p(was, is) : p === "replace" ? "replace" : "update";
     if (kind === "replace") replaces.push(field);
   }
   return { changed, replaces };

@@ -36,7 +36,17 @@ export function redact(text: string): string {
   return out;
 }
 
-/** A short, stable, non-reversible fingerprint of a secret, for ids and logs (one-shot `hash`: a refresh takes one per key, in a cold process). */
+const fingerprints = new Map<string, string>();
+/**
+ * A short, stable, non-reversible fingerprint of a secret, for ids and logs. Kept per value: a refresh asks
+ * for each key's twice or more (its listing, its read), and in a cold process a lookup costs a tenth of a hash.
+ */
 export function fingerprint(secret: string): string {
-  return hash("sha256", secret, "hex").slice(0, 16);
+  let fp = fingerprints.get(secret);
+  if (fp === undefined) {
+    if (fingerprints.size >= 10_000) fingerprints.clear(); // a bound, not a policy: far more keys than any run reads
+    fp = hash("sha256", secret, "hex").slice(0, 16);
+    fingerprints.set(secret, fp);
+  }
+  return fp;
 }

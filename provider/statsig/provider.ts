@@ -25,10 +25,12 @@ import { STATSIG } from "./definition";
 import { STATSIG_WIRE, StatsigClient } from "./client";
 import { createBody, keyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
 
-function toState(i: KeyInputs, dto: KeyDto, priorKey?: string): KeyState {
-  const key = dto.key ?? priorKey;
+/** `prior`: the state the key had, whose value stands in for one the API left out, and whose fingerprint is kept while the value is the same. */
+function toState(i: KeyInputs, dto: KeyDto, prior?: Partial<KeyState>): KeyState {
+  const key = dto.key ?? prior?.key;
   if (!key) throw new AmbiguousCreateError("the API returned the key without its value");
-  return { ...i, key, keyFingerprint: fingerprint(key), status: dto.status };
+  const keyFingerprint = key === prior?.key && prior.keyFingerprint ? prior.keyFingerprint : fingerprint(key);
+  return { ...i, key, keyFingerprint, status: dto.status };
 }
 
 /** The previous value's outputs of a state, if a rotation with an overlap kept one. */
@@ -94,9 +96,9 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
         return {};
       }
       const inputs = liveInputs(dto, props);
-      const state: KeyState = { ...toState(inputs, dto, props.key), credentialFingerprint: c.credentialFingerprint };
+      const state: KeyState = { ...toState(inputs, dto, props), credentialFingerprint: c.credentialFingerprint };
       if (props.rotatedAt) state.rotatedAt = props.rotatedAt; // not a live property: the record is ours
-      Object.assign(state, previousOf(props)); // so is the previous value an overlap keeps
+      if (props.previousKey) Object.assign(state, previousOf(props)); // so is the previous value an overlap keeps
       return readAnswer(STATSIG_DIFF_POLICY, id, props, state, inputs);
     });
   }

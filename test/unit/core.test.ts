@@ -381,6 +381,14 @@ describe("redaction", () => {
     // The value every existing state records: the first 16 hex digits of the value's SHA-256.
     expect(fingerprint("secret-abc")).toBe(createHash("sha256").update("secret-abc").digest("hex").slice(0, 16));
   });
+
+  test("a fingerprint kept for a value is that value's, past the bound on how many are kept", () => {
+    const sha = (v: string) => createHash("sha256").update(v).digest("hex").slice(0, 16);
+    const values = Array.from({ length: 10_050 }, (_, i) => `secret-value-${i}`);
+    for (const v of values) fingerprint(v);
+    // Asked again, from fresh string objects as each request's parse makes them: the same answers.
+    for (const v of [values[0]!, values[9_999]!, values[10_049]!]) expect(fingerprint(`${v}`.split("").join(""))).toBe(sha(v));
+  });
 });
 
 describe("diff", () => {
