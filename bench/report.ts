@@ -87,6 +87,16 @@ export function ratio(ours: number[], floor: number[]): string {
   return `${r.toFixed(2)}x${overlap ? "~" : ""}`;
 }
 
+/**
+ * The median of each round's ours / floor, where both have a sample from every round: the two ran side by
+ * side, so a slow spell of the machine weighs on both. Beside the ratio of medians, it tells a lucky or
+ * unlucky median from a real difference.
+ */
+export function pairedRatio(ours: number[], floor: number[]): string {
+  if (ours.length !== floor.length || ours.length < 2) return "";
+  return ` (paired ${median(ours.map((o, i) => o / floor[i]!)).toFixed(2)}x)`;
+}
+
 function cell(cells: Cell[], n: number, op: Op, variant: Variant): Cell | undefined {
   return cells.find((c) => c.n === n && c.op === op && c.variant === variant && !c.note);
 }
@@ -134,7 +144,7 @@ export function rowsMarkdown(r: Row): string {
       (limitedUpTo
         ? `, with Statsig's limits enforced up to N = ${limitedUpTo} (each operation from a fresh budget); past it without limits (client budget off: 2,000 creates need 40 min of Statsig's 900 per 15 min), where the creates are untimed setup`
         : "") +
-      `. ratio = ours / floor, "~" where their ranges overlap (a ratio below 1 is then noise). Split: engine = floor, our code = memory − floor, HTTP and budget = ours − memory.`,
+      `. ratio = ours / floor of the medians, "~" where their ranges overlap (a ratio below 1 is then noise); paired = the median of each round's ours / floor. Split: engine = floor, our code = memory − floor, HTTP and budget = ours − memory.`,
     "",
     "| N | operation | floor | memory | ours | ratio | split: engine / our code / HTTP+budget | calls (429) | provider RSS MiB |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -154,7 +164,7 @@ export function rowsMarkdown(r: Row): string {
       const throttled = values(o, (s) => s.throttled).reduce((a, b) => a + b, 0);
       const rss = values(o, (s) => s.rssMiB);
       lines.push(
-        `| ${n} | ${OP_LABELS[op]}${o.limited ? " (limits on)" : ""} | ${f ? fmt(spread(values(f))) : "–"} | ${mem ? fmt(spread(values(mem))) : "–"} | ${fmt(spread(values(o)))} | ${f ? ratio(values(o), values(f)) : "–"} | ${split} | ${calls.min === calls.max ? calls.median : `${calls.min}–${calls.max}`} (${throttled}) | ${rss.length ? (Math.min(...rss) === Math.max(...rss) ? rss[0] : `${Math.min(...rss)}–${Math.max(...rss)}`) : "–"} |`,
+        `| ${n} | ${OP_LABELS[op]}${o.limited ? " (limits on)" : ""} | ${f ? fmt(spread(values(f))) : "–"} | ${mem ? fmt(spread(values(mem))) : "–"} | ${fmt(spread(values(o)))} | ${f ? ratio(values(o), values(f)) + pairedRatio(values(o), values(f)) : "–"} | ${split} | ${calls.min === calls.max ? calls.median : `${calls.min}–${calls.max}`} (${throttled}) | ${rss.length ? (Math.min(...rss) === Math.max(...rss) ? rss[0] : `${Math.min(...rss)}–${Math.max(...rss)}`) : "–"} |`,
       );
     }
   }

@@ -3,7 +3,7 @@
 import { IdealWindows } from "../../bench/noop-provider";
 import { compareMarkdown } from "../../bench/compare";
 import { inTurn } from "../../bench/run";
-import { Cell, median, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
+import { Cell, median, pairedRatio, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
 
 describe("the rate-limit floor's windows", () => {
   const clock = () => {
@@ -58,6 +58,17 @@ describe("report arithmetic", () => {
     expect(spread([5, 1, 9])).toEqual({ median: 5, min: 1, max: 9 });
     expect(ratio([90, 100, 110], [100, 105, 120])).toBe("0.95x~");
     expect(ratio([130, 140, 150], [100, 105, 120])).toBe("1.33x");
+  });
+
+  test("paired: the median of each round's ours / floor, beside the ratio of the medians", () => {
+    const ours = [2200, 2300, 2150, 2250];
+    const floor = [2000, 2150, 2050, 1900];
+    // Each round's ratio: 1.10, 1.07, 1.05 and 1.18, whose median is 1.08; the medians' ratio, 2225 / 2025, is 1.10.
+    expect(pairedRatio(ours, floor)).toBe(" (paired 1.08x)");
+    expect(ratio(ours, floor)).toBe("1.10x~");
+    // Without a sample from every round on both sides there is nothing to pair.
+    expect(pairedRatio([1, 2, 3], [1, 2])).toBe("");
+    expect(pairedRatio([1], [1])).toBe("");
   });
 
   const runOf2Samples = {
