@@ -3,6 +3,19 @@
 
 import * as path from "node:path";
 import { REPO_ROOT } from "../test/support/pulumi-project";
+import { STATSIG } from "../provider/statsig/definition";
+import { dynamicTypeOf, secretFieldNames } from "../provider/core/vendor";
+
+/**
+ * The shape ours gives a Statsig key in a program, taken from its field table (so the floor cannot drift
+ * from it): the type token, the computed outputs passed as placeholders (the SDK makes four promises,
+ * each with a stack trace, per property), and the outputs kept secret.
+ */
+export const STATSIG_SHAPE = {
+  type: dynamicTypeOf(STATSIG),
+  placeholders: STATSIG.fields.filter((f) => f.computed).map((f) => f.name),
+  secretOutputs: secretFieldNames(STATSIG.fields),
+};
 
 /** The no-op provider as the floors' state stores it: a `require` of its file (see bench/noop-provider.ts). */
 const noopProviderSource = `exports.handler = () => require(${JSON.stringify(path.join(REPO_ROOT, "dist/bench/noop-provider.js"))}).provider;\n`;
@@ -11,12 +24,12 @@ export const floorProgram = `
 const pulumi = require("@pulumi/pulumi");
 const cfg = new pulumi.Config();
 const n = cfg.requireNumber("n"), changed = cfg.getNumber("changed") || 0, round = cfg.get("round") || "";
-// The floor: a dynamic provider that makes no HTTP call, over resources of the same shape as ours: the
-// same output placeholders (the SDK makes four promises, each with a stack trace, per property).
+// The floor: a dynamic provider that makes no HTTP call, over resources of ours' shape (STATSIG_SHAPE).
 class Noop extends pulumi.CustomResource {
   constructor(name, args) {
-    const outputs = { key: undefined, keyFingerprint: undefined, status: undefined, rotatedAt: undefined };
-    super("pulumi-nodejs:dynamic:Resource", name, { ...outputs, ...args, __provider: ${JSON.stringify(noopProviderSource)} }, { additionalSecretOutputs: ["key"] });
+    const outputs = {};
+    for (const k of ${JSON.stringify(STATSIG_SHAPE.placeholders)}) outputs[k] = undefined;
+    super(${JSON.stringify(STATSIG_SHAPE.type)}, name, { ...outputs, ...args, __provider: ${JSON.stringify(noopProviderSource)} }, { additionalSecretOutputs: ${JSON.stringify(STATSIG_SHAPE.secretOutputs)} });
   }
 }
 for (let i = 0; i < n; i++) new Noop("k" + i, { type: "SERVER", description: "key " + i + (i < changed ? " v" + round : ""), scopes: ["omni_read_only"], environments: ["production"] });

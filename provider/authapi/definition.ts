@@ -1,9 +1,9 @@
 // What a key of The Auth API is, with no lifecycle: names, settings, fields and rules. The provider,
 // the resource class and the vendor's entry (entry.ts) build on it.
 import { wireFacts } from "../core/connection";
-import { ArgsOf, docsOf, tableFacts } from "../core/fields";
-import type { SameFields, VendorDefinition } from "../core/vendor";
-import type { ApiKeyArgs as PublicArgs } from "./resource";
+import { ArgsOf, ComputedOutputsOf, docsOf, tableFacts } from "../core/fields";
+import type { Declares, SameFields, VendorDefinition } from "../core/vendor";
+import type { ApiKey, ApiKeyArgs as PublicArgs } from "./resource";
 import { AUTHAPI_WIRE } from "./client";
 import { API_KEY_FIELDS, apiKeyArgsCanonical, RATE_LIMIT_FIELDS } from "./schema";
 
@@ -33,3 +33,8 @@ export const AUTHAPI: VendorDefinition<"authapi"> = {
 // the other fails to compile.
 const argsAreTheTable: SameFields<PublicArgs, ArgsOf<typeof API_KEY_FIELDS>> = true;
 void argsAreTheTable;
+
+// The class declares every output the table computes (each create and rotation sets it): one left out
+// would reach programs untyped, so it fails to compile, named.
+const computedOutputsDeclared: Declares<ApiKey, ComputedOutputsOf<typeof API_KEY_FIELDS>> = true;
+void computedOutputsDeclared;

@@ -1,9 +1,9 @@
 // What a Basic project key is, with no lifecycle: names, settings, fields and rules. The provider, the
 // resource class and the vendor's entry (entry.ts) build on it.
 import { wireFacts } from "../core/connection";
-import { ArgsOf, tableFacts } from "../core/fields";
-import type { SameFields, VendorDefinition } from "../core/vendor";
-import type { ProjectKeyArgs as PublicArgs } from "./resource";
+import { ArgsOf, ComputedOutputsOf, tableFacts } from "../core/fields";
+import type { Declares, SameFields, VendorDefinition } from "../core/vendor";
+import type { ProjectKey, ProjectKeyArgs as PublicArgs } from "./resource";
 import { BASIC_WIRE } from "./client";
 import { PROJECT_KEY_FIELDS, projectKeyArgsCanonical } from "./schema";
 
@@ -32,3 +32,8 @@ export const BASIC: VendorDefinition<"basic"> = {
 // the other fails to compile.
 const argsAreTheTable: SameFields<PublicArgs, ArgsOf<typeof PROJECT_KEY_FIELDS>> = true;
 void argsAreTheTable;
+
+// The class declares every output the table computes (each create and rotation sets it): one left out
+// would reach programs untyped, so it fails to compile, named.
+const computedOutputsDeclared: Declares<ProjectKey, ComputedOutputsOf<typeof PROJECT_KEY_FIELDS>> = true;
+void computedOutputsDeclared;

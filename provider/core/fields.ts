@@ -49,7 +49,8 @@ export function input<S extends z.ZodType, C = NonNullable<z.output<S>>, const D
   return f as InputField<S, C, D>;
 }
 
-export const output = (f: Omit<OutputField, "output">): OutputField => ({ output: true, ...f });
+/** An output field, its own type kept (so that `ComputedOutputsOf` can tell the computed ones). */
+export const output = <const F extends Omit<OutputField, "output">>(f: F): F & { output: true } => ({ output: true, ...f });
 
 /** A table, its field types kept (the derived types read them). */
 export const fieldTable = <T extends FieldTable>(t: T): T => t;
@@ -58,6 +59,8 @@ const isInput = (f: Field): f is InputField => !("output" in f);
 
 // ---- types derived from a table ----
 
+/** The outputs every create and rotation sets (a preview shows them as not yet known): the class declares each. */
+export type ComputedOutputsOf<T> = { [K in keyof T]: T[K] extends { computed: true } ? K : never }[keyof T] & string;
 type InputKeys<T> = { [K in keyof T]: T[K] extends InputField ? K : never }[keyof T] & string;
 type ValueOf<F> = F extends InputField<z.ZodType, infer C, unknown> ? C : never;
 type RuleOf<F> = F extends InputField<infer S, unknown, unknown> ? S : never;

@@ -1,9 +1,9 @@
 // What a Statsig key is, with no lifecycle: names, settings, fields and rules. The provider, the
 // resource class and the vendor's entry (entry.ts) build on it.
 import { wireFacts } from "../core/connection";
-import { ArgsOf, tableFacts } from "../core/fields";
-import type { SameFields, VendorDefinition } from "../core/vendor";
-import type { KeyArgs as PublicArgs } from "./resource";
+import { ArgsOf, ComputedOutputsOf, tableFacts } from "../core/fields";
+import type { Declares, SameFields, VendorDefinition } from "../core/vendor";
+import type { Key, KeyArgs as PublicArgs } from "./resource";
 import { STATSIG_WIRE } from "./client";
 import { KEY_FIELDS, keyArgsCanonical } from "./schema";
 
@@ -31,3 +31,8 @@ export const STATSIG: VendorDefinition<"statsig"> = {
 // the other fails to compile.
 const argsAreTheTable: SameFields<PublicArgs, ArgsOf<typeof KEY_FIELDS>> = true;
 void argsAreTheTable;
+
+// The class declares every output the table computes (each create and rotation sets it): one left out
+// would reach programs untyped, so it fails to compile, named.
+const computedOutputsDeclared: Declares<Key, ComputedOutputsOf<typeof KEY_FIELDS>> = true;
+void computedOutputsDeclared;

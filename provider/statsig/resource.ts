@@ -43,6 +43,8 @@ export class Key extends pulumi.CustomResource {
   declare readonly keyFingerprint: pulumi.Output<string>;
   /** active or deactivated. */
   declare readonly status: pulumi.Output<string>;
+  /** The fingerprint of the console key that last saw the key: tells a deleted key from a console key of another project. */
+  declare readonly credentialFingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: KeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(...dynamicResourceArgs(STATSIG, { file: require.resolve("./provider"), module: provider }, name, args, opts));

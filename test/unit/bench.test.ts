@@ -3,6 +3,10 @@
 import { IdealWindows } from "../../bench/noop-provider";
 import { compareMarkdown } from "../../bench/compare";
 import { inTurn } from "../../bench/run";
+import { floorProgram, STATSIG_SHAPE } from "../../bench/floors";
+import { dynamicOptions, dynamicProperties } from "../../provider/core/dynamic-resource";
+import { dynamicTypeOf } from "../../provider/core/vendor";
+import { STATSIG } from "../../provider/statsig/definition";
 import { Cell, median, pairedRatio, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
 
 describe("the rate-limit floor's windows", () => {
@@ -192,5 +196,17 @@ describe("the order the variants run in", () => {
     const v = ["floor", "memory", "ours"] as const;
     expect([0, 1, 2, 3].map((turn) => inTurn(v, turn).join(" "))).toEqual(["floor memory ours", "ours memory floor", "floor memory ours", "ours memory floor"]);
     expect(v).toEqual(["floor", "memory", "ours"]); // the declared order is left as it is
+  });
+});
+
+describe("the no-op floor's program", () => {
+  test("gives its resources the type, placeholders and secret outputs a statsig.Key gets", () => {
+    const ours = dynamicProperties(STATSIG.fields, {}, "provider");
+    expect(STATSIG_SHAPE.placeholders).toEqual(Object.keys(ours).filter((k) => k !== "__provider"));
+    expect(STATSIG_SHAPE.secretOutputs).toEqual(dynamicOptions(STATSIG.fields, undefined).additionalSecretOutputs);
+    expect(STATSIG_SHAPE.type).toBe(dynamicTypeOf(STATSIG));
+    expect(floorProgram).toContain(`for (const k of ${JSON.stringify(STATSIG_SHAPE.placeholders)}) outputs[k] = undefined;`);
+    expect(floorProgram).toContain(`additionalSecretOutputs: ${JSON.stringify(STATSIG_SHAPE.secretOutputs)}`);
+    expect(floorProgram).toContain(`super(${JSON.stringify(STATSIG_SHAPE.type)}, name`);
   });
 });
