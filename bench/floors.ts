@@ -4,17 +4,18 @@
 import * as path from "node:path";
 import { REPO_ROOT } from "../test/support/pulumi-project";
 import { STATSIG } from "../provider/statsig/definition";
-import { dynamicTypeOf, secretFieldNames } from "../provider/core/vendor";
+import { dynamicTypeOf } from "../provider/core/vendor";
+import { dynamicOptions, dynamicProperties } from "../provider/core/dynamic-resource";
 
 /**
- * The shape ours gives a Statsig key in a program, taken from its field table (so the floor cannot drift
- * from it): the type token, the computed outputs passed as placeholders (the SDK makes four promises,
- * each with a stack trace, per property), and the outputs kept secret.
+ * The shape ours gives a Statsig key in a program, from what `statsig.Key` itself passes (so the floor
+ * cannot drift from it): the type token, the computed outputs as placeholders (the SDK makes four
+ * promises, each with a stack trace, per property), and the outputs kept secret.
  */
 export const STATSIG_SHAPE = {
   type: dynamicTypeOf(STATSIG),
-  placeholders: STATSIG.fields.filter((f) => f.computed).map((f) => f.name),
-  secretOutputs: secretFieldNames(STATSIG.fields),
+  placeholders: Object.keys(dynamicProperties(STATSIG.fields, {}, "")).filter((k) => k !== "__provider"),
+  secretOutputs: dynamicOptions(STATSIG.fields, undefined).additionalSecretOutputs ?? [],
 };
 
 /** The no-op provider as the floors' state stores it: a `require` of its file (see bench/noop-provider.ts). */

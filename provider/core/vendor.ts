@@ -133,9 +133,9 @@ export const nativeTypeOf = (e: Pick<VendorDefinition, "module" | "typeName">): 
  * A compile-time check that two types name the same fields: `const ok: SameFields<A, B> = true` fails to
  * compile, naming the odd field, when one has a field the other lacks.
  */
-/** A compile-time check that a class declares each of `Names`: `const ok: Declares<C, N> = true` fails to compile, naming the one it lacks. */
-export type Declares<C, Names extends string> = [Exclude<Names, keyof C>] extends [never] ? true : { notDeclared: Exclude<Names, keyof C> };
-
 export type SameFields<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
   ? true
   : { onlyInFirst: Exclude<keyof A, keyof B>; onlyInSecond: Exclude<keyof B, keyof A> };
+
+/** A compile-time check that a class declares each of `Names`: `const ok: Declares<C, N> = true` fails to compile, naming the one it lacks. */
+export type Declares<C, Names extends string> = [Exclude<Names, keyof C>] extends [never] ? true : { notDeclared: Exclude<Names, keyof C> };
