@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../core/checks";
 import { ApiProvider } from "../core/api-provider";
+import type { StoredOf } from "../core/fields";
 import { settingName } from "../core/config";
 import type { ReadResult } from "../core/provider-contract";
 import { readAnswer, withoutDeclared } from "../core/declared";
@@ -28,6 +29,7 @@ import { fingerprint } from "../core/redact";
 import { AUTHAPI } from "./definition";
 import { AUTHAPI_WIRE, AuthApiClient } from "./client";
 import {
+  API_KEY_FIELDS,
   apiKeyArgsCanonical,
   ApiKeyDto,
   ApiKeyInputs,
@@ -54,12 +56,12 @@ const previousOf = (s: Partial<ApiKeyState>): Pick<ApiKeyState, "previousKey" | 
 
 const PATCHED = ["name", "customAccountId", "customUserId", "customMetaData", "expiry", "rateLimit", "customKey"];
 
-class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dynamic.ResourceProvider {
+class AuthApiKeyProvider extends ApiProvider<AuthApiClient, StoredOf<ApiKeyState, typeof API_KEY_FIELDS>> implements pulumi.dynamic.ResourceProvider {
   constructor() {
     super(AUTHAPI, AuthApiClient);
   }
 
-  async check(olds: Partial<ApiKeyInputs>, news: Record<string, unknown>) {
+  protected async checkKey(olds: Partial<ApiKeyInputs>, news: Record<string, unknown>) {
     const r = refuseRotatingWhileOff(check(apiKeyArgsCanonical(), news), olds, "revoked");
     // A past expiry is refused when it is declared (a new key, or a changed date), never later, when
     // an unchanged date simply passes.
@@ -73,7 +75,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
     return r;
   }
 
-  async create(inputs: ApiKeyInputs) {
+  protected async createKey(inputs: ApiKeyInputs) {
     return step("creating a key in The Auth API", async () => {
       const c = this.client();
       // A new key is active until the revoke that may follow.
@@ -105,7 +107,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
     };
   }
 
-  async read(id: string, props: ApiKeyState): Promise<ReadResult> {
+  protected async readKey(id: string, props: ApiKeyState): Promise<ReadResult> {
     return step("reading a key in The Auth API", async () => {
       const c = this.client();
       // Deleted is gone, not an error, if the access key still sees the project.
@@ -128,7 +130,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
     });
   }
 
-  async update(id: string, olds: ApiKeyState, news: ApiKeyInputs) {
+  protected async updateKey(id: string, olds: ApiKeyState, news: ApiKeyInputs) {
     return step("updating a key in The Auth API", async () => {
       const c = this.client();
       const { changed } = diffInputs(AUTHAPI_DIFF_POLICY, olds, news);
@@ -234,7 +236,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
   }
 
   /** `pulumi import` by `<projectId>/<fingerprint>`, active or revoked: the value never appears in an id. */
-  async adopt(importId: string) {
+  protected async adoptKey(importId: string) {
     return step("importing a key of The Auth API", async () => {
       const [projectId, fp] = importIdParts(importId, "<projectId>/<fingerprint>, for example proj_1/0f3a9c1b2d4e5f60", /^\S+$/, /^[0-9a-f]{16}$/);
       const c = this.client();
@@ -250,7 +252,7 @@ class AuthApiKeyProvider extends ApiProvider<AuthApiClient> implements pulumi.dy
     return goneOnlyInSameScope(() => c.seesProject(projectId), `the Auth API key ${id}`, settingName(AUTHAPI_WIRE.settings.credential), "project");
   }
 
-  async delete(id: string, props: ApiKeyState) {
+  protected async deleteKey(id: string, props: ApiKeyState) {
     return step("revoking a key in The Auth API", async () => {
       const c = this.client();
       if (props.previousKey) await c.revoke(props.projectId, props.previousKey); // retired with it; already gone is done

@@ -1,6 +1,7 @@
 // The Basic project key's dynamic provider (module.exports of this file; see statsig/provider.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiProvider } from "../core/api-provider";
+import type { StoredOf } from "../core/fields";
 import { settingName } from "../core/config";
 import type { ReadResult } from "../core/provider-contract";
 import { readAnswer, withoutDeclared } from "../core/declared";
@@ -15,6 +16,7 @@ import { fingerprint } from "../core/redact";
 import { BASIC } from "./definition";
 import { BASIC_WIRE, BasicClient } from "./client";
 import {
+  PROJECT_KEY_FIELDS,
   BASIC_DIFF_POLICY,
   KeySummary,
   liveInputs,
@@ -26,7 +28,10 @@ import {
   updateBody,
 } from "./schema";
 
-class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi.dynamic.ResourceProvider {
+class BasicProjectKeyProvider
+  extends ApiProvider<BasicClient, StoredOf<ProjectKeyState, typeof PROJECT_KEY_FIELDS>>
+  implements pulumi.dynamic.ResourceProvider
+{
   constructor() {
     super(BASIC, BasicClient);
   }
@@ -37,7 +42,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     return (await this.client().list(olds.projectId)).find((k) => k.id === olds.previousKeyId)?.last_used ?? null;
   }
 
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+  protected async checkKey(olds: Record<string, unknown>, news: Record<string, unknown>) {
     const r = check(projectKeyArgsCanonical(), news);
     const projectId = r.inputs?.projectId;
     if (!r.failures?.length && olds.projectId === undefined && typeof projectId === "string" && !isUnknown(projectId))
@@ -56,7 +61,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     };
   }
 
-  async create(inputs: ProjectKeyInputs) {
+  protected async createKey(inputs: ProjectKeyInputs) {
     return step("creating a Basic project key", async () => {
       const c = this.client();
       const k = await this.newKeyWithValue(c, inputs);
@@ -97,7 +102,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     return k as KeySummary & { value: string };
   }
 
-  async read(id: string, props: ProjectKeyState): Promise<ReadResult> {
+  protected async readKey(id: string, props: ProjectKeyState): Promise<ReadResult> {
     return step("reading a Basic project key", async () => {
       const c = this.client();
       // Deleted out of band is gone, if the token still sees the project.
@@ -113,7 +118,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     });
   }
 
-  async update(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
+  protected async updateKey(_id: string, olds: ProjectKeyState, news: ProjectKeyInputs) {
     return step("updating a Basic project key", async () => {
       const c = this.client();
       const { changed } = diffInputs(BASIC_DIFF_POLICY, olds, news);
@@ -150,7 +155,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
    * `pulumi import` by `<projectId>/<keyId>`. Basic shows a value only when it creates a key, so an
    * imported key has none in state: a warning says so, and a new `rotation` value makes one.
    */
-  async adopt(importId: string) {
+  protected async adoptKey(importId: string) {
     return step("importing a Basic project key", async () => {
       const [projectId, keyId] = importIdParts(importId, "<projectId>/<keyId>", /^[0-9a-fA-F-]{36}$/, /^[^\s]+$/);
       const c = this.client();
@@ -170,7 +175,7 @@ class BasicProjectKeyProvider extends ApiProvider<BasicClient> implements pulumi
     return goneOnlyInSameScope(() => c.seesProject(projectId), `the Basic key ${id}`, settingName(BASIC_WIRE.settings.credential), "account");
   }
 
-  async delete(id: string, props: ProjectKeyState) {
+  protected async deleteKey(id: string, props: ProjectKeyState) {
     return step("deleting a Basic project key", async () => {
       const c = this.client();
       if (props.previousKeyId) await c.delete(props.projectId, props.previousKeyId); // retired with it; already gone is done

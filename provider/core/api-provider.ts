@@ -7,18 +7,20 @@ import { notice } from "./notice";
 import { dueMessage, usedSinceRotation } from "./rotation";
 import { diff } from "./lifecycle";
 import { writeRunNotesWhenSettled } from "./list-served-reads";
-import type { DiffResultLike } from "./provider-contract";
+import { withDefaults, withoutDefaults } from "./fields";
+import type { CheckResultLike, DiffResultLike, ReadResult } from "./provider-contract";
 import type { VendorDefinition } from "./vendor";
 import type { ClientOptions } from "./connection";
 
-export abstract class ApiProvider<Client> {
+/** `Stored`: the vendor's state as the engine keeps it (fields.ts `StoredOf`). */
+export abstract class ApiProvider<Client, Stored extends object = Record<string, unknown>> {
   private credential?: string;
   private baseUrl?: string;
   private http?: ReturnType<typeof httpOptionsFrom>;
 
   /** `Client`: the vendor's client class, made for each connection. */
   protected constructor(
-    private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation" | "policy">,
+    private readonly settings: Pick<VendorDefinition, "credential" | "baseUrl" | "rotation" | "policy" | "defaults">,
     private readonly Client: new (c: ClientOptions) => Client,
   ) {}
 
@@ -71,8 +73,63 @@ export abstract class ApiProvider<Client> {
     else if (use) await notice(`${id}: previous key still in use: ${use}; it retires at ${olds.previousRetiresAt}`, "warn");
   }
 
+  // The lifecycle as the engine calls it. State keeps an input left at its default as absent (fields.ts
+  // `withoutDefaults` says why); each vendor's own steps (`checkKey` …) see every default filled.
+
+  /** Validates the declaration: the canonical inputs as state keeps them, or the failures. */
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResultLike> {
+    const r = await this.checkKey(olds, news);
+    return r.inputs ? { ...r, inputs: this.stored(r.inputs, olds) } : r;
+  }
+
+  async create(inputs: object): Promise<{ id: string; outs: Stored }> {
+    const r = await this.createKey(this.filled(inputs));
+    return { id: r.id, outs: this.stored(r.outs) as Stored };
+  }
+
+  async read(id: string, props: object | undefined): Promise<ReadResult> {
+    const r = await this.readKey(id, this.filled(props ?? {}));
+    if (r.props) r.props = this.stored(r.props, props);
+    if (r.inputs) r.inputs = this.stored(r.inputs, props);
+    return r;
+  }
+
+  async update(id: string, olds: object, news: object): Promise<{ outs: Stored }> {
+    return { outs: this.stored((await this.updateKey(id, this.filled(olds), this.filled(news))).outs, olds) as Stored };
+  }
+
+  async delete(id: string, props: object): Promise<void> {
+    return this.deleteKey(id, this.filled(props));
+  }
+
+  /** `pulumi import`: an existing key, found by its import id (never its secret), as state. */
+  async adopt(importId: string): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> }> {
+    const r = await this.adoptKey(importId);
+    return { id: r.id, props: this.stored(r.props), inputs: this.stored(r.inputs) };
+  }
+
+  protected abstract checkKey(olds: object, news: Record<string, unknown>): Promise<CheckResultLike>;
+  protected abstract createKey(inputs: object): Promise<{ id: string; outs: object }>;
+  /** The live key, compared with the state's (its defaults filled); see core/declared.ts `readAnswer`. */
+  protected abstract readKey(id: string, props: object): Promise<ReadResult>;
+  protected abstract updateKey(id: string, olds: object, news: object): Promise<{ outs: object }>;
+  protected abstract adoptKey(importId: string): Promise<{ id: string; props: object; inputs: object }>;
+  protected abstract deleteKey(id: string, props: object): Promise<void>;
+
+  /** Inputs or state from the engine, every default filled. */
+  protected filled<T extends object>(o: T): T {
+    return withDefaults(this.settings.defaults, o);
+  }
+
+  /** Inputs or state for the engine, values at their default left out (but where `prior` holds another). */
+  private stored(o: object, prior?: object): Record<string, unknown> {
+    return withoutDefaults(this.settings.defaults, o, prior) as Record<string, unknown>;
+  }
+
   async diff(id: string, olds: object, news: object): Promise<DiffResultLike> {
     writeRunNotesWhenSettled(); // a refresh diffs each key it read: its notes are on disk before the engine ends this process
+    olds = this.filled(olds);
+    news = this.filled(news);
     const d = diff(this.settings.policy, olds as Record<string, unknown>, news as Record<string, unknown>, this.settings.rotation);
     if (d.due) await notice(`${id}: ${dueMessage(d.due)}`, "info");
     await this.notePrevious(id, olds as Record<string, unknown>, d.retires);

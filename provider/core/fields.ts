@@ -7,6 +7,7 @@ import * as z from "zod";
 import { problemsOf } from "./checks";
 import { once } from "./once";
 import { overlapShorterThanPolicy } from "./rotation";
+import { sameValue } from "./diff";
 import type { DiffPolicy, FieldRule } from "./diff";
 import type { FieldDoc } from "./vendor";
 
@@ -69,6 +70,10 @@ type HasDefault<F> = F extends InputField<z.ZodType, unknown, infer D> ? ([D] ex
 type AlwaysKeys<T> = { [K in InputKeys<T>]: HasDefault<T[K]> extends true ? K : undefined extends z.input<RuleOf<T[K]>> ? never : K }[InputKeys<T>];
 type Flat<T> = { [K in keyof T]: T[K] };
 
+type DefaultedKeys<T> = { [K in InputKeys<T>]: HasDefault<T[K]> extends true ? K : never }[InputKeys<T>];
+/** A state (or inputs) `S` of a table `T` as the engine keeps it: the inputs at their default may be absent (`withoutDefaults`). */
+export type StoredOf<S, T> = Flat<Omit<S, DefaultedKeys<T>> & Partial<Pick<S, DefaultedKeys<T> & keyof S>>>;
+
 /** The canonical inputs a table describes: every set sorted, every default filled, absent fields left out. */
 export type CanonicalOf<T> = Flat<{ [K in AlwaysKeys<T>]: ValueOf<T[K]> } & { [K in Exclude<InputKeys<T>, AlwaysKeys<T>>]?: ValueOf<T[K]> }>;
 
@@ -109,6 +114,49 @@ export function canonicalize<T extends FieldTable>(t: T, args: Record<string, un
   return out as CanonicalOf<T>;
 }
 
+/** Each input's canonical value when it is left out, for the inputs that have one. */
+export const defaultsOf = (t: FieldTable): Readonly<Record<string, unknown>> =>
+  Object.fromEntries(inputsOf(t).flatMap(([k, f]) => (f.default === undefined ? [] : [[k, f.default]])));
+
+/**
+ * Inputs (or a state holding them) with every default filled: the form the lifecycle works on. A stored
+ * value left at its default is absent; states from before 0.3.0 hold it, and read the same. The same
+ * object when nothing is missing.
+ */
+export function withDefaults<T extends object>(defaults: Readonly<Record<string, unknown>>, o: T): T {
+  let out: Record<string, unknown> | undefined;
+  for (const k in defaults) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null) continue;
+    const d = defaults[k];
+    (out ??= { ...o } as Record<string, unknown>)[k] = typeof d === "object" && d !== null ? structuredClone(d) : d;
+  }
+  return (out ?? o) as T;
+}
+
+/**
+ * Inputs (or a state holding them) as state keeps them: a value equal to its default is left out. Each
+ * stored input costs the engine a property to carry per key, in every Read and Diff of a refresh; the
+ * program's declaration is what it needs, and the defaults are the table's to fill (`withDefaults`).
+ * Kept where `prior` (what the engine held) has another value: the engine shows that change as
+ * `false => true`, where an absent value would read as a removal. The same object when nothing goes.
+ */
+export function withoutDefaults<T extends object>(defaults: Readonly<Record<string, unknown>>, o: T, prior?: object): Partial<T> {
+  let leave: string[] | undefined;
+  for (const k in defaults) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined || !sameValue(v, defaults[k])) continue;
+    const was = prior && (prior as Record<string, unknown>)[k];
+    if (was !== undefined && was !== null && !sameValue(was, defaults[k])) continue;
+    (leave ??= []).push(k);
+  }
+  if (!leave) return o;
+  // Copied without them (not `delete`d, which would turn the copy into a slow dictionary object).
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!leave.includes(k)) out[k] = v;
+  return out as Partial<T>;
+}
+
 /** How each input changes. */
 export const policyOf = <T extends FieldTable>(t: T): DiffPolicy<CanonicalOf<T>> =>
   Object.fromEntries(inputsOf(t).map(([k, f]) => [k, f.change])) as DiffPolicy<CanonicalOf<T>>;
@@ -135,11 +183,12 @@ export const docsOf = (t: FieldTable): FieldDoc[] =>
   });
 
 /**
- * What a vendor's definition takes from its resource's table: the docs, the Args problems (by `argsRules`,
- * the table's `inputSchema`, which may add rules across fields), the diff policy and the live policy.
+ * What a vendor's definition takes from its resource's table: the docs, the defaults, the Args problems (by
+ * `argsRules`, the table's `inputSchema`, which may add rules across fields), the diff policy and the live policy.
  */
 export const tableFacts = <T extends FieldTable>(t: T, argsRules: () => z.ZodType) => ({
   fields: docsOf(t),
+  defaults: defaultsOf(t),
   argsProblems: (args: unknown) => problemsOf(argsRules(), args),
   policy: policyOf(t) as DiffPolicy,
   livePolicy: livePolicyOf(t) as DiffPolicy,

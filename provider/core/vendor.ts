@@ -48,6 +48,8 @@ export interface VendorDefinition<A extends string = string> {
   typeName: string;
   description: string;
   fields: FieldDoc[];
+  /** Each input's value when left out, for those that have one: state leaves such values out (core/fields.ts `withoutDefaults`). */
+  defaults: Readonly<Record<string, unknown>>;
   /** Object types the fields refer to (`{ ref: "RateLimit" }`), by name. */
   types?: Record<string, { description: string; fields: FieldDoc[] }>;
   credential: { setting: Setting; what: string };

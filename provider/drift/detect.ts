@@ -5,7 +5,8 @@ import { WrongScopeError } from "../core/errors";
 import { isScopeRefusal } from "../core/http";
 import { canonical, DiffPolicy, liveDifferences } from "../core/diff";
 import { redact, fingerprint } from "../core/redact";
-import { ApiEntry, ENTRIES, nativeTypeOf } from "../registry";
+import { ApiEntry, ENTRIES, nativeTypeOf, REGISTRY } from "../registry";
+import { withDefaults } from "../core/fields";
 import { KeyScope, ListedKey, previousRefOf, projectOf, refOf } from "../core/vendor";
 import { ageDays, retirementDue, rotationDue, usedSinceRotation, valueMadeAt } from "../core/rotation";
 import { IgnoreRules } from "./ignore";
@@ -157,7 +158,9 @@ export async function detectDriftIn(
         credentials.push({ api: u.api, id: u.id, label: u.label, ...(u.type ? { type: u.type } : {}), ...(u.project ? { project: u.project } : {}) });
     } else if (wantUnmanaged) unmanaged.push(ignore.unmanaged(u) ? { ...u, ignored: true } : u);
   };
-  const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: settingsOf(s, r), r })));
+  // State leaves out inputs at their default: compared with the live key, each is what it stands for.
+  const declared = (r: StackResource): StackResource => ({ ...r, inputs: withDefaults(REGISTRY[r.api].defaults, r.inputs) });
+  const managedKeys: Managed[] = stacks.flatMap((s) => s.resources.map((r) => ({ stack: s.stack, cfg: settingsOf(s, r), r: declared(r) })));
   const all: Managed[] = [...managedKeys, ...(wantUnmanaged ? stacks.flatMap(rememberedOnly) : [])];
   // Keys any stack manages, per API: never unmanaged, whichever credential listed them.
   const managedAnywhere = (api: Api, ids: (r: StackResource) => string[]) => new Set(managedKeys.filter((m) => m.r.api === api).flatMap((m) => ids(m.r)));

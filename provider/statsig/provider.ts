@@ -3,6 +3,7 @@
 // it serializes into state as a `require` of the package, not as a copy of its code.
 import type * as pulumi from "@pulumi/pulumi";
 import { ApiProvider } from "../core/api-provider";
+import type { StoredOf } from "../core/fields";
 import { settingName } from "../core/config";
 import { diffInputs } from "../core/diff";
 import { nowIso, retirementDue, overlapTimes } from "../core/rotation";
@@ -23,7 +24,18 @@ import { readAnswer, withoutDeclared } from "../core/declared";
 import { fingerprint } from "../core/redact";
 import { STATSIG } from "./definition";
 import { STATSIG_WIRE, StatsigClient } from "./client";
-import { createBody, keyArgsCanonical, STATSIG_DIFF_POLICY, KeyDto, KeyInputs, KeyState, liveInputs, matchesDeclaration, updateBody } from "./schema";
+import {
+  createBody,
+  KEY_FIELDS,
+  keyArgsCanonical,
+  STATSIG_DIFF_POLICY,
+  KeyDto,
+  KeyInputs,
+  KeyState,
+  liveInputs,
+  matchesDeclaration,
+  updateBody,
+} from "./schema";
 
 /** `prior`: the state the key had, whose value stands in for one the API left out, and whose fingerprint is kept while the value is the same. */
 function toState(i: KeyInputs, dto: KeyDto, prior?: Partial<KeyState>): KeyState {
@@ -37,7 +49,7 @@ function toState(i: KeyInputs, dto: KeyDto, prior?: Partial<KeyState>): KeyState
 const previousOf = (s: Partial<KeyState>): Pick<KeyState, "previousKey" | "previousKeyFingerprint" | "previousRetiresAt"> =>
   s.previousKey ? { previousKey: s.previousKey, previousKeyFingerprint: s.previousKeyFingerprint, previousRetiresAt: s.previousRetiresAt } : {};
 
-class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dynamic.ResourceProvider {
+class StatsigKeyProvider extends ApiProvider<StatsigClient, StoredOf<KeyState, typeof KEY_FIELDS>> implements pulumi.dynamic.ResourceProvider {
   constructor() {
     super(STATSIG, StatsigClient);
   }
@@ -46,13 +58,13 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
     return olds.previousKey ? ((await this.client().get(olds.previousKey))?.lastUsed ?? null) : undefined;
   }
 
-  async check(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
+  protected async checkKey(olds: Partial<KeyInputs>, news: Record<string, unknown>) {
     const r = refuseRotatingWhileOff(check(keyArgsCanonical(), news), olds, "deactivated");
     if (!r.failures?.length && olds.type === undefined) await aheadOfCreates(() => this.listing(this.client()));
     return r;
   }
 
-  async create(inputs: KeyInputs) {
+  protected async createKey(inputs: KeyInputs) {
     return step("creating a Statsig key", async () => {
       const c = this.client();
       // A new key is active until the deactivate that may follow.
@@ -78,7 +90,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
     return { scope: c.scope, list: () => c.list(), before: () => c.keysBefore(), idOf: (k: KeyDto) => (k.key ? fingerprint(k.key) : ""), graceMs: c.graceMs };
   }
 
-  async read(id: string, props?: KeyState): Promise<ReadResult> {
+  protected async readKey(id: string, props: Partial<KeyState>): Promise<ReadResult> {
     return step("reading a Statsig key", async () => {
       if (!props?.key) {
         throw new ApiKeysError(
@@ -103,7 +115,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
     });
   }
 
-  async update(id: string, olds: KeyState, news: KeyInputs) {
+  protected async updateKey(id: string, olds: KeyState, news: KeyInputs) {
     return step("updating a Statsig key", async () => {
       const c = this.client();
       const { changed } = diffInputs(STATSIG_DIFF_POLICY, olds, news);
@@ -181,7 +193,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
   }
 
   /** `pulumi import` by `<type>/<fingerprint>`: the value itself never appears in an id or a command line. */
-  async adopt(importId: string) {
+  protected async adoptKey(importId: string) {
     return step("importing a Statsig key", async () => {
       const [type, fp] = importIdParts(importId, "<type>/<fingerprint>, for example server/0f3a9c1b2d4e5f60", /^[a-z]+$/, /^[0-9a-f]{16}$/);
       const c = this.client();
@@ -197,7 +209,7 @@ class StatsigKeyProvider extends ApiProvider<StatsigClient> implements pulumi.dy
     return goneOnlyInSameScope(() => c.seesProjectOf(credentialFingerprint), `the Statsig key ${id}`, settingName(STATSIG_WIRE.settings.credential), "project");
   }
 
-  async delete(id: string, props: KeyState) {
+  protected async deleteKey(id: string, props: KeyState) {
     return step("deleting a Statsig key", async () => {
       const c = this.client();
       if (props.previousKey) await c.retire(props.previousKey); // retired with it

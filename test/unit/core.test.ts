@@ -17,7 +17,8 @@ import { fingerprint, redact, registerSecret } from "../../provider/core/redact"
 import "../../provider/registry"; // each vendor's client adds its key shapes to redaction
 import { redactSdkRpcResponses, RESPONSE_ELIDED, withoutRpcResponse } from "../../provider/core/sdk-debug-redaction";
 import { backoffMs, DEFAULT_RETRY, isRetryable, parseRetryAfter } from "../../provider/core/retry";
-import { keyArgsCanonical } from "../../provider/statsig/schema";
+import { KEY_FIELDS, keyArgsCanonical } from "../../provider/statsig/schema";
+import { defaultsOf, withDefaults, withoutDefaults } from "../../provider/core/fields";
 
 describe("retry policy", () => {
   test("429 is retried even for a create; 5xx and resets only when idempotent", () => {
@@ -590,6 +591,34 @@ describe("declared values kept across refresh", () => {
   });
 });
 
+describe("inputs at their default, as state keeps them", () => {
+  const defaults = defaultsOf(KEY_FIELDS);
+
+  test("the table's defaults: state leaves them out, the lifecycle fills them, an old state's explicit ones read the same", () => {
+    expect(defaults).toEqual({ scopes: [], environments: [], secondaryTargetApps: [], active: true });
+    const declared: Record<string, unknown> = { type: "SERVER", description: "svc", scopes: ["omni_read_only"] };
+    const full = { ...declared, environments: [], secondaryTargetApps: [], active: true };
+    expect(withoutDefaults(defaults, full)).toEqual(declared);
+    expect(withDefaults(defaults, declared)).toEqual(full);
+    expect(withDefaults(defaults, { ...declared, active: null })).toEqual(full); // null is "not set" (a displaced declaration)
+    // Nothing to do, nothing made: a refresh passes every key through both.
+    expect(withDefaults(defaults, full)).toBe(full);
+    expect(withoutDefaults(defaults, declared)).toBe(declared);
+    // A value other than the default stays, and a filled default is the key's own to change.
+    expect(withoutDefaults(defaults, { ...declared, active: false })).toEqual({ ...declared, active: false });
+    const filled = withDefaults(defaults, declared);
+    (filled.secondaryTargetApps as string[]).push("x");
+    expect(withDefaults(defaults, declared).secondaryTargetApps).toEqual([]);
+  });
+
+  test("a default is kept where the engine held another value: a change back to it shows as false => true, not as a removal", () => {
+    const back = { type: "SERVER", description: "svc", active: true };
+    expect(withoutDefaults(defaults, back, { active: false })).toEqual(back);
+    expect(withoutDefaults(defaults, back, { active: true })).toEqual({ type: "SERVER", description: "svc" });
+    expect(withoutDefaults(defaults, back, {})).toEqual({ type: "SERVER", description: "svc" });
+  });
+});
+
 describe("docs/REFERENCE.md", () => {
   test("is what the plugin's schema generates (npm run reference)", () => {
     const { referenceMarkdown } = require("../../provider/plugin/reference") as typeof import("../../provider/plugin/reference");
@@ -647,6 +676,16 @@ describe("a provider's client", () => {
     get current(): Recorded {
       return this.client();
     }
+    // Only the client is exercised here.
+    protected checkKey = unused;
+    protected createKey = unused;
+    protected readKey = unused;
+    protected updateKey = unused;
+    protected adoptKey = unused;
+    protected deleteKey = unused;
+  }
+  function unused(): never {
+    throw new Error("not part of this test");
   }
   const config = (values: Record<string, string>) => ({ config: { get: (k: string) => values[k] } });
   const saved = process.env.PULUMI_API_KEYS_RATE_LIMITS;

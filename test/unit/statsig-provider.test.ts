@@ -39,15 +39,22 @@ describe("statsig provider against the emulator", () => {
     const { id, outs } = await provider.create(inputs);
     expect(id).toMatch(/^statsig-server-[0-9a-f]{16}$/);
     expect(id).not.toContain(outs.key);
-    expect(outs).toMatchObject({ ...inputs, status: "active" });
+    // State leaves out the inputs at their default (active, no secondary target apps).
+    const { active: _on, secondaryTargetApps: _none, ...stored } = inputs;
+    expect(outs).toMatchObject({ ...stored, status: "active" });
+    expect(Object.keys(outs)).not.toEqual(expect.arrayContaining(["active"]));
+    expect(Object.keys(outs)).not.toEqual(expect.arrayContaining(["secondaryTargetApps"]));
     const read = await provider.read(id, outs);
     expect(read.inputs).toBeUndefined(); // in sync: the engine keeps its inputs, which are these
     expect(read.props).toEqual(outs);
+    // A state from before 0.3.0 holds the defaults: it reads the same, in sync, and is given back without them.
+    expect(await provider.read(id, { ...outs, active: true, secondaryTargetApps: [] })).toEqual(read);
+    expect((await provider.diff(id, { ...outs, active: true, secondaryTargetApps: [] }, stored)).changes).toBe(false);
 
     // Edited by hand: the live inputs go back, and the declaration is kept beside them.
     emulator.store.data.statsig.find((k) => k.key === outs.key)!.description = "edited";
     const drifted = await provider.read(id, outs);
-    expect(drifted.inputs).toEqual({ ...inputs, description: "edited" });
+    expect(drifted.inputs).toEqual({ ...stored, description: "edited" });
     expect(drifted.props).toMatchObject({ description: "edited", declared: { description: "svc" } });
   });
 
