@@ -120,7 +120,7 @@ export const defaultsOf = (t: FieldTable): Readonly<Record<string, unknown>> =>
 
 /**
  * Inputs (or a state holding them) with every default filled: the form the lifecycle works on. A stored
- * value left at its default is absent; states from before 0.3.0 hold it, and read the same. The same
+ * value left at its default is absent; state written by 0.2.0 or earlier holds it, and reads the same. The same
  * object when nothing is missing.
  */
 export function withDefaults<T extends object>(defaults: Readonly<Record<string, unknown>>, o: T): T {
