@@ -129,7 +129,9 @@ export function withDefaults<T extends object>(defaults: Readonly<Record<string,
     const v = (o as Record<string, unknown>)[k];
     if (v !== undefined && v !== null) continue;
     const d = defaults[k];
-    (out ??= { ...o } as Record<string, unknown>)[k] = typeof d === "object" && d !== null ? structuredClone(d) : d;
+    // A copy, the caller's to change; an empty list (every list default) made directly: a refresh fills one per key, twice.
+    const copy = Array.isArray(d) && d.length === 0 ? [] : typeof d === "object" && d !== null ? structuredClone(d) : d;
+    (out ??= { ...o } as Record<string, unknown>)[k] = copy;
   }
   return (out ?? o) as T;
 }
