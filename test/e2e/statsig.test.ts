@@ -1,6 +1,7 @@
 // statsig.Key through the real Pulumi CLI against the emulator: the lifecycle as the engine runs it
 // (previews, refresh, replacement, state and its secrets), ending with refresh showing no changes. Each
 // stage's calls, and nothing left to do after each one, are asserted in process: test/unit/lifecycle.test.ts.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -174,6 +175,33 @@ describe("statsig.Key end to end", () => {
       expect(await admin.violations()).toEqual([]);
     } finally {
       fs.rmSync(bulk.dir, { recursive: true, force: true });
+    }
+  });
+
+  // Every command starts the provider in a fresh Node process, which the engine ends with a signal: Node's
+  // own write of its code cache, at exit, never comes. The package's entry writes it as the code loads.
+  test("a command's provider process leaves Node's code cache for the bundle and undici: the next command compiles neither", async () => {
+    const p = makeProject("statsig-compile-cache", { "index.js": program });
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pak-e2e-tmp-"));
+    try {
+      await initForEmulator(p, admin.url, {
+        config: { keys: JSON.stringify({ one: { type: "CLIENT", description: "compile cache", environments: ["production"] } }) },
+      });
+      // As on a user's machine: no NODE_COMPILE_CACHE (the test scripts set one), the OS temp dir its default.
+      await p.ok(["preview"], { env: { TMPDIR: tmp, NODE_COMPILE_CACHE: "" } }); // lists the project: undici loads
+      const pkg = path.join(p.dir, "node_modules", "pulumi-api-keys");
+      const check = `
+        require(${JSON.stringify(path.join(pkg, "dist/provider/statsig/provider.bundle.js"))});
+        require(require.resolve("undici/lib/dispatcher/agent.js", { paths: [${JSON.stringify(pkg)}] }));`;
+      const r = spawnSync(process.execPath, ["-e", check], {
+        encoding: "utf8",
+        env: { ...process.env, NODE_COMPILE_CACHE: path.join(tmp, "node-compile-cache"), NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+      });
+      const accepted = (file: string) => r.stderr.split("\n").some((l) => l.includes("cache for ") && l.includes(file) && l.includes("was accepted"));
+      expect({ bundle: accepted("providers.bundle.js"), undici: accepted("undici/lib/dispatcher/agent.js") }).toEqual({ bundle: true, undici: true });
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      fs.rmSync(p.dir, { recursive: true, force: true });
     }
   });
 });
