@@ -1,17 +1,16 @@
 // Every Pulumi command starts the provider in a fresh Node process, which compiled the bundle and undici
 // anew each time: about 3.5 and 3 ms of a process's start here. The bundle's entry (scripts/bundle-providers.ts)
-// turns on Node's code cache (Node 22.1+, in the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off), and
+// turns on Node's code cache (Node 22.10+, in the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off), and
 // what has just loaded is written at once: the engine ends a provider process with a signal, so Node's own
 // write at exit never comes (test/e2e/statsig.test.ts).
-import * as nodeModule from "node:module";
-
 const flushed = new WeakSet<object>();
 
 /** `loaded`, after writing the code cache for it the first time (a no-op where the cache is off or absent). */
 export function compiled<T extends object>(loaded: T): T {
   if (!flushed.has(loaded)) {
     flushed.add(loaded);
-    nodeModule.flushCompileCache?.();
+    // Required here, not imported: nothing more to load where no request is made (the plugin's start-up).
+    (require("node:module") as typeof import("node:module")).flushCompileCache?.();
   }
   return loaded;
 }
