@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { compiled } from "./compile-cache";
 import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
 import { RateLimiter } from "./rate-limit";
+import { once } from "./once";
 import { graceMsFor } from "./reconcile";
 import { processDispatcher } from "./process-transport";
 import { registerSecret } from "./redact";
@@ -64,9 +65,11 @@ function transportFor(t: Timeouts, own: Dispatcher | undefined): Dispatcher {
 // refresh, served from the first pass's notes) does without undici. And only the two parts used: undici's
 // index also loads fetch, WebSocket, its cache and its mocks (about 75 ms against 30). undici is pinned
 // exactly in package.json, so these paths are fixed; test/unit/transport.test.ts checks what they load.
-const UndiciAgent = () => compiled(require("undici/lib/dispatcher/agent.js") as typeof import("undici").Agent);
+const UndiciAgent = once(() => compiled(require("undici/lib/dispatcher/agent.js") as typeof import("undici").Agent));
 type RequestOptions = Dispatcher.RequestOptions & { origin: string; path: string };
-const undiciRequest = () => compiled(require("undici/lib/api/api-request.js") as (this: Dispatcher, opts: RequestOptions) => Promise<Dispatcher.ResponseData>);
+const undiciRequest = once(() =>
+  compiled(require("undici/lib/api/api-request.js") as (this: Dispatcher, opts: RequestOptions) => Promise<Dispatcher.ResponseData>),
+);
 
 const agents = new Map<string, Agent>();
 function agentFor(t: Timeouts): Agent {
