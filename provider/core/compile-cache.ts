@@ -1,5 +1,5 @@
 // Every Pulumi command starts the provider in a fresh Node process, which compiled the bundle and undici
-// anew each time: about 3.5 and 3 ms of a process's start here. The bundle's entry (scripts/bundle-providers.ts)
+// anew each time: about 3.5 and 3 ms of a process's start here. The API's entry (scripts/bundle-providers.ts)
 // turns on Node's code cache (Node 22.10+, in the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it off), and
 // what has just loaded is written at once: the engine ends a provider process with a signal, so Node's own
 // write at exit never comes (test/e2e/statsig.test.ts).

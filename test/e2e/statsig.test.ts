@@ -198,7 +198,7 @@ describe("statsig.Key end to end", () => {
         env: { ...process.env, NODE_COMPILE_CACHE: path.join(tmp, "node-compile-cache"), NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
       });
       const accepted = (file: string) => r.stderr.split("\n").some((l) => l.includes("cache for ") && l.includes(file) && l.includes("was accepted"));
-      expect({ bundle: accepted("providers.bundle.js"), undici: accepted("undici/lib/dispatcher/agent.js") }).toEqual({ bundle: true, undici: true });
+      expect({ bundle: accepted("statsig/bundle.js"), undici: accepted("undici/lib/dispatcher/agent.js") }).toEqual({ bundle: true, undici: true });
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
       fs.rmSync(p.dir, { recursive: true, force: true });
