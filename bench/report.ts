@@ -97,6 +97,65 @@ export function pairedRatio(ours: number[], floor: number[]): string {
   return ` (paired ${median(ours.map((o, i) => o / floor[i]!)).toFixed(2)}x)`;
 }
 
+/** Refresh's target: our code (memory − floor) per key, ms, at every N (issue 32). */
+export const REFRESH_COST_TARGET_MS_PER_KEY = 0.5;
+
+export interface PairedCost {
+  /** Pairs (rounds with both samples). */
+  n: number;
+  /** The median of each round's memory − floor, ms. */
+  median: number;
+  /** A 95% interval for that median, from the order statistics of the differences (no distribution assumed). */
+  low: number;
+  high: number;
+}
+
+/**
+ * Our code's cost as the median of each round's memory − floor, with a 95% interval for it: the k-th
+ * smallest and k-th largest difference, k from the binomial (normal approximation, n ≥ 6). A slow spell of
+ * the machine weighs on both sides of a pair; the interval says how far the noise left the median open.
+ */
+export function pairedCost(memory: number[], floor: number[]): PairedCost | undefined {
+  if (memory.length !== floor.length || memory.length < 6) return undefined;
+  const d = memory.map((m, i) => m - floor[i]!).sort((a, b) => a - b);
+  const n = d.length;
+  const k = Math.max(1, Math.round(n / 2 - (1.96 * Math.sqrt(n)) / 2)); // 1-based rank of the lower bound (3 of 12, 22 of 60)
+  return { n, median: median(d), low: d[k - 1]!, high: d[n - k]! };
+}
+
+/**
+ * Refresh's cost to our code per key, where memory and floor ran in the same rounds: by the medians, by
+ * the pairs (with the interval), and in CPU time by the pairs; against the target.
+ */
+function refreshCostMarkdown(r: Row, sizes: number[]): string[] {
+  const rows: string[] = [];
+  const perKey = (ms: number, n: number) => (ms / n).toFixed(2);
+  for (const n of sizes) {
+    const f = cell(r.cells, n, "refresh", "floor");
+    const mem = cell(r.cells, n, "refresh", "memory");
+    const wall = pairedCost(values(mem), values(f));
+    if (!wall) continue;
+    const cpu = pairedCost(
+      values(mem, (s) => s.cpuMs),
+      values(f, (s) => s.cpuMs),
+    );
+    const medians = median(values(mem)) - median(values(f));
+    const met = wall.median / n <= REFRESH_COST_TARGET_MS_PER_KEY;
+    rows.push(
+      `| ${n} | ${wall.n} | ${perKey(medians, n)} | ${perKey(wall.median, n)} (${perKey(wall.low, n)} to ${perKey(wall.high, n)}) | ${cpu ? `${perKey(cpu.median, n)} (${perKey(cpu.low, n)} to ${perKey(cpu.high, n)})` : "–"} | ${met ? "yes" : "no"} |`,
+    );
+  }
+  if (!rows.length) return [];
+  return [
+    "",
+    `Refresh (with its preview): our code per key, ms (memory − floor). By the medians; by the pairs (the median of each round's difference, with its 95% interval: the noise a run of this length leaves); the same in CPU time. Target: at most ${REFRESH_COST_TARGET_MS_PER_KEY} by the pairs.`,
+    "",
+    "| N | pairs | by the medians | paired (95% interval) | paired CPU (95% interval) | target met |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ];
+}
+
 function cell(cells: Cell[], n: number, op: Op, variant: Variant): Cell | undefined {
   return cells.find((c) => c.n === n && c.op === op && c.variant === variant && !c.note);
 }
@@ -137,9 +196,11 @@ export function rowsMarkdown(r: Row): string {
   const limitedUpTo = Math.max(0, ...r.cells.filter((c) => c.limited).map((c) => c.n));
   const refreshCounts = r.cells.filter((c) => c.op === "refresh").map((c) => c.samples.length);
   const refreshSamples = refreshCounts.length ? Math.min(...refreshCounts) : r.samples;
+  const refreshMost = refreshCounts.length ? Math.max(...refreshCounts) : r.samples;
+  const refreshNote = refreshMost === refreshSamples ? `${refreshSamples}` : `${refreshSamples} to ${refreshMost}, the most at the smallest N`;
   const lines = [
     `Run ${r.date.slice(0, 16).replace("T", " ")} UTC, ${r.minutes} min, on ${m.cpus}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Pulumi ${m.pulumi}. ` +
-      `${r.samples} samples per cell${refreshSamples > r.samples ? ` (${refreshSamples} for refresh with its preview)` : ""}, floor, memory and ours interleaved, in reverse order every other run; seconds as median (min–max). ` +
+      `${r.samples} samples per cell${refreshMost > r.samples ? ` (${refreshNote} for refresh with its preview)` : ""}, floor, memory and ours interleaved, in reverse order every other run; seconds as median (min–max). ` +
       `**floor**: a no-op dynamic provider over resources of ours' shape, the same properties and state per key (the engine and SDK); **memory**: this package with HTTP answered in memory (our code); **ours**: against the emulator over loopback` +
       (limitedUpTo
         ? `, with Statsig's limits enforced up to N = ${limitedUpTo} (each operation from a fresh budget); past it without limits (client budget off: 2,000 creates need 40 min of Statsig's 900 per 15 min), where the creates are untimed setup`
@@ -169,6 +230,7 @@ export function rowsMarkdown(r: Row): string {
     }
   }
 
+  lines.push(...refreshCostMarkdown(r, sizes));
   lines.push(...cpuMarkdown(r, sizes));
 
   const creates = sizes.map((n) => ({ n, f: cell(r.cells, n, "create", "floor"), o: cell(r.cells, n, "create", "ours") })).filter((x) => x.o?.limited && x.f);

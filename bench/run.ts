@@ -7,7 +7,8 @@
 //           emulator runs without limits and the client's budget is off, PULUMI_API_KEYS_RATE_LIMITS=off).
 // Writes bench/results/<date>.json, latest.json, latest.md and latest.svg, and the table into README.md.
 //   BENCH_N=100,500,1000,2000      sizes          BENCH_SAMPLES=3   samples per cell
-//   BENCH_REFRESH_REPEATS=4        refresh (with its preview) runs per sample: a few seconds each, and 1.1x its floor is its target
+//   BENCH_REFRESH_REPEATS=4        refresh (with its preview) runs per sample: a few seconds each, and 1.1x its floor is its target;
+//                                  500 / N times that below N = 500 (refreshRepeats)
 //   BENCH_STACKS=10x100            drift across several stacks on one vendor project ("0" to skip)
 //   BENCH_PLUGIN_SAMPLES=20        plugin start-up samples (bench/plugin-startup.ts); BENCH_ONLY=plugin runs that part alone
 import { execFileSync, spawn } from "node:child_process";
@@ -30,6 +31,14 @@ const CREATE_SAMPLED_UP_TO = 500;
 const TIMEOUT_MS = 1_800_000;
 /** Refresh's cells are short and their floor's spread is a tenth of it: more samples cost a few minutes. */
 const REFRESH_REPEATS = Math.max(1, parseInt(process.env.BENCH_REFRESH_REPEATS ?? "4", 10));
+
+/**
+ * Refresh runs per sample at N keys: more where a run is short. Our code's cost is held to 0.5 ms a key,
+ * 50 ms at N = 100, where one round's memory − floor varies by about 150 ms: the median of 12 pairs
+ * cannot tell 50 from 100, of 60 it is about 20 ms either way. 500 / N times the base (20 at N = 100,
+ * about 5 minutes more), never fewer than the base.
+ */
+export const refreshRepeats = (n: number, base = REFRESH_REPEATS): number => Math.max(base, Math.round((base * 500) / n));
 
 /** The provider processes' RSS now (KiB each), read from /proc without a child process (see childrenCpuMs). */
 async function providerRssKiB(): Promise<number[]> {
@@ -275,7 +284,7 @@ async function benchSize(n: number, samples: number): Promise<Cell[]> {
       log(`N=${n}: set up (untimed)`);
     }
     await each("preview", ["preview", "--expect-no-changes"]);
-    for (let r = 0; r < REFRESH_REPEATS; r++) await each("refresh", ["refresh", "--yes"]);
+    for (let r = 0; r < refreshRepeats(n); r++) await each("refresh", ["refresh", "--yes"]);
     await each("refreshSkipPreview", ["refresh", "--yes", "--skip-preview"], ["ours"]); // for its calls: a refresh with preview costs no more
     const changed = Math.max(1, Math.round(n / 10));
     for (const s of subjects) await s.project.ok(["config", "set-all", "--plaintext", `changed=${changed}`, "--plaintext", `round=${sample}`]);

@@ -2,12 +2,12 @@
 // numbers the README shows come from these, so they are checked against cases worked out by hand.
 import { IdealWindows } from "../../bench/noop-provider";
 import { compareMarkdown } from "../../bench/compare";
-import { inTurn } from "../../bench/run";
+import { inTurn, refreshRepeats } from "../../bench/run";
 import { floorProgram, STATSIG_SHAPE } from "../../bench/floors";
 import { dynamicOptions, dynamicProperties } from "../../provider/core/dynamic-resource";
 import { dynamicTypeOf } from "../../provider/core/vendor";
 import { STATSIG } from "../../provider/statsig/definition";
-import { Cell, median, pairedRatio, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
+import { Cell, median, pairedCost, pairedRatio, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
 
 describe("the rate-limit floor's windows", () => {
   const clock = () => {
@@ -129,6 +129,47 @@ describe("report arithmetic", () => {
     expect(md).toContain("2 samples per cell (4 for refresh with its preview), floor");
     // Medians of 4: floor 2.15 s, ours 2.30 s.
     expect(md).toContain("| 100 | refresh (with its preview) | 2.15 (2.00–2.30) |");
+  });
+
+  test("refresh's cost to our code by the pairs, with the interval the noise leaves, against 0.5 ms a key", () => {
+    // Twelve rounds: memory − floor is 10, 20, … 120 ms, in shuffled order; median 65, ranks 3 and 10 bound it.
+    const diffs = [70, 10, 120, 40, 90, 30, 110, 20, 60, 100, 50, 80];
+    const floor = diffs.map((_, i) => 2000 + 37 * ((i * 5) % 12));
+    const memory = floor.map((f, i) => f + diffs[i]!);
+    expect(pairedCost(memory, floor)).toEqual({ n: 12, median: 65, low: 30, high: 100 });
+    expect(pairedCost(memory.slice(0, 5), floor.slice(0, 5))).toBeUndefined(); // too few pairs for an interval
+    expect(pairedCost(memory, floor.slice(1))).toBeUndefined();
+    const refresh = (n: number, variant: "floor" | "memory" | "ours", ms: number[]): Cell => ({
+      n,
+      op: "refresh",
+      variant,
+      limited: false,
+      samples: ms.map((x) => ({ ms: x, cpuMs: x + 400 })),
+    });
+    const md = rowsMarkdown({
+      ...runOf2Samples,
+      cells: [
+        refresh(100, "floor", floor),
+        refresh(100, "memory", memory),
+        refresh(100, "ours", memory),
+        // At 1,000 keys, three times those differences: 0.195 ms a key.
+        refresh(1000, "floor", floor),
+        refresh(
+          1000,
+          "memory",
+          floor.map((f, i) => f + 3 * diffs[i]!),
+        ),
+        refresh(1000, "ours", floor),
+      ],
+    });
+    // By the medians: 2270 − 2203.5 at N = 100, 2397.5 − 2203.5 at N = 1,000.
+    expect(md).toContain("| 100 | 12 | 0.67 | 0.65 (0.30 to 1.00) | 0.65 (0.30 to 1.00) | no |");
+    expect(md).toContain("| 1000 | 12 | 0.19 | 0.20 (0.09 to 0.30) | 0.20 (0.09 to 0.30) | yes |");
+  });
+
+  test("refresh runs more often where a run is short: 500 / N times the base, never fewer", () => {
+    expect([100, 250, 500, 1000, 2000].map((n) => refreshRepeats(n, 4))).toEqual([20, 8, 4, 4, 4]);
+    expect(refreshRepeats(100, 1)).toBe(5);
   });
 });
 
