@@ -197,10 +197,13 @@ export function rowsMarkdown(r: Row): string {
   const refreshCounts = r.cells.filter((c) => c.op === "refresh").map((c) => c.samples.length);
   const refreshSamples = refreshCounts.length ? Math.min(...refreshCounts) : r.samples;
   const refreshMost = refreshCounts.length ? Math.max(...refreshCounts) : r.samples;
-  const refreshNote = refreshMost === refreshSamples ? `${refreshSamples}` : `${refreshSamples} to ${refreshMost}, the most at the smallest N`;
+  const refreshNote =
+    refreshMost === refreshSamples
+      ? `${refreshSamples} for refresh with its preview`
+      : `refresh with its preview: ${refreshSamples} to ${refreshMost}, the most at the smallest N`;
   const lines = [
     `Run ${r.date.slice(0, 16).replace("T", " ")} UTC, ${r.minutes} min, on ${m.cpus}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Pulumi ${m.pulumi}. ` +
-      `${r.samples} samples per cell${refreshMost > r.samples ? ` (${refreshNote} for refresh with its preview)` : ""}, floor, memory and ours interleaved, in reverse order every other run; seconds as median (min–max). ` +
+      `${r.samples} samples per cell${refreshMost > r.samples ? ` (${refreshNote})` : ""}, floor, memory and ours interleaved, in reverse order every other run; seconds as median (min–max). ` +
       `**floor**: a no-op dynamic provider over resources of ours' shape, the same properties and state per key (the engine and SDK); **memory**: this package with HTTP answered in memory (our code); **ours**: against the emulator over loopback` +
       (limitedUpTo
         ? `, with Statsig's limits enforced up to N = ${limitedUpTo} (each operation from a fresh budget); past it without limits (client budget off: 2,000 creates need 40 min of Statsig's 900 per 15 min), where the creates are untimed setup`

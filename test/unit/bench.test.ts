@@ -167,6 +167,21 @@ describe("report arithmetic", () => {
     expect(md).toContain("| 1000 | 12 | 0.19 | 0.20 (0.09 to 0.30) | 0.20 (0.09 to 0.30) | yes |");
   });
 
+  test("the header gives the range of refresh's samples where the smallest N has more", () => {
+    const refresh = (n: number, variant: "floor" | "ours", count: number): Cell => ({
+      n,
+      op: "refresh",
+      variant,
+      limited: false,
+      samples: Array.from({ length: count }, () => ({ ms: 2000 })),
+    });
+    const md = rowsMarkdown({
+      ...runOf2Samples,
+      cells: [refresh(100, "floor", 60), refresh(100, "ours", 60), refresh(500, "floor", 12), refresh(500, "ours", 12)],
+    });
+    expect(md).toContain("2 samples per cell (refresh with its preview: 12 to 60, the most at the smallest N), floor");
+  });
+
   test("refresh runs more often where a run is short: 500 / N times the base, never fewer", () => {
     expect([100, 250, 500, 1000, 2000].map((n) => refreshRepeats(n, 4))).toEqual([20, 8, 4, 4, 4]);
     expect(refreshRepeats(100, 1)).toBe(5);
