@@ -4,8 +4,8 @@
 // about 65 ms; from a bundle, zod tree-shaken, about 10. Each API has its own bundle, its modules hoisted
 // into one scope: a module's top-level code is then part of the script Node's code cache keeps, where
 // one bundle for the three (zod once) had to wrap each module in a function run on demand, compiled afresh
-// in every process (about 3 ms more of each provider process's start; 260 kB a bundle rather than 345 for
-// all three). The user's program keeps the unbundled modules (dist/provider/<api>/provider.js), which a
+// in every process (about 4.5 ms more of each provider process's start; 240 to 275 kB a bundle rather than
+// 345 for all three). The user's program keeps the unbundled modules (dist/provider/<api>/provider.js), which a
 // linked checkout serializes.
 import * as fs from "node:fs";
 import * as path from "node:path";
