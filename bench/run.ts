@@ -34,9 +34,10 @@ const REFRESH_REPEATS = Math.max(1, parseInt(process.env.BENCH_REFRESH_REPEATS ?
 
 /**
  * Refresh runs per sample at N keys: more where a run is short. Our code's cost is held to 0.5 ms a key,
- * 50 ms at N = 100, where one round's memory − floor varies by about 150 ms: the median of 12 pairs
- * cannot tell 50 from 100, of 60 it is about 20 ms either way. 500 / N times the base (20 at N = 100,
- * about 5 minutes more), never fewer than the base.
+ * 50 ms at N = 100, where one round's memory − floor varies by about 150 ms, so twelve pairs leave its
+ * median open by more than 100 ms. 60 pairs narrow that, though on a noisy machine not below 50 ms (the
+ * report's refresh-cost table gives each run's interval). 500 / N times the base (20 at N = 100, about
+ * 5 minutes more), never fewer than the base.
  */
 export const refreshRepeats = (n: number, base = REFRESH_REPEATS): number => Math.max(base, Math.round((base * 500) / n));
 
