@@ -1,13 +1,13 @@
 // The benchmark's arithmetic: the rate-limit floor's windows and the report's medians and ratios. The
 // numbers the README shows come from these, so they are checked against cases worked out by hand.
 import { IdealWindows } from "../../bench/noop-provider";
-import { compareMarkdown } from "../../bench/compare";
+import { compareMarkdown, pooledMarkdown, pooledRefresh } from "../../bench/compare";
 import { inTurn, refreshRepeats } from "../../bench/run";
 import { floorProgram, STATSIG_SHAPE } from "../../bench/floors";
 import { dynamicOptions, dynamicProperties } from "../../provider/core/dynamic-resource";
 import { dynamicTypeOf } from "../../provider/core/vendor";
 import { STATSIG } from "../../provider/statsig/definition";
-import { Cell, median, pairedCost, pairedRatio, ratio, Row, rowsMarkdown, spread } from "../../bench/report";
+import { Cell, median, pairedCost, pairedRatio, ratio, Row, rowsMarkdown, spread, Variant } from "../../bench/report";
 
 describe("the rate-limit floor's windows", () => {
   const clock = () => {
@@ -209,8 +209,8 @@ describe("two runs side by side (bench/compare.ts)", () => {
     expect(md).toContain("2026-12-04 → mine (2026-12-06)");
     // N = 2000: our code 3.2 s (1.6 ms a key) before, 0.8 s (0.4 ms) after; ours / floor 13.0 / 8.7 = 1.49x, 9.4 / 8.7 = 1.08x.
     // Neither run measured CPU time: that column says so.
-    expect(md).toContain("| 2000 | 8.70 → 8.70 | 11.90 → 9.50 | 13.00 → 9.40 | 1.49x → 1.08x | 3.20 → 0.80 | 1.60 → 0.40 | – → – | 31 → 31 |");
-    expect(md).toContain("| 100 | 4.00 → 4.00 | 4.70 → 4.30 | 4.60 → 4.30 | 1.15x → 1.07x | 0.70 → 0.30 | 7.00 → 3.00 | – → – | 12 → 12 |");
+    expect(md).toContain("| 2000 | 8.70 → 8.70 | 11.90 → 9.50 | 13.00 → 9.40 | 1.49x → 1.08x | 3.20 → 0.80 | 1.60 → 0.40 | – → – | – → – | 31 → 31 |");
+    expect(md).toContain("| 100 | 4.00 → 4.00 | 4.70 → 4.30 | 4.60 → 4.30 | 1.15x → 1.07x | 0.70 → 0.30 | 7.00 → 3.00 | – → – | – → – | 12 → 12 |");
     // Slope: (3200 − 700) / 1900 = 1.32 ms before; (800 − 300) / 1900 = 0.26 ms after.
     expect(md).toContain("N = 100 to 2000): 1.32 → 0.26 ms.");
   });
@@ -222,7 +222,51 @@ describe("two runs side by side (bench/compare.ts)", () => {
     const cpu: Record<string, number[]> = { floor: [7500, 7600, 7700], memory: [7700, 7800] };
     for (const c of after.cells) if (cpu[c.variant]) c.samples = cpu[c.variant]!.map((cpuMs) => ({ ms: c.samples[0]!.ms, cpuMs }));
     const md = compareMarkdown(before, after, ["refresh"], ["before", "after"]);
-    expect(md).toContain("| 1000 | 5.00 → 6.00 | 5.50 → 5.80 | 5.60 → 5.70 | 1.12x → 0.95x | 0.50 → -0.20 | 0.50 → -0.20 | – → 0.15 | 31 → 31 |");
+    expect(md).toContain("| 1000 | 5.00 → 6.00 | 5.50 → 5.80 | 5.60 → 5.70 | 1.12x → 0.95x | 0.50 → -0.20 | 0.50 → -0.20 | – → – | – → 0.15 | 31 → 31 |");
+  });
+});
+
+describe("runs of the same code pooled (bench/compare.ts --pool)", () => {
+  // Six rounds at N = 100 in each run; memory − floor 10..60 ms in one run and 70..120 in the other.
+  const run = (from: number, oursOverFloor: number): Row => {
+    const floor = [2000, 2100, 2050, 2200, 2150, 2250];
+    const cell = (variant: Variant, ms: number[]): Cell => ({ n: 100, op: "refresh", variant, limited: false, samples: ms.map((x) => ({ ms: x })) });
+    return {
+      schema: 3,
+      date: "2026-12-07T00:00:00.000Z",
+      minutes: 1,
+      machine: {},
+      samples: 6,
+      cells: [
+        cell("floor", floor),
+        cell(
+          "memory",
+          floor.map((f, i) => f + from + 10 * i),
+        ),
+        cell(
+          "ours",
+          floor.map((f) => f * oursOverFloor),
+        ),
+      ],
+    };
+  };
+
+  test("every run's pairs count: the median and interval of all twelve differences, and of the ratios", () => {
+    const [p] = pooledRefresh([run(10, 1.05), run(70, 1.15)]);
+    // Differences 10..120 by tens: median 65, ranks 3 and 10 bound it; ratios six of 1.05 and six of 1.15.
+    expect(p).toMatchObject({ n: 100, runs: 2, cost: { n: 12, median: 65, low: 30, high: 100 } });
+    expect(p!.ratio).toBeCloseTo(1.1, 10);
+    const md = pooledMarkdown([run(10, 1.05), run(70, 1.15)], ["a", "b"]);
+    expect(md).toContain("pooled** over 2 runs (a, b)");
+    expect(md).toContain("| 100 | 2 | 12 | 0.65 (0.30 to 1.00) | 1.10x | no |");
+    // One run alone: its own six pairs (ranks 1 and 6 bound the median).
+    expect(pooledRefresh([run(10, 1.05)])).toEqual([{ n: 100, runs: 1, cost: { n: 6, median: 35, low: 10, high: 60 }, ratio: 1.05 }]);
+  });
+
+  test("one run's compare gives the paired figure where it has six rounds", () => {
+    const md = compareMarkdown(run(10, 1.05), run(70, 1.15), ["refresh"], ["a", "b"]);
+    // Paired: 35 ms (10..60) → 95 ms (70..120) over 100 keys.
+    expect(md).toContain("| 0.35 → 0.95 |");
   });
 });
 
