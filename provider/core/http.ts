@@ -2,7 +2,8 @@
 // rate budget, and the retry policy. Errors carry the route template, never the filled-in path
 // (Statsig and The Auth API put the secret key value in the path).
 import type { Agent, Dispatcher } from "undici";
-import type { z } from "zod";
+import { config as zodConfig, safeParse, type $ZodType } from "zod/v4/core";
+import { en as zodEnglish } from "zod/v4/locales";
 import { compiled } from "./compile-cache";
 import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
 import { RateLimiter } from "./rate-limit";
@@ -55,6 +56,11 @@ export interface HttpResponse {
 }
 
 export { setProcessDispatcher } from "./process-transport";
+
+// zod's light API has no messages of its own: without a locale a bad answer would read "Invalid input"
+// with no rule. zod's full API sets English when it builds its first schema; this does not wait for that,
+// and leaves alone a locale someone else chose.
+if (!zodConfig().localeError) zodConfig(zodEnglish());
 
 /** A client's own dispatcher, else the process's, else the shared Agent with the client's connect timeout. */
 function transportFor(t: Timeouts, own: Dispatcher | undefined): Dispatcher {
@@ -126,11 +132,14 @@ export class HttpClient {
     return u;
   }
 
-  /** Sends the request and checks the 2xx body against the documented shape (loose: extra fields pass). */
-  async json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
+  /**
+   * Sends the request and checks the 2xx body against the documented shape (loose: extra fields pass).
+   * Any zod schema does: the vendors' are built with zod's light API (zod/mini), a new vendor's may not be.
+   */
+  async json<T>(spec: RequestSpec, schema: $ZodType<T>): Promise<T> {
     let data: T | undefined;
     await this.send(spec, (body) => {
-      const parsed = schema.safeParse(body);
+      const parsed = safeParse(schema, body);
       if (parsed.success) return void (data = parsed.data);
       const first = parsed.error.issues[0];
       return `${first?.path.join(".") || "body"}: ${first?.message}`;

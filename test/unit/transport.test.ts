@@ -76,6 +76,24 @@ describe("the HTTP client's transport", () => {
     expect(seen).toEqual(["POST /console/v1/keys"]); // a create the server may have acted on is never sent twice
   });
 
+  test("an answer that lacks a documented field is refused, naming the field and the rule, after the read's retries", async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    let calls = 0;
+    mock
+      .get(() => true)
+      .intercept({ path: () => true, method: "GET" })
+      .reply(() => (calls++, { statusCode: 200, data: { message: "Key read successfully.", data: { key: "secret-x", description: "d", status: "active" } } }))
+      .persist();
+    const client = new StatsigClient({ credential: STATSIG_CONSOLE_KEY, baseUrl: URL_, http: { dispatcher: mock, ...noWait } });
+    await expect(client.get("secret-x")).rejects.toMatchObject({
+      code: "PAK_BAD_RESPONSE",
+      message: expect.stringContaining("data.type: Invalid input: expected string, received undefined"),
+    });
+    expect(calls).toBe(6); // a garbled answer to a read is asked for again, like a dropped connection, up to the policy's six attempts
+    await mock.close();
+  });
+
   test("the process dispatcher serves every client without one of its own, and a client's own still wins", async () => {
     const shared = memoryStore();
     setProcessDispatcher(memoryDispatcher(shared));
