@@ -10,7 +10,7 @@
 // memory − floor varies by more than the target at N = 100, so one run cannot settle it, and several can.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Cell, intoReadme, median, Op, OP_LABELS, PairedCost, pairedCost, REFRESH_COST_TARGET_MS_PER_KEY, Row, Sample, values, Variant } from "./report";
+import { Cell, cell, intoReadme, median, Op, OP_LABELS, PairedCost, pairedCost, REFRESH_COST_TARGET_MS_PER_KEY, Row, Sample, values, Variant } from "./report";
 
 interface Point {
   n: number;
@@ -26,7 +26,7 @@ interface Point {
 }
 
 function points(r: Row, op: Op): Point[] {
-  const at = (n: number, v: Variant): Cell | undefined => r.cells.find((c) => c.n === n && c.op === op && c.variant === v && !c.note);
+  const at = (n: number, v: Variant): Cell | undefined => cell(r.cells, n, op, v);
   // The median of a cell's samples by `f` (wall ms by default); undefined when none has it.
   const med = (c: Cell | undefined, f?: (s: Sample) => number | undefined) => {
     const xs = values(c, f);
@@ -112,7 +112,7 @@ export interface PooledRefresh {
 
 /** Refresh's pairs at each N, pooled over runs (of the same code: nothing here checks that). */
 export function pooledRefresh(rows: Row[]): PooledRefresh[] {
-  const at = (r: Row, n: number, v: Variant) => values(r.cells.find((c) => c.n === n && c.op === "refresh" && c.variant === v && !c.note));
+  const at = (r: Row, n: number, v: Variant) => values(cell(r.cells, n, "refresh", v));
   const sizes = [...new Set(rows.flatMap((r) => r.cells.filter((c) => c.op === "refresh" && !c.note).map((c) => c.n)))].sort((a, b) => a - b);
   const out: PooledRefresh[] = [];
   for (const n of sizes) {

@@ -156,7 +156,8 @@ function refreshCostMarkdown(r: Row, sizes: number[]): string[] {
   ];
 }
 
-function cell(cells: Cell[], n: number, op: Op, variant: Variant): Cell | undefined {
+/** A run's cell for one N, operation and variant (not a note's). */
+export function cell(cells: Cell[], n: number, op: Op, variant: Variant): Cell | undefined {
   return cells.find((c) => c.n === n && c.op === op && c.variant === variant && !c.note);
 }
 
