@@ -11,6 +11,7 @@
 //                                  500 / N times that below N = 500 (refreshRepeats)
 //   BENCH_STACKS=10x100            drift across several stacks on one vendor project ("0" to skip)
 //   BENCH_PLUGIN_SAMPLES=20        plugin start-up samples (bench/plugin-startup.ts); BENCH_ONLY=plugin runs that part alone
+//   BENCH_ONLY=phases              alone: our CPU in a refresh by provider process and phase (bench/refresh-phases.ts)
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -22,6 +23,7 @@ import { MemoryStatsig } from "./memory-transport";
 import { makeProject, PulumiProject, REPO_ROOT } from "../test/support/pulumi-project";
 import { floorProgram, keysProgram } from "./floors";
 import { benchPluginStartup, PluginBench, pluginMarkdown } from "./plugin-startup";
+import { benchRefreshPhases, phasesMarkdown } from "./refresh-phases";
 import { Cell, intoReadme as writeReadmeSection, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
 
 export const LIMITED_UP_TO = 500;
@@ -362,9 +364,26 @@ async function pluginPart(): Promise<PluginBench> {
   return b;
 }
 
+/** Our CPU in a refresh by process and phase: bench/results/phases-<date>.json and phases-latest.json (not README: a diagnostic). */
+async function phasesPart(): Promise<void> {
+  const n = parseInt(process.env.BENCH_PHASES_N ?? "100", 10);
+  const rounds = parseInt(process.env.BENCH_PHASES_ROUNDS ?? "20", 10);
+  const rows = await benchRefreshPhases(n, rounds, log);
+  const dir = path.join(REPO_ROOT, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify({ date: new Date().toISOString(), n, rounds, rows }, null, 2) + "\n";
+  fs.writeFileSync(path.join(dir, `phases-${new Date().toISOString().slice(0, 10)}.json`), json);
+  fs.writeFileSync(path.join(dir, "phases-latest.json"), json);
+  process.stdout.write(phasesMarkdown(n, rounds, rows));
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === "plugin") {
     await pluginPart();
+    return;
+  }
+  if (process.env.BENCH_ONLY === "phases") {
+    await phasesPart();
     return;
   }
   const sizes = (process.env.BENCH_N ?? "100,500,1000,2000").split(",").map((x) => parseInt(x, 10));

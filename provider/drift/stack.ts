@@ -122,11 +122,11 @@ function pulumi(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv
 }
 
 /** Unwraps `{plaintext: "<json>"}` secret envelopes that `--show-secrets` leaves in place. */
-function reveal(v: any): any {
-  if (Array.isArray(v)) return v.map(reveal);
+export function revealSecrets(v: any): any {
+  if (Array.isArray(v)) return v.map(revealSecrets);
   if (v && typeof v === "object") {
-    if ("4dabf18193072939515e22adb298388d" in v && "plaintext" in v) return reveal(JSON.parse(v.plaintext));
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+    if ("4dabf18193072939515e22adb298388d" in v && "plaintext" in v) return revealSecrets(JSON.parse(v.plaintext));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revealSecrets(x)]));
   }
   return v;
 }
@@ -163,7 +163,7 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
   // Native plugin resources name their provider as `<urn>::<id>`; its inputs hold the settings.
   const providers = new Map<string, Record<string, string>>();
   for (const r of all)
-    if (String(r.type).startsWith(`pulumi:providers:${PACKAGE}`)) providers.set(`${r.urn}::${r.id}`, providerSettings(reveal(r.inputs ?? {})));
+    if (String(r.type).startsWith(`pulumi:providers:${PACKAGE}`)) providers.set(`${r.urn}::${r.id}`, providerSettings(revealSecrets(r.inputs ?? {})));
   const resources: StackResource[] = all
     .filter((r) => apiOfType(r.type) && !r.delete)
     .map((r) => ({
@@ -174,8 +174,8 @@ export async function readStack(opts: { cwd: string; stack?: string; pulumiBin?:
       urn: r.urn,
       id: r.id,
       // What the last `up` declared, not what a later refresh wrote over it.
-      inputs: declaredInputs(reveal(r.inputs ?? {}), reveal(r.outputs ?? {})),
-      outputs: reveal(r.outputs ?? {}),
+      inputs: declaredInputs(revealSecrets(r.inputs ?? {}), revealSecrets(r.outputs ?? {})),
+      outputs: revealSecrets(r.outputs ?? {}),
     }));
   const cfg: Record<string, string> = {};
   for (const [k, v] of Object.entries<any>(JSON.parse(config || "{}")))

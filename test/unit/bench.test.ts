@@ -3,6 +3,7 @@
 import { IdealWindows } from "../../bench/noop-provider";
 import { compareMarkdown, pooledMarkdown, pooledRefresh } from "../../bench/compare";
 import { inTurn, refreshRepeats } from "../../bench/run";
+import { phasesMarkdown, summarizePhases } from "../../bench/refresh-phases";
 import { floorProgram, STATSIG_SHAPE } from "../../bench/floors";
 import { dynamicOptions, dynamicProperties } from "../../provider/core/dynamic-resource";
 import { dynamicTypeOf } from "../../provider/core/vendor";
@@ -288,6 +289,26 @@ describe("the report's CPU table", () => {
     // Medians 15.0 and 15.4 s: 0.40 s of our own, 0.20 ms a key.
     expect(md).toContain("| 2000 | refresh (with its preview) | 15.0 (14.0–16.0) | 15.4 (15.0–17.0) | 0.40 | 0.20 |");
     expect(rowsMarkdown({ ...base, cells: [refresh("floor", undefined), refresh("memory", undefined), refresh("ours", undefined)] })).not.toContain("CPU");
+  });
+});
+
+describe("a refresh's CPU by process and phase (bench/refresh-phases.ts)", () => {
+  // Three rounds, worked by hand: each pass's median per phase, its total's median, and the two passes' total per round.
+  const rows = [
+    { pass: "preview" as const, entry: 7, firstRead: 16, rest: 7 },
+    { pass: "real" as const, entry: 7, firstRead: 5, rest: 2 },
+    { pass: "preview" as const, entry: 9, firstRead: 14, rest: 6 },
+    { pass: "real" as const, entry: 6, firstRead: 4, rest: 1 },
+    { pass: "preview" as const, entry: 8, firstRead: 20, rest: 9 },
+    { pass: "real" as const, entry: 8, firstRead: 6, rest: 2 },
+  ];
+  test("medians per pass and phase; the refresh's total is the median of the rounds' sums", () => {
+    expect(summarizePhases(rows).map((r) => [r.pass, r.entry, r.firstRead, r.rest, r.total])).toEqual([
+      ["preview", 8, 16, 7, 30], // totals 30, 29, 37
+      ["real", 7, 5, 2, 14], // totals 14, 11, 16
+      ["both", NaN, NaN, NaN, 44], // 44, 40, 53
+    ]);
+    expect(phasesMarkdown(100, 3, rows)).toContain("| both |  |  |  | 44.0 |");
   });
 });
 
