@@ -1,8 +1,7 @@
 // The Auth API keys: Args (strict), wire DTOs (loose), state. On the wire the request says `expiry`
 // and `rateLimitConfigs {rateLimit, rateLimitTtl}`, the response `expiresAt`; users write
 // `expiry` and `rateLimit {limit, ttlSeconds}`.
-import * as z from "zod";
-import * as zm from "zod/mini";
+import * as z from "zod/mini";
 import { canonical, liveDifferences } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf, rulesOf } from "../core/fields";
 import { once } from "../core/once";
@@ -37,13 +36,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 /** The fields of a rate limit (the `RateLimit` type of the schema). */
 export const RATE_LIMIT_FIELDS = fieldTable({
   limit: input({
-    rule: () => z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+    rule: () => z.number(required("a number")).check(z.int("must be a whole number"), z.positive("must be greater than 0")),
     change: "update",
     type: "integer",
     description: "Requests allowed per window, a positive whole number.",
   }),
   ttlSeconds: input({
-    rule: () => z.number(required("a number")).int("must be a whole number").positive("must be greater than 0"),
+    rule: () => z.number(required("a number")).check(z.int("must be a whole number"), z.positive("must be greater than 0")),
     change: "update",
     type: "integer",
     description: "The window in seconds, a positive whole number.",
@@ -54,31 +53,31 @@ export const RATE_LIMIT_FIELDS = fieldTable({
 export const API_KEY_FIELDS = fieldTable({
   projectId: input({
     live: false, // what addresses the key: a listing of the project already matches it
-    rule: () => z.string(required("a string")).min(1, "must not be empty"),
+    rule: () => z.string(required("a string")).check(z.minLength(1, "must not be empty")),
     change: "replace",
     type: "string",
     description: "The project the key belongs to. Changing it replaces the key.",
   }),
   name: input({
-    rule: () => z.string(required("a string")).min(1, "must not be empty").max(255, "must be at most 255 characters"),
+    rule: () => z.string(required("a string")).check(z.minLength(1, "must not be empty"), z.maxLength(255, "must be at most 255 characters")),
     change: "update",
     type: "string",
     description: "1 to 255 characters. Updated in place.",
   }),
   customAccountId: input({
-    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    rule: () => z.optional(z.string({ error: "must be a string" }).check(z.minLength(1, "must not be empty (omit it instead)"))),
     change: "update",
     type: "string",
     description: "Your account id for the key. Removing it clears it.",
   }),
   customUserId: input({
-    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty (omit it instead)").optional(),
+    rule: () => z.optional(z.string({ error: "must be a string" }).check(z.minLength(1, "must not be empty (omit it instead)"))),
     change: "update",
     type: "string",
     description: "Your user id for the key. Removing it clears it.",
   }),
   customMetaData: input({
-    rule: () => z.custom<Record<string, unknown>>(isPlainObject, "must be an object").optional(),
+    rule: () => z.optional(z.custom<Record<string, unknown>>(isPlainObject, "must be an object")),
     // Compared structurally: the canonical JSON (keys sorted); an empty object is none.
     canonical: (m) => (Object.keys(m).length ? (canonical(m) as Record<string, unknown>) : undefined),
     change: "update",
@@ -87,11 +86,14 @@ export const API_KEY_FIELDS = fieldTable({
   }),
   expiry: input({
     rule: () =>
-      z
-        .string({ error: "must be an ISO 8601 date or date-time string" })
-        .regex(ISO, { message: "must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)", abort: true })
-        .refine(isRealInstant, "is not a real date")
-        .optional(),
+      z.optional(
+        z
+          .string({ error: "must be an ISO 8601 date or date-time string" })
+          .check(
+            z.regex(ISO, { message: "must be an ISO 8601 date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z)", abort: true }),
+            z.refine(isRealInstant, "is not a real date"),
+          ),
+      ),
     canonical: canonicalInstant,
     change: "update",
     type: "string",
@@ -99,14 +101,15 @@ export const API_KEY_FIELDS = fieldTable({
       "ISO 8601 date (2027-01-31) or date-time with a zone, a real calendar date, not in the past when declared. A key whose declared expiry passed reads as status expired, which is not drift. Removing it means never.",
   }),
   rateLimit: input({
-    rule: () => rulesOf(RATE_LIMIT_FIELDS, { error: "must be an object {limit, ttlSeconds}" }).optional(),
+    rule: () => z.optional(rulesOf(RATE_LIMIT_FIELDS, { error: "must be an object {limit, ttlSeconds}" })),
     change: "update",
     type: { ref: "RateLimit" },
     description: "Requests allowed per ttlSeconds. Removing it clears the limit.",
   }),
   customKey: input({
     live: false, // write-only: compared with the key's value by matchesDeclaration
-    rule: () => z.string({ error: "must be a string" }).min(8, "must be at least 8 characters").regex(/^\S+$/, "must not contain spaces").optional(),
+    rule: () =>
+      z.optional(z.string({ error: "must be a string" }).check(z.minLength(8, "must be at least 8 characters"), z.regex(/^\S+$/, "must not contain spaces"))),
     change: "update", // PATCH `key`: the value changes, the resource stays
     type: "string",
     secret: true,
@@ -114,7 +117,7 @@ export const API_KEY_FIELDS = fieldTable({
   }),
   rotation: input({
     live: false, // the user's trigger, not the API's
-    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rule: () => z.optional(z.string({ error: "must be a string" }).check(z.minLength(1, "must not be empty"))),
     change: "update", // POST …/rotate
     type: "string",
     description: "Any string; conflicts with customKey. A new value rotates the value in place; removing the field rotates nothing.",
@@ -122,7 +125,7 @@ export const API_KEY_FIELDS = fieldTable({
   rotateAfter: ROTATE_AFTER,
   rotationOverlap: ROTATION_OVERLAP,
   active: input({
-    rule: () => z.boolean({ error: "must be true or false" }).optional(),
+    rule: () => z.optional(z.boolean({ error: "must be true or false" })),
     default: true,
     change: "update", // DELETE revokes, PATCH …/reactivate restores
     type: "boolean",
@@ -176,23 +179,23 @@ export const AUTHAPI_LIVE_POLICY = livePolicyOf(API_KEY_FIELDS);
 // ---- wire (each schema built by its first call, with zod's light API: built in a third of the time) ----
 
 export const apiKeyDtoSchema = once(() =>
-  zm.looseObject({
-    key: zm.string(),
-    name: zm.string(),
-    customMetaData: zm.nullish(zm.record(zm.string(), zm.unknown())),
-    customAccountId: zm.nullish(zm.string()),
-    customUserId: zm.nullish(zm.string()),
-    env: zm.string(),
-    createdAt: zm.string(),
-    updatedAt: zm.optional(zm.string()),
-    isActive: zm.boolean(),
-    expiresAt: zm.nullish(zm.string()),
-    rateLimitConfigs: zm.nullish(zm.looseObject({ rateLimit: zm.nullish(zm.number()), rateLimitTtl: zm.nullish(zm.number()) })),
+  z.looseObject({
+    key: z.string(),
+    name: z.string(),
+    customMetaData: z.nullish(z.record(z.string(), z.unknown())),
+    customAccountId: z.nullish(z.string()),
+    customUserId: z.nullish(z.string()),
+    env: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.optional(z.string()),
+    isActive: z.boolean(),
+    expiresAt: z.nullish(z.string()),
+    rateLimitConfigs: z.nullish(z.looseObject({ rateLimit: z.nullish(z.number()), rateLimitTtl: z.nullish(z.number()) })),
   }),
 );
-export type ApiKeyDto = zm.infer<ReturnType<typeof apiKeyDtoSchema>>;
-export const apiKeyListResponse = once(() => zm.array(apiKeyDtoSchema()));
-export const deleteResponse = once(() => zm.unknown());
+export type ApiKeyDto = z.infer<ReturnType<typeof apiKeyDtoSchema>>;
+export const apiKeyListResponse = once(() => z.array(apiKeyDtoSchema()));
+export const deleteResponse = once(() => z.unknown());
 
 export interface CreateBody {
   name: string;

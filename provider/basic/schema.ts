@@ -1,7 +1,6 @@
 // Basic project keys: Args (strict), wire DTOs (loose), state. Roles are a set in meaning and a
 // comma-separated string on the wire: users give a list, the wire string is the sorted list joined.
-import * as z from "zod";
-import * as zm from "zod/mini";
+import * as z from "zod/mini";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences, rotationByReplacement } from "../core/diff";
 import { ArgsOf, CanonicalOf, fieldTable, input, inputSchema, output, livePolicyOf, policyOf } from "../core/fields";
@@ -18,7 +17,7 @@ const required = (what: string) => ({ error: (i: { input: unknown }) => (i.input
 export const PROJECT_KEY_FIELDS = fieldTable({
   projectId: input({
     live: false, // what addresses the key: a listing of the project already matches it
-    rule: () => z.string(required("a string")).regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
+    rule: () => z.string(required("a string")).check(z.regex(UUID, "must be a project UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")),
     canonical: (id) => id.toLowerCase(),
     change: "replace", // create the new key, then delete the old
     type: "string",
@@ -26,11 +25,11 @@ export const PROJECT_KEY_FIELDS = fieldTable({
   }),
   label: input({
     rule: () =>
-      z
-        .string(required("a string"))
-        .min(1, "must not be empty")
-        .max(200, "must be at most 200 characters")
-        .refine((s) => s.trim() === s, "must not start or end with spaces"),
+      z.string(required("a string")).check(
+        z.minLength(1, "must not be empty"),
+        z.maxLength(200, "must be at most 200 characters"),
+        z.refine((s) => s.trim() === s, "must not start or end with spaces"),
+      ),
     change: "update",
     type: "string",
     description: "1 to 200 characters. Updated in place.",
@@ -40,8 +39,7 @@ export const PROJECT_KEY_FIELDS = fieldTable({
       uniqueList(
         z
           .string({ error: "must be a string" })
-          .min(1, "must not be empty")
-          .regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)"),
+          .check(z.minLength(1, "must not be empty"), z.regex(ROLE, "must be one permission name: letters, digits and _ . : * - (no commas or spaces)")),
         { count: 1, message: "must name at least one permission" },
         "must be a list of permission names",
       ),
@@ -51,7 +49,7 @@ export const PROJECT_KEY_FIELDS = fieldTable({
   }),
   rotation: input({
     live: false, // the user's trigger, not the API's
-    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rule: () => z.optional(z.string({ error: "must be a string" }).check(z.minLength(1, "must not be empty"))),
     change: rotationByReplacement, // a new value replaces; removing it only stops recording it
     type: "string",
     description:
@@ -101,21 +99,19 @@ export const rolesFromWire = (roles: string | null | undefined) =>
   );
 
 // Each schema built by its first call, with zod's light API (built in a third of the time).
-const keyCore = () => ({ id: zm.string(), label: zm.string(), roles: zm.string() });
-export const createdKeyResponse = once(() =>
-  zm.looseObject({ key: zm.looseObject({ ...keyCore(), value: zm.string(), created_at: zm.optional(zm.string()) }) }),
-);
-export const keyResponse = once(() => zm.looseObject({ key: zm.looseObject({ ...keyCore(), created_at: zm.optional(zm.string()) }) }));
-export const updatedKeyResponse = once(() => zm.looseObject({ key: zm.looseObject(keyCore()) }));
+const keyCore = () => ({ id: z.string(), label: z.string(), roles: z.string() });
+export const createdKeyResponse = once(() => z.looseObject({ key: z.looseObject({ ...keyCore(), value: z.string(), created_at: z.optional(z.string()) }) }));
+export const keyResponse = once(() => z.looseObject({ key: z.looseObject({ ...keyCore(), created_at: z.optional(z.string()) }) }));
+export const updatedKeyResponse = once(() => z.looseObject({ key: z.looseObject(keyCore()) }));
 // `last_used`: when a service last used the key; null: never. Only a listing shows it.
 export const keyListResponse = once(() =>
-  zm.looseObject({
-    data: zm.array(zm.looseObject({ ...keyCore(), created_at: zm.optional(zm.string()), last_used: zm.nullish(zm.string()) })),
+  z.looseObject({
+    data: z.array(z.looseObject({ ...keyCore(), created_at: z.optional(z.string()), last_used: z.nullish(z.string()) })),
   }),
 );
-export const messageResponse = once(() => zm.nullish(zm.looseObject({ message: zm.optional(zm.string()) })));
+export const messageResponse = once(() => z.nullish(z.looseObject({ message: z.optional(z.string()) })));
 
-export type KeySummary = zm.infer<ReturnType<typeof keyListResponse>>["data"][number];
+export type KeySummary = z.infer<ReturnType<typeof keyListResponse>>["data"][number];
 
 export interface UpdateBody {
   label?: string;

@@ -1,7 +1,8 @@
 // zod issues -> Pulumi check failures that name the input and the rule, so `pulumi preview` shows
 // "scopes[1]: must be one of …" before any API call.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { canonicalSet } from "./diff";
+import "./zod-messages";
 
 import type { CheckFailure } from "./provider-contract";
 export type { CheckFailure };
@@ -24,7 +25,7 @@ function pathOf(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Every problem a schema finds with a value, as failures naming the input; none when it passes. */
-export function problemsOf(schema: z.ZodType, value: unknown): CheckFailure[] {
+export function problemsOf(schema: z.ZodMiniType, value: unknown): CheckFailure[] {
   const r = schema.safeParse(value);
   return r.success ? [] : issuesToFailures(r.error.issues);
 }
@@ -43,7 +44,7 @@ export function issuesToFailures(issues: ReadonlyArray<z.core.$ZodIssue>, prefix
 }
 
 /** A resource's input rules: the strict object of its Args, piped into the canonical form. */
-export type InputSchema = z.ZodPipe<z.ZodObject, z.ZodTransform>;
+export type InputSchema = z.ZodMiniPipe<z.ZodMiniObject, z.ZodMiniTransform>;
 
 /**
  * Validates `news` and returns the canonical inputs or the failures. An input that is, or holds, a value
@@ -68,27 +69,31 @@ export function checkInputs(
   if (failures.length) return { failures };
   // Only unknown inputs are missing or unjudged: canonicalize the known ones field by field (cross-field
   // rules wait for apply), fill the defaults, and put the unknown values back as they are.
-  const shape = schema.in.shape as Record<string, z.ZodType>;
+  const { in: args, out: canonical } = schema._zod.def;
+  const shape = (args as z.ZodMiniObject)._zod.def.shape as Record<string, z.ZodMiniType>;
   const fields = Object.fromEntries(Object.entries(known).map(([k, v]) => [k, shape[k]!.parse(v)]));
-  return { inputs: { ...(schema.out.parse(fields) as Record<string, unknown>), ...unknown } };
+  return { inputs: { ...((canonical as z.ZodMiniType).parse(fields) as Record<string, unknown>), ...unknown } };
 }
 
 /**
  * A list with set meaning: duplicates are an error (they usually hide a typo), order is free, and the
  * canonical form is sorted.
  */
-export function uniqueList<T extends z.ZodType<string>>(item: T, min?: { count: number; message: string }, error = "must be a list") {
+export function uniqueList<T extends z.ZodMiniType<string>>(item: T, min?: { count: number; message: string }, error = "must be a list") {
   let list = z.array(item, { error: (i) => (i.input === undefined ? "is required" : error) });
-  if (min) list = list.min(min.count, min.message);
-  return list
-    .superRefine((xs, ctx) => {
-      // Positions, never values: a value may be a secret.
-      const first = new Map<string, number>();
-      xs.forEach((x, i) => {
-        const at = first.get(x);
-        if (at !== undefined) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value (the same as [${at}])` });
-        else first.set(x, i);
-      });
-    })
-    .transform((xs) => canonicalSet(xs));
+  if (min) list = list.check(z.minLength(min.count, min.message));
+  return z.pipe(
+    list.check(
+      z.superRefine((xs, ctx) => {
+        // Positions, never values: a value may be a secret.
+        const first = new Map<string, number>();
+        xs.forEach((x, i) => {
+          const at = first.get(x);
+          if (at !== undefined) ctx.addIssue({ code: "custom", path: [i], message: `duplicate value (the same as [${at}])` });
+          else first.set(x, i);
+        });
+      }),
+    ),
+    z.transform<z.output<T>[], string[]>((xs) => canonicalSet(xs as string[])),
+  );
 }

@@ -2,8 +2,8 @@
 // rate budget, and the retry policy. Errors carry the route template, never the filled-in path
 // (Statsig and The Auth API put the secret key value in the path).
 import type { Agent, Dispatcher } from "undici";
-import { config as zodConfig, safeParse, type $ZodType } from "zod/v4/core";
-import { en as zodEnglish } from "zod/v4/locales";
+import { safeParse, type $ZodType } from "zod/v4/core";
+import "./zod-messages";
 import { compiled } from "./compile-cache";
 import { BadResponseError, HttpStatusError, Operation, TransportError } from "./errors";
 import { RateLimiter } from "./rate-limit";
@@ -56,11 +56,6 @@ export interface HttpResponse {
 }
 
 export { setProcessDispatcher } from "./process-transport";
-
-// zod's light API has no messages of its own: without a locale a bad answer would read "Invalid input"
-// with no rule. zod's full API sets English when it builds its first schema; this does not wait for that,
-// and leaves alone a locale someone else chose.
-if (!zodConfig().localeError) zodConfig(zodEnglish());
 
 /** A client's own dispatcher, else the process's, else the shared Agent with the client's connect timeout. */
 function transportFor(t: Timeouts, own: Dispatcher | undefined): Dispatcher {

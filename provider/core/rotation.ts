@@ -1,7 +1,7 @@
 // Rotation on a schedule. `rotateAfter` is a policy ("90d", "12w", "720h"); `rotatedAt` records when the
 // key's current value was made. A key whose value is at least as old as its policy is due: `pulumi up`
 // rotates it the way a new `rotation` value does. Time comes from `clock`, which only tests replace.
-import * as z from "zod";
+import * as z from "zod/mini";
 
 const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 const POLICY = /^([1-9][0-9]{0,5})([hdw])$/;
@@ -13,7 +13,7 @@ export const clock = { now: (): number => Date.now() };
 export const rotateAfterRule = () =>
   z
     .string({ error: 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")' })
-    .regex(POLICY, 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")');
+    .check(z.regex(POLICY, 'must be a duration: a whole number and h, d or w ("720h", "90d", "12w")'));
 
 /**
  * The rule across `rotateAfter` and `rotationOverlap` (fields.ts applies it to every table with both): an

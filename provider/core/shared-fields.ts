@@ -1,10 +1,11 @@
 // Fields every API's resource has, declared once for all three field tables.
+import * as z from "zod/mini";
 import { input, output } from "./fields";
 import { rotateAfterRule } from "./rotation";
 
 export const ROTATE_AFTER = input({
   live: false, // the user's policy, not the API's
-  rule: () => rotateAfterRule().optional(),
+  rule: () => z.optional(rotateAfterRule()),
   change: "update", // a policy: recorded, no API call (a due key rotates by age, not by this change)
   type: "string",
   description:
@@ -13,7 +14,7 @@ export const ROTATE_AFTER = input({
 
 export const ROTATION_OVERLAP = input({
   live: false, // the user's policy, not the API's
-  rule: () => rotateAfterRule().optional(),
+  rule: () => z.optional(rotateAfterRule()),
   change: "update", // a policy: recorded, no API call
   type: "string",
   description:

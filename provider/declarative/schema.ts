@@ -45,7 +45,7 @@ export interface KeysDocument {
 
 const DocumentSchema: z.ZodType<KeysDocument> = z.strictObject({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
-  defaults: z.strictObject({ rotateAfter: rotateAfterRule().optional(), rotationOverlap: rotateAfterRule().optional() }).optional(),
+  defaults: z.strictObject({ rotateAfter: z.optional(rotateAfterRule()), rotationOverlap: z.optional(rotateAfterRule()) }).optional(),
   keys: ApiMap,
   stacks: z.record(z.string(), ApiMap).optional(),
 });

@@ -2,8 +2,7 @@
 // (loose: new vendor fields are tolerated, missing documented ones are not), and the state we keep.
 // Field names differ by direction on the wire: targetAppID/secondaryTargetAppIDs going out,
 // primaryTargetApp/secondaryTargetApps coming back; the user sees targetApp/secondaryTargetApps.
-import * as z from "zod";
-import * as zm from "zod/mini";
+import * as z from "zod/mini";
 import { uniqueList } from "../core/checks";
 import { canonicalSet, liveDifferences } from "../core/diff";
 import { once } from "../core/once";
@@ -15,10 +14,10 @@ import type { Declared } from "../core/declared";
 export { KEY_TYPES, SCOPES };
 
 const name = (what: string) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? "is required" : `must be a string`) })
-    .min(1, `must not be empty`)
-    .refine((s) => s.trim() === s, `${what} must not start or end with spaces`);
+  z.string({ error: (i) => (i.input === undefined ? "is required" : `must be a string`) }).check(
+    z.minLength(1, `must not be empty`),
+    z.refine((s) => s.trim() === s, `${what} must not start or end with spaces`),
+  );
 
 /** Every input and output of `statsig.Key`, once: everything else about its fields derives from this table. */
 export const KEY_FIELDS = fieldTable({
@@ -32,41 +31,40 @@ export const KEY_FIELDS = fieldTable({
     rule: () =>
       z
         .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
-        .min(1, "must not be empty")
-        .max(1000, "must be at most 1000 characters"),
+        .check(z.minLength(1, "must not be empty"), z.maxLength(1000, "must be at most 1000 characters")),
     change: "update",
     type: "string",
     description: "1 to 1000 characters. Updated in place.",
   }),
   scopes: input({
-    rule: () => uniqueList(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` })).optional(),
+    rule: () => z.optional(uniqueList(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(", ")}` }))),
     default: [],
     change: "set",
     type: "string[]",
     description: `A set (order-free; duplicates are refused) of ${SCOPES.join(", ")}. Updated in place.`,
   }),
   environments: input({
-    rule: () => uniqueList(name("an environment")).optional(),
+    rule: () => z.optional(uniqueList(name("an environment"))),
     default: [],
     change: "set",
     type: "string[]",
     description: "A set of environment names. Updated in place.",
   }),
   targetApp: input({
-    rule: () => name("a target app").nullable().optional(),
+    rule: () => z.optional(z.nullable(name("a target app"))),
     change: "update",
     type: "string",
     description: "The primary target app. Removing it clears it.",
   }),
   secondaryTargetApps: input({
-    rule: () => uniqueList(name("a target app")).optional(),
+    rule: () => z.optional(uniqueList(name("a target app"))),
     default: [],
     change: "set",
     type: "string[]",
     description: "A set of target apps, not repeating targetApp. Updated in place.",
   }),
   active: input({
-    rule: () => z.boolean({ error: "must be true or false" }).optional(),
+    rule: () => z.optional(z.boolean({ error: "must be true or false" })),
     default: true,
     // Deactivate has an endpoint; there is no reactivate, so turning a key back on is a new key.
     change: (olds, news) => (olds === false && news !== false ? "replace" : "update"),
@@ -75,7 +73,7 @@ export const KEY_FIELDS = fieldTable({
   }),
   rotation: input({
     live: false, // the user's trigger, not the API's
-    rule: () => z.string({ error: "must be a string" }).min(1, "must not be empty").optional(),
+    rule: () => z.optional(z.string({ error: "must be a string" }).check(z.minLength(1, "must not be empty"))),
     change: "update",
     type: "string",
     description: "Any string. A new value rotates the secret in place (same key, new value); removing the field rotates nothing.",
@@ -122,27 +120,27 @@ export const STATSIG_LIVE_POLICY = livePolicyOf(KEY_FIELDS);
 // ---- wire (each schema built by its first call, with zod's light API: built in a third of the time) ----
 
 export const keyDtoSchema = once(() =>
-  zm.looseObject({
-    key: zm.nullable(zm.string()),
-    type: zm.string(),
-    description: zm.string(),
-    scopes: zm.nullish(zm.array(zm.string())),
-    environments: zm.nullish(zm.array(zm.string())),
-    primaryTargetApp: zm.nullish(zm.string()),
-    secondaryTargetApps: zm.nullish(zm.array(zm.string())),
-    status: zm.string(),
+  z.looseObject({
+    key: z.nullable(z.string()),
+    type: z.string(),
+    description: z.string(),
+    scopes: z.nullish(z.array(z.string())),
+    environments: z.nullish(z.array(z.string())),
+    primaryTargetApp: z.nullish(z.string()),
+    secondaryTargetApps: z.nullish(z.array(z.string())),
+    status: z.string(),
     /** When a service last used the key (the console's "last used"); null: never. */
-    lastUsed: zm.nullish(zm.string()),
+    lastUsed: z.nullish(z.string()),
   }),
 );
-export type KeyDto = zm.infer<ReturnType<typeof keyDtoSchema>>;
+export type KeyDto = z.infer<ReturnType<typeof keyDtoSchema>>;
 
-export const singleKeyResponse = once(() => zm.looseObject({ message: zm.optional(zm.string()), data: keyDtoSchema() }));
-export const messageResponse = once(() => zm.nullish(zm.looseObject({ message: zm.optional(zm.string()) })));
+export const singleKeyResponse = once(() => z.looseObject({ message: z.optional(z.string()), data: keyDtoSchema() }));
+export const messageResponse = once(() => z.nullish(z.looseObject({ message: z.optional(z.string()) })));
 export const keyListResponse = once(() =>
-  zm.looseObject({
-    data: zm.array(keyDtoSchema()),
-    pagination: zm.nullish(zm.looseObject({ nextPage: zm.nullish(zm.string()), totalItems: zm.optional(zm.number()) })),
+  z.looseObject({
+    data: z.array(keyDtoSchema()),
+    pagination: z.nullish(z.looseObject({ nextPage: z.nullish(z.string()), totalItems: z.optional(z.number()) })),
   }),
 );
 
