@@ -156,13 +156,15 @@ describe("statsig.Key end to end", () => {
       const k9 = (await liveKeys()).find((k) => k.description === "bulk 9")!.key;
       await admin.call("PATCH", `/statsig/keys/${encodeURIComponent(k9)}`, { description: "bulk 9 edited" });
       await admin.clearRequests();
-      const withPreview = await bulk.ok(["refresh", "--yes"]);
+      // Its own temp dir: a provider process of a test running alongside sweeps the notes of every CLI run that has ended.
+      const own = fs.mkdtempSync(path.join(os.tmpdir(), "pak-e2e-notes-"));
+      const withPreview = await bulk.ok(["refresh", "--yes"], { env: { TMPDIR: own } });
       expect((await admin.requests()).length).toBe(skipPreviewCalls);
       expect(withPreview.stdout).toMatch(/k9/);
       const k9State = (await bulk.exportState()).resources.find((r) => r.type === "pulumi-nodejs:dynamic/statsig:Key" && r.urn.endsWith("::k9"))!;
       expect(k9State.outputs.description).toBe("bulk 9 edited");
       // The notes that carried the answers across are sealed: no key value, no credential in plaintext.
-      const notesDir = path.join(os.tmpdir(), `pulumi-api-keys-${process.getuid!()}`);
+      const notesDir = path.join(own, `pulumi-api-keys-${process.getuid!()}`);
       const notes = fs.readdirSync(notesDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
       expect(notes.length).toBeGreaterThan(0);
       for (const d of notes) {
@@ -171,6 +173,7 @@ describe("statsig.Key end to end", () => {
         expect(text).not.toContain(STATSIG_CONSOLE_KEY);
         expect(text).not.toContain("bulk 9 edited");
       }
+      fs.rmSync(own, { recursive: true, force: true });
       await bulk.destroyAndRemove();
       expect(await admin.violations()).toEqual([]);
     } finally {
