@@ -1,11 +1,35 @@
 // The programs the benchmarks run, and the floors ours is measured against. Shared with the reliability
 // suite's rate-limit test, which holds 300 creates to the same rate-limit floor.
 
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../test/support/pulumi-project";
 import { STATSIG } from "../provider/statsig/definition";
 import { dynamicTypeOf } from "../provider/core/vendor";
 import { dynamicOptions, dynamicProperties } from "../provider/core/dynamic-resource";
+import { STATSIG_CONSOLE_KEY } from "../emulator/apis/statsig";
+import { MemoryStatsig } from "./memory-transport";
+
+/** The endpoint the in-memory floor's projects are configured with: its transport answers every origin. */
+export const MEMORY_URL = "http://statsig.memory.invalid";
+
+/**
+ * The in-memory floor's vendor for one project: a fresh store, seeded as Statsig creates a project, and the
+ * environment that puts bench/memory-transport.ts in every Node process of the project (bench/memory-preload.ts).
+ */
+export function memoryVendor(tag: string): { store: string; env: Record<string, string> } {
+  const store = path.join(os.tmpdir(), `pak-bench-store-${tag}-${process.pid}.log`);
+  fs.rmSync(store, { force: true });
+  new MemoryStatsig(store).seed(STATSIG_CONSOLE_KEY);
+  return {
+    store,
+    env: {
+      PAK_BENCH_MEMORY_STORE: store,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-preload.js")}`.trim(),
+    },
+  };
+}
 
 /**
  * The shape ours gives a Statsig key in a program, from what `statsig.Key` itself passes (so the floor

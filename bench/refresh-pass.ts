@@ -36,7 +36,7 @@ async function main(args: string[]): Promise<void> {
   const provider = require(require.resolve("pulumi-api-keys/providers/statsig", { paths: [dir!] }));
   const entry = cpu() - sdk;
   const settings: Record<string, string> = {
-    "pulumi-api-keys:statsigApiUrl": "http://statsig.memory.invalid",
+    "pulumi-api-keys:statsigApiUrl": process.env.PAK_BENCH_STATSIG_URL ?? "",
     "pulumi-api-keys:statsigConsoleApiKey": process.env.PAK_BENCH_STATSIG_KEY ?? "",
   };
   await provider.configure({ config: { get: (k: string) => settings[k] } });

@@ -13,10 +13,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { STATSIG_CONSOLE_KEY } from "../emulator/apis/statsig";
-import { makeProject, REPO_ROOT } from "../test/support/pulumi-project";
+import { makeProject } from "../test/support/pulumi-project";
 import { revealSecrets } from "../provider/drift/stack";
-import { keysProgram } from "./floors";
-import { MemoryStatsig } from "./memory-transport";
+import { keysProgram, MEMORY_URL, memoryVendor } from "./floors";
 import { median } from "./report";
 import type { PassPhases } from "./refresh-pass";
 
@@ -28,17 +27,13 @@ const PASS_SCRIPT = path.join(__dirname, "refresh-pass.js");
 
 /** Each pass's median per phase over the rounds, and the two passes' total. */
 export function summarizePhases(rows: PassPhases[]): { pass: string; entry: number; firstRead: number; rest: number; total: number }[] {
-  const out = (["preview", "real"] as const).map((pass) => {
-    const mine = rows.filter((r) => r.pass === pass);
+  const total = (r: PassPhases | undefined) => (r ? r.entry + r.firstRead + r.rest : 0);
+  const [previews, reals] = (["preview", "real"] as const).map((pass) => rows.filter((r) => r.pass === pass)) as [PassPhases[], PassPhases[]];
+  const out = [previews, reals].map((mine, i) => {
     const m = Object.fromEntries(PHASES.map((p) => [p, +median(mine.map((r) => r[p])).toFixed(1)])) as Record<(typeof PHASES)[number], number>;
-    return { pass, ...m, total: +median(mine.map((r) => r.entry + r.firstRead + r.rest)).toFixed(1) };
+    return { pass: i ? "real" : "preview", ...m, total: +median(mine.map(total)).toFixed(1) };
   });
-  const both = rows
-    .filter((r) => r.pass === "preview")
-    .map((p, i) => {
-      const real = rows.filter((r) => r.pass === "real")[i];
-      return p.entry + p.firstRead + p.rest + (real ? real.entry + real.firstRead + real.rest : 0);
-    });
+  const both = previews.map((p, i) => total(p) + total(reals[i])); // a round's two passes
   return [...out, { pass: "both", entry: NaN, firstRead: NaN, rest: NaN, total: +median(both).toFixed(1) }];
 }
 
@@ -56,17 +51,11 @@ export function phasesMarkdown(n: number, rounds: number, rows: PassPhases[]): s
 
 /** A project of `n` keys on the in-memory vendor, created; returns it, its state (secrets revealed) and its env. */
 async function memoryProject(n: number) {
-  const store = path.join(os.tmpdir(), `pak-bench-phases-${process.pid}.log`);
-  fs.rmSync(store, { force: true });
-  new MemoryStatsig(store).seed(STATSIG_CONSOLE_KEY);
-  const env = {
-    PAK_BENCH_MEMORY_STORE: store,
-    PULUMI_API_KEYS_RATE_LIMITS: "off",
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-preload.js")}`.trim(),
-  };
+  const { store, env: vendorEnv } = memoryVendor("phases");
+  const env = { ...vendorEnv, PULUMI_API_KEYS_RATE_LIMITS: "off" };
   const project = makeProject("bench-phases", { "index.js": keysProgram }, env);
   await project.ok(["stack", "init", project.stack]);
-  await project.ok(["config", "set-all", "--plaintext", `n=${n}`, "--plaintext", "pulumi-api-keys:statsigApiUrl=http://statsig.memory.invalid"]);
+  await project.ok(["config", "set-all", "--plaintext", `n=${n}`, "--plaintext", `pulumi-api-keys:statsigApiUrl=${MEMORY_URL}`]);
   await project.ok(["config", "set", "--secret", "pulumi-api-keys:statsigConsoleApiKey", STATSIG_CONSOLE_KEY]);
   await project.ok(["up", "--yes", "--skip-preview"], { timeoutMs: 600_000 });
   const state = revealSecrets((await project.exportState(true)).resources) as Array<Record<string, unknown>>;
@@ -86,7 +75,7 @@ export async function benchRefreshPhases(n: number, rounds: number, log: (m: str
     for (let round = 0; round <= rounds; round++) {
       const r = spawnSync(cli, [PASS_SCRIPT, "--run", project.dir, stateFile], {
         encoding: "utf8",
-        env: { ...process.env, ...env, PAK_BENCH_STATSIG_KEY: STATSIG_CONSOLE_KEY },
+        env: { ...process.env, ...env, PAK_BENCH_STATSIG_URL: MEMORY_URL, PAK_BENCH_STATSIG_KEY: STATSIG_CONSOLE_KEY },
         timeout: 120_000,
       });
       if (r.status !== 0) throw new Error(`refresh phases: round ${round} failed: ${r.stderr.slice(-2000)}`);

@@ -19,9 +19,8 @@ import * as path from "node:path";
 import { STATSIG_CONSOLE_KEY } from "../emulator/apis/statsig";
 import { createEmulator } from "../emulator/main";
 import { Emulator } from "../emulator/server";
-import { MemoryStatsig } from "./memory-transport";
 import { makeProject, PulumiProject, REPO_ROOT } from "../test/support/pulumi-project";
-import { floorProgram, keysProgram } from "./floors";
+import { floorProgram, keysProgram, MEMORY_URL, memoryVendor } from "./floors";
 import { benchPluginStartup, PluginBench, pluginMarkdown } from "./plugin-startup";
 import { benchRefreshPhases, phasesMarkdown } from "./refresh-phases";
 import { Cell, intoReadme as writeReadmeSection, median, Op, Row, rowsMarkdown, Sample, Variant, VARIANTS } from "./report";
@@ -125,19 +124,13 @@ class Subject {
     readonly tag: string,
     emulator: { url: string } | undefined,
   ) {
-    const env: Record<string, string> = {};
+    let env: Record<string, string> = {};
     if (variant === "floor") this.limitsFile = path.join(os.tmpdir(), `pak-bench-limits-${tag}-${process.pid}`);
-    if (variant === "memory") {
-      this.store = path.join(os.tmpdir(), `pak-bench-store-${tag}-${process.pid}.log`);
-      fs.rmSync(this.store, { force: true });
-      new MemoryStatsig(this.store).seed(STATSIG_CONSOLE_KEY);
-      env.PAK_BENCH_MEMORY_STORE = this.store;
-      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(REPO_ROOT, "dist/bench/memory-preload.js")}`.trim();
-    }
+    if (variant === "memory") ({ store: this.store, env } = memoryVendor(tag));
     if (variant === "memory" || n > LIMITED_UP_TO) env.PULUMI_API_KEYS_RATE_LIMITS = "off";
     // The package as users install it (npm pack, whose prepack bundles the providers), not the checkout.
     this.project = makeProject(`bench-${variant}-${tag}`, { "index.js": variant === "floor" ? floorProgram : keysProgram }, env);
-    this.url = variant === "memory" ? "http://statsig.memory.invalid" : (emulator?.url ?? "");
+    this.url = variant === "memory" ? MEMORY_URL : (emulator?.url ?? "");
   }
   readonly url: string;
 
