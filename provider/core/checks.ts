@@ -70,9 +70,9 @@ export function checkInputs(
   // Only unknown inputs are missing or unjudged: canonicalize the known ones field by field (cross-field
   // rules wait for apply), fill the defaults, and put the unknown values back as they are.
   const { in: args, out: canonical } = schema._zod.def;
-  const shape = (args as z.ZodMiniObject)._zod.def.shape as Record<string, z.ZodMiniType>;
+  const shape = args._zod.def.shape as Record<string, z.ZodMiniType>;
   const fields = Object.fromEntries(Object.entries(known).map(([k, v]) => [k, shape[k]!.parse(v)]));
-  return { inputs: { ...((canonical as z.ZodMiniType).parse(fields) as Record<string, unknown>), ...unknown } };
+  return { inputs: { ...(canonical.parse(fields) as Record<string, unknown>), ...unknown } };
 }
 
 /**
