@@ -28,11 +28,13 @@ const PASS_SCRIPT = path.join(__dirname, "refresh-pass.js");
 /** Each pass's median per phase over the rounds, and the two passes' total. */
 export function summarizePhases(rows: PassPhases[]): { pass: string; entry: number; firstRead: number; rest: number; total: number }[] {
   const total = (r: PassPhases | undefined) => (r ? r.entry + r.firstRead + r.rest : 0);
-  const [previews, reals] = (["preview", "real"] as const).map((pass) => rows.filter((r) => r.pass === pass)) as [PassPhases[], PassPhases[]];
-  const out = [previews, reals].map((mine, i) => {
+  const previews = rows.filter((r) => r.pass === "preview");
+  const reals = rows.filter((r) => r.pass === "real");
+  const summary = (pass: string, mine: PassPhases[]) => {
     const m = Object.fromEntries(PHASES.map((p) => [p, +median(mine.map((r) => r[p])).toFixed(1)])) as Record<(typeof PHASES)[number], number>;
-    return { pass: i ? "real" : "preview", ...m, total: +median(mine.map(total)).toFixed(1) };
-  });
+    return { pass, ...m, total: +median(mine.map(total)).toFixed(1) };
+  };
+  const out = [summary("preview", previews), summary("real", reals)];
   const both = previews.map((p, i) => total(p) + total(reals[i])); // a round's two passes
   return [...out, { pass: "both", entry: NaN, firstRead: NaN, rest: NaN, total: +median(both).toFixed(1) }];
 }
